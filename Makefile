@@ -1,0 +1,62 @@
+# Digilab assistant — the way in. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+UV_VERSION := 0.13.9
+
+# Rasa 3.6 installs on Python 3.10 only: PATH first, then pyenv, then uv's own finder.
+PYTHON310 ?= $(shell command -v python3.10 2>/dev/null \
+	|| ls -d $$(pyenv root 2>/dev/null)/versions/3.10*/bin/python 2>/dev/null | tail -n 1 \
+	|| uv python find 3.10 2>/dev/null)
+UV ?= $(shell command -v uv 2>/dev/null || echo .uv/bin/uv)
+
+MODEL_INPUTS := config.yml domain.yml $(wildcard bot/data/*.yml bot/data/nlu/*.yml) \
+	$(wildcard knowledge/data/*.yml)
+
+.PHONY: help install run api test train bench telegram lint clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+.uv/bin/uv:
+	@#  uv gives one lock file for the whole stack and installs it in seconds.
+	@test -n "$(PYTHON310)" || { echo "Python 3.10 is required (Rasa 3.6 does not install on 3.11)."; \
+		echo "Install it with 'pyenv install 3.10' or 'uv python install 3.10', or set PYTHON310=/path/to/python3.10."; exit 1; }
+	$(PYTHON310) -m venv .uv
+	.uv/bin/pip install --quiet uv==$(UV_VERSION)
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(if $(findstring .uv/bin/uv,$(UV)),.uv/bin/uv)
+	@test -n "$(PYTHON310)" || { echo "Python 3.10 is required (Rasa 3.6 does not install on 3.11)."; \
+		echo "Install it with 'pyenv install 3.10' or 'uv python install 3.10', or set PYTHON310=/path/to/python3.10."; exit 1; }
+	$(UV) sync --frozen --python $(PYTHON310)
+	@touch $@
+
+install: $(VENV)/.synced  ## create .venv from uv.lock (Python 3.10)
+
+models/.trained: $(MODEL_INPUTS) | $(VENV)/.synced
+	@#  Retrain only when the model is missing or older than its data.
+	$(PY) -m bot.train
+	@touch $@
+
+train: models/.trained  ## train the Rasa model if it is missing or out of date
+
+run: install  ## start the assistant: action server :5055, Rasa :5005, API and web chat :8000
+	$(if $(wildcard domain.yml),$(MAKE) train && $(PY) -m bot.serve,$(PY) -m uvicorn api.main:app --host 127.0.0.1 --port 8000)
+
+api: install  ## start only the HTTP API on :8000
+	$(PY) -m uvicorn api.main:app --host 127.0.0.1 --port 8000
+
+test: install  ## run every test (unit, API, database on SQLite and PostgreSQL, end-to-end)
+	$(if $(wildcard domain.yml),$(MAKE) train)
+	$(PY) -m pytest
+
+bench: install train  ## print training time, model size, memory and latency figures
+	$(PY) -m bench
+
+telegram: install  ## start only the Telegram bridge (needs TELEGRAM_BOT_TOKEN)
+	$(PY) -m channels.telegram
+
+clean:  ## remove the environment, models and caches
+	rm -rf $(VENV) .uv models .pytest_cache digilab.db

@@ -1,0 +1,33 @@
+"""The FastAPI app: rules API now, web chat and helpdesk beside it."""
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api import errors
+from api.routes import rules
+from knowledge.loader import default_knowledge
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    # Fail at start-up, not on the first question, if a knowledge file is broken.
+    default_knowledge()
+    yield
+
+
+def create_app() -> FastAPI:
+    app = FastAPI(title="Digilab assistant API", version="1.0", lifespan=lifespan,
+                  description="Rules of the e-inclusion for Belgium subsidies, with their sources (FR/NL).")
+    errors.install(app)
+    app.include_router(rules.router)
+
+    @app.get("/health", tags=["meta"])
+    def health() -> dict:
+        return {"status": "ok"}
+
+    return app
+
+
+app = create_app()

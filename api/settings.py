@@ -1,0 +1,27 @@
+"""All runtime settings, read from the environment once."""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Optional
+
+from pydantic import BaseSettings
+
+
+class Settings(BaseSettings):
+    # Embedded default; production sets postgresql://… here.
+    database_url: str = "sqlite:///./digilab.db"
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_timeout_seconds: float = 30.0
+    helpdesk_token: Optional[str] = None
+    smtp_host: Optional[str] = None
+    smtp_port: int = 25
+    smtp_from: str = "assistant@digilab.local"
+    helpdesk_email: Optional[str] = None
+
+    class Config:
+        env_file = None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,228 @@
+"""Load and validate the knowledge files into one KnowledgeBase."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional, Tuple
+
+import yaml
+from pydantic import ValidationError
+
+from knowledge.models import Beneficiary, Cluster, CostItem, Discrepancy, Fact, Message, Source, SourceRef
+
+DATA_DIR = Path(__file__).parent / "data"
+MESSAGES_FILE = Path(__file__).parent / "messages.yml"
+
+
+class KnowledgeError(ValueError):
+    """A knowledge file is malformed; the message names the file and the key."""
+
+    def __init__(self, path: Path, where: str, reason: str):
+        self.path, self.where, self.reason = path, where, reason
+        super().__init__(f"{path.name}: {where}: {reason}")
+
+
+@dataclass(frozen=True)
+class DataIssue:
+    """A published figure that does not add up, or two documents that disagree.
+
+    Recorded ones carry their FR/NL text; computed ones carry a message `code` and the
+    figures, rendered for people by `rules.discrepancies.describe`.
+    """
+
+    id: str
+    topic: str
+    sources: Tuple[SourceRef, ...]
+    fr: str = ""
+    nl: str = ""
+    code: str = ""
+    params: Dict[str, object] = field(default_factory=dict)
+
+
+@dataclass
+class KnowledgeBase:
+    sources: Dict[str, Source]
+    facts: Dict[str, Fact]
+    clusters: List[Cluster]
+    costs: List[CostItem]
+    beneficiaries: List[Beneficiary]
+    messages: Dict[str, Message]
+    issues: List[DataIssue] = field(default_factory=list)
+
+    def fact(self, fact_id: str) -> Fact:
+        return self.facts[fact_id]
+
+    def about(self, topic: str, call: Optional[str] = None) -> List[Fact]:
+        return [f for f in self.facts.values() if f.topic == topic and (call is None or f.call == call)]
+
+    def issues_about(self, topic: str) -> List[DataIssue]:
+        return [i for i in self.issues if i.topic == topic]
+
+    def beneficiary(self, beneficiary_id: str) -> Beneficiary:
+        return next(b for b in self.beneficiaries if b.id == beneficiary_id)
+
+    def issues_of(self, beneficiary_id: str) -> List[DataIssue]:
+        return [i for i in self.issues if i.id.startswith(f"annex.{beneficiary_id}.")]
+
+    def message(self, code: str, lang: str, **params: object) -> str:
+        msg = self.messages[code]
+        return (msg.nl if lang == "nl" else msg.fr).format(**params)
+
+    def cite(self, *refs: SourceRef, lang: str) -> str:
+        """'Arrêté royal du 8 décembre 2023 …, Art. 6 §1 ; Art. 7 §2' in the asker's language."""
+        by_doc: Dict[str, List[str]] = {}
+        for ref in refs:
+            by_doc.setdefault(ref.doc, [])
+            if ref.ref not in by_doc[ref.doc]:
+                by_doc[ref.doc].append(ref.ref)
+        return " — ".join(
+            f"{self.sources[doc].nl if lang == 'nl' else self.sources[doc].fr}, {' ; '.join(parts)}"
+            for doc, parts in by_doc.items()
+        )
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that refuses a mapping with the same key twice."""
+
+
+def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False):
+    seen = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def read_yaml(path: Path) -> dict:
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
+    except yaml.YAMLError as exc:
+        raise KnowledgeError(path, "yaml", str(exc)) from exc
+    if not isinstance(data, dict):
+        raise KnowledgeError(path, "top", "expected a mapping")
+    return data
+
+
+def _parse(path: Path, key: str, model, items: Iterable) -> list:
+    parsed = []
+    for index, item in enumerate(items):
+        label = item.get("id", index) if isinstance(item, dict) else index
+        try:
+            parsed.append(model.parse_obj(item))
+        except ValidationError as exc:
+            raise KnowledgeError(path, f"{key}[{label}]", _reasons(exc)) from exc
+    return parsed
+
+
+def _reasons(exc: ValidationError) -> str:
+    return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+
+
+def _section(path: Path, key: str) -> list:
+    data = read_yaml(path)
+    unknown = set(data) - {key}
+    if unknown:
+        raise KnowledgeError(path, "top", f"unknown keys {sorted(unknown)}")
+    return data.get(key) or []
+
+
+def _unique(path: Path, key: str, items: list) -> None:
+    seen = set()
+    for item in items:
+        if item.id in seen:
+            raise KnowledgeError(path, f"{key}[{item.id}]", "duplicate id")
+        seen.add(item.id)
+
+
+def load_knowledge(data_dir: Path = DATA_DIR, messages_file: Path = MESSAGES_FILE) -> KnowledgeBase:
+    """Read every knowledge file, validate it and record the figures that do not add up."""
+    sources_path = data_dir / "sources.yml"
+    raw_sources = _section(sources_path, "sources")
+    sources = {k: _parse(sources_path, f"sources.{k}", Source, [v])[0] for k, v in raw_sources.items()}
+
+    facts: Dict[str, Fact] = {}
+    for path in [data_dir / "parameters.yml", *sorted((data_dir / "facts").glob("*.yml"))]:
+        for fact in _parse(path, "facts", Fact, _section(path, "facts")):
+            if fact.id in facts:
+                raise KnowledgeError(path, f"facts[{fact.id}]", "duplicate id across files")
+            facts[fact.id] = fact
+
+    def listed(name: str, key: str, model) -> list:
+        path = data_dir / name
+        if not path.exists():
+            return []
+        items = _parse(path, key, model, _section(path, key))
+        _unique(path, key, items)
+        return items
+
+    clusters = listed("clusters.yml", "clusters", Cluster)
+    _check_clusters(data_dir / "clusters.yml", clusters)
+    costs = listed("costs.yml", "costs", CostItem)
+    beneficiaries = listed("beneficiaries.yml", "beneficiaries", Beneficiary)
+    _check_aliases(data_dir / "beneficiaries.yml", beneficiaries)
+    recorded = listed("discrepancies.yml", "discrepancies", Discrepancy)
+
+    raw_messages = read_yaml(messages_file)
+    messages = {code: _parse(messages_file, code, Message, [m])[0] for code, m in raw_messages.items()}
+
+    kb = KnowledgeBase(sources, facts, clusters, costs, beneficiaries, messages)
+    kb.issues = [DataIssue(d.id, d.topic, tuple(d.sources), fr=d.fr, nl=d.nl) for d in recorded]
+    kb.issues += annex_issues(kb)
+    return kb
+
+
+@lru_cache(maxsize=1)
+def default_knowledge() -> KnowledgeBase:
+    """The project's knowledge base, loaded once per process."""
+    return load_knowledge()
+
+
+def _check_clusters(path: Path, clusters: List[Cluster]) -> None:
+    # Clusters must tile the population axis: each starts one above the previous end.
+    for before, after in zip(clusters, clusters[1:]):
+        if before.population_max is None or after.population_min != before.population_max + 1:
+            raise KnowledgeError(path, f"clusters[{after.id}]", "clusters must follow each other without gap")
+
+
+def _check_aliases(path: Path, beneficiaries: List[Beneficiary]) -> None:
+    owner: Dict[str, str] = {}
+    for b in beneficiaries:
+        for alias in b.aliases:
+            key = alias.casefold()
+            if owner.setdefault(key, b.id) != b.id:
+                raise KnowledgeError(path, f"beneficiaries[{b.id}].aliases", f"{alias!r} also names {owner[key]}")
+
+
+def annex_issues(kb: KnowledgeBase) -> List[DataIssue]:
+    """Arithmetic the decree implies, checked row by row; a mismatch is recorded, not fixed."""
+    issues: List[DataIssue] = []
+    rate = kb.fact("cpas_2023.advance_rate").decimal
+    for b in kb.beneficiaries:
+        refs = (b.source, kb.fact("cpas_2023.advance_rate").source)
+        row = {"organisation": b.annex_name, "excl": b.amount_excl_vat, "vat": b.vat, "total": b.total}
+        if b.amount_excl_vat + b.vat != b.total:
+            issues.append(DataIssue(f"annex.{b.id}.total", "amounts", refs, code="issue_annex_total",
+                                    params={**row, "sum": b.amount_excl_vat + b.vat}))
+        # Art. 6 §1: the advance is 30 % of the grant, to the cent.
+        expected = (b.total * rate).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        if expected != b.advance:
+            issues.append(DataIssue(f"annex.{b.id}.advance", "payment", refs, code="issue_annex_advance",
+                                    params={**row, "expected": expected, "advance": b.advance}))
+    grant = kb.fact("cpas_2023.total_grant")
+    annex_sum = sum((b.total for b in kb.beneficiaries), Decimal("0"))
+    if kb.beneficiaries and annex_sum != grant.decimal:
+        issues.append(DataIssue(
+            "annex.sum", "amounts", (SourceRef(doc="decree_2023", ref="Annexe"), grant.source),
+            code="issue_annex_sum",
+            params={"sum": annex_sum, "grant": grant.decimal, "gap": grant.decimal - annex_sum},
+        ))
+    return issues

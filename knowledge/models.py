@@ -1,0 +1,181 @@
+"""Typed shapes of the knowledge files; unknown keys are rejected."""
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import List, Literal, Optional
+
+from pydantic import BaseModel, validator
+
+DOCS = ("slides_2022", "decree_2023", "project_page", "manual_2008", "press_dossier")
+CALLS = ("ict_2008", "cpas_2022", "cpas_2023", "calls_2023_2024", "social_actors", "programme")
+TOPICS = (
+    "programme", "digilab", "definitions", "eligibility", "target_groups", "objectives",
+    "amounts", "period", "deadlines", "payment", "costs", "cofinancing", "double_funding",
+    "claim_documents", "refusal", "refund", "controls", "evaluation", "dnsh", "obligations",
+    "intervisions", "application", "selection", "procurement", "de_minimis", "transfers",
+    "contacts", "figures", "communication", "sustainability",
+)
+MONEY = re.compile(r"^-?\d+\.\d{2}$")
+
+
+class Strict(BaseModel):
+    class Config:
+        extra = "forbid"
+        allow_mutation = False
+
+
+def money(value: object) -> Decimal:
+    """A published amount: a quoted string with two decimals, never a YAML float."""
+    if not isinstance(value, str) or not MONEY.match(value):
+        raise ValueError(f"money must be a quoted string like \"1234.50\", got {value!r}")
+    return Decimal(value)
+
+
+class SourceRef(Strict):
+    doc: Literal[DOCS]  # type: ignore[valid-type]
+    ref: str
+
+    @validator("ref")
+    def ref_not_empty(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("ref must name an article, section or slide")
+        return v
+
+
+class Source(Strict):
+    file: str
+    fr: str
+    nl: str
+
+
+class Fact(Strict):
+    id: str
+    topic: Literal[TOPICS]  # type: ignore[valid-type]
+    call: Literal[CALLS]  # type: ignore[valid-type]
+    fr: str
+    nl: str
+    source: SourceRef
+    value: Optional[str] = None
+    unit: Optional[Literal["eur", "ratio", "date", "count", "inhabitants", "days"]] = None
+
+    @validator("id")
+    def id_shape(cls, v: str) -> str:
+        if not re.fullmatch(r"[a-z0-9_]+(\.[a-z0-9_]+)*", v):
+            raise ValueError(f"id {v!r} must be dotted lowercase [a-z0-9_.]")
+        return v
+
+    @validator("unit", always=True)
+    def value_has_unit(cls, unit, values):
+        value = values.get("value")
+        if (value is None) != (unit is None):
+            raise ValueError("value and unit go together")
+        if value is None:
+            return unit
+        if unit == "eur":
+            money(value)
+        elif unit == "ratio":
+            _decimal(value)
+        elif unit == "date":
+            date.fromisoformat(value)
+        elif not value.isdigit():
+            raise ValueError(f"{unit} value must be a whole number, got {value!r}")
+        return unit
+
+    def text(self, lang: str) -> str:
+        return self.nl if lang == "nl" else self.fr
+
+    @property
+    def decimal(self) -> Decimal:
+        return _decimal(self.value)
+
+    @property
+    def as_date(self) -> date:
+        return date.fromisoformat(self.value or "")
+
+
+def _decimal(value: Optional[str]) -> Decimal:
+    if not isinstance(value, str):
+        raise ValueError(f"number must be a quoted string, got {value!r}")
+    try:
+        return Decimal(value)
+    except InvalidOperation as exc:
+        raise ValueError(f"not a number: {value!r}") from exc
+
+
+class Cluster(Strict):
+    id: Literal["small", "medium", "large", "large_city"]
+    population_min: int
+    population_max: Optional[int]
+    min_subsidy: Optional[Decimal]
+    max_subsidy: Decimal
+    fr: str
+    nl: str
+    source: SourceRef
+
+    _money = validator("min_subsidy", "max_subsidy", pre=True, allow_reuse=True)(
+        lambda v: None if v is None else money(v)
+    )
+
+
+class CostItem(Strict):
+    id: str
+    call: Literal[CALLS]  # type: ignore[valid-type]
+    verdict: Literal["eligible", "not_eligible", "conditional", "not_stated"]
+    fr: str
+    nl: str
+    source: SourceRef
+    terms_fr: List[str] = []
+    terms_nl: List[str] = []
+
+    def text(self, lang: str) -> str:
+        return self.nl if lang == "nl" else self.fr
+
+
+class Beneficiary(Strict):
+    id: str
+    kind: Literal["cpas", "association"]
+    organisation: str
+    organisation_nl: str
+    annex_name: str
+    aliases: List[str] = []
+    project: str
+    amount_excl_vat: Decimal
+    vat: Decimal
+    total: Decimal
+    advance: Decimal
+    description_fr: str
+    description_nl: str
+    source: SourceRef
+    description_source: SourceRef
+
+    _money = validator("amount_excl_vat", "vat", "total", "advance", pre=True, allow_reuse=True)(money)
+
+    def name(self, lang: str) -> str:
+        return self.organisation_nl if lang == "nl" else self.organisation
+
+    def description(self, lang: str) -> str:
+        return self.description_nl if lang == "nl" else self.description_fr
+
+
+class Discrepancy(Strict):
+    id: str
+    topic: Literal[TOPICS]  # type: ignore[valid-type]
+    fr: str
+    nl: str
+    sources: List[SourceRef]
+
+    @validator("sources")
+    def at_least_two(cls, v):
+        if len(v) < 2:
+            raise ValueError("a discrepancy names at least two sources")
+        return v
+
+    def text(self, lang: str) -> str:
+        return self.nl if lang == "nl" else self.fr
+
+
+class Message(Strict):
+    fr: str
+    nl: str

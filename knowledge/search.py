@@ -1,0 +1,99 @@
+"""Find beneficiaries and cost items in what people type: accents, case and small typos tolerated."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Dict, List, Sequence, Tuple
+
+from rapidfuzz.distance import OSA
+
+from knowledge.loader import KnowledgeBase
+from knowledge.models import Beneficiary, CostItem
+
+# Words that say "a CPAS" without naming one.
+_GENERIC = {"cpas", "ocmw", "de", "d", "du", "des", "van", "het", "la", "le", "l", "project", "projet",
+            "association", "vereniging", "the", "of"}
+
+
+def normalise(text: str) -> List[str]:
+    """Lowercase ASCII words, accents and punctuation dropped."""
+    plain = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower()
+    return re.findall(r"[a-z0-9]+", plain)
+
+
+def _key(words: Sequence[str]) -> str:
+    return "".join(w for w in words if w not in _GENERIC)
+
+
+def _typos_allowed(length: int) -> int:
+    return 0 if length < 4 else 1 if length < 8 else 2
+
+
+@dataclass(frozen=True)
+class Match:
+    beneficiary: Beneficiary
+    score: int  # 100 exact, lower for typos or prefixes
+    matched: str
+
+
+def _names(b: Beneficiary) -> List[str]:
+    return [b.organisation, b.organisation_nl, b.annex_name, b.project, *b.aliases]
+
+
+def find_beneficiaries(kb: KnowledgeBase, text: str, *, prefix: bool = False, limit: int = 5) -> List[Match]:
+    """Beneficiaries named in `text`, best first; `prefix` also accepts the start of a name."""
+    words = [w for w in normalise(text) if w not in _GENERIC]
+    best: Dict[str, Match] = {}
+    for b in kb.beneficiaries:
+        for name in _names(b):
+            name_words = [w for w in normalise(name) if w not in _GENERIC]
+            score = _score(words, name_words, prefix=prefix)
+            if score and (b.id not in best or score > best[b.id].score):
+                best[b.id] = Match(b, score, name)
+    ranked = sorted(best.values(), key=lambda m: -m.score)
+    if ranked and ranked[0].score == 100:
+        ranked = [m for m in ranked if m.score == 100]
+    return ranked[:limit]
+
+
+def _score(words: List[str], name_words: List[str], *, prefix: bool) -> int:
+    """100 when a window of `words` spells the name, less per typo; 0 when it does not."""
+    if not words or not name_words:
+        return 0
+    target = "".join(name_words)
+    best = 0
+    size = len(name_words)
+    for width in {size - 1, size, size + 1} - {0}:
+        for start in range(0, max(len(words) - width + 1, 0)):
+            window = "".join(words[start:start + width])
+            distance = OSA.distance(window, target)
+            if distance <= _typos_allowed(len(target)):
+                best = max(best, 100 - 10 * distance)
+    if prefix and best == 0:
+        query = "".join(words)
+        if len(query) >= 3 and target.startswith(query):
+            best = 60
+    return best
+
+
+def find_costs(kb: KnowledgeBase, text: str) -> List[CostItem]:
+    """Cost items whose terms (FR or NL) occur in `text`, singular or plural."""
+    words = normalise(text)
+    joined = f" {' '.join(words)} "
+    found = []
+    for item in kb.costs:
+        for term in [*item.terms_fr, *item.terms_nl]:
+            term_words = normalise(term)
+            if not term_words:
+                continue
+            phrase = " ".join(term_words)
+            if f" {phrase} " in joined or f" {phrase}s " in joined or f" {phrase}en " in joined:
+                found.append(item)
+                break
+    return found
+
+
+def beneficiary_names(kb: KnowledgeBase) -> List[Tuple[str, str]]:
+    """(name, beneficiary id) for every way a beneficiary is written: feeds the NLU lookup table."""
+    return [(name, b.id) for b in kb.beneficiaries for name in dict.fromkeys(_names(b))]

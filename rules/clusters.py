@@ -1,0 +1,68 @@
+"""Which population cluster of the 2022 call a CPAS falls in, and what it may receive."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Optional, Sequence, Union
+
+from knowledge.models import Cluster, SourceRef
+from rules.errors import InvalidPopulation
+
+# Input sanity bound, not a fact of the subsidies.
+MAX_POPULATION = 100_000_000
+
+
+@dataclass(frozen=True)
+class ClusterResult:
+    population: int
+    eligible: bool
+    cluster: Optional[Cluster]
+    threshold: int
+    source: SourceRef
+    # The slides say "> 10 000" as condition but "10 000 à 15 000" in the table.
+    on_threshold: bool
+
+    @property
+    def min_subsidy(self) -> Optional[Decimal]:
+        return self.cluster.min_subsidy if self.cluster else None
+
+    @property
+    def max_subsidy(self) -> Optional[Decimal]:
+        return self.cluster.max_subsidy if self.cluster else None
+
+
+def as_population(value: Union[int, str, Decimal]) -> int:
+    """A user-given population as an int, or an InvalidPopulation saying why not."""
+    if isinstance(value, bool):
+        raise InvalidPopulation("population_not_number", value=value)
+    try:
+        number = Decimal(str(value).strip())
+    except Exception:
+        raise InvalidPopulation("population_not_number", value=value) from None
+    if not number.is_finite() or number != number.to_integral_value():
+        raise InvalidPopulation("population_not_number", value=value)
+    if number < 0:
+        raise InvalidPopulation("population_negative", value=int(number))
+    if number == 0:
+        raise InvalidPopulation("population_zero", value=0)
+    if number > MAX_POPULATION:
+        raise InvalidPopulation("population_too_large", value=int(number), limit=MAX_POPULATION)
+    return int(number)
+
+
+def cluster_for(population: Union[int, str, Decimal], *, clusters: Sequence[Cluster]) -> ClusterResult:
+    """The cluster whose population range holds `population`; below the first, not eligible alone."""
+    people = as_population(population)
+    threshold = clusters[0].population_min
+    found = next(
+        (c for c in clusters if c.population_min <= people and (c.population_max is None or people <= c.population_max)),
+        None,
+    )
+    return ClusterResult(
+        population=people,
+        eligible=found is not None,
+        cluster=found,
+        threshold=threshold,
+        source=clusters[0].source,
+        on_threshold=people == threshold,
+    )

@@ -1,0 +1,29 @@
+"""Which deadline comes next for a given day."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import List, Optional, Sequence
+
+from knowledge.models import Fact
+
+
+@dataclass(frozen=True)
+class NextDeadline:
+    today: date
+    next: Optional[Fact]
+    days_left: Optional[int]
+    passed: List[Fact]
+
+
+def next_deadline(today: date, *, deadlines: Sequence[Fact]) -> NextDeadline:
+    """The first deadline on or after `today`, and those already passed (a deadline day still counts)."""
+    dated = sorted(deadlines, key=lambda f: f.as_date)
+    upcoming = [f for f in dated if f.as_date >= today]
+    nxt = upcoming[0] if upcoming else None
+    return NextDeadline(
+        today=today,
+        next=nxt,
+        days_left=(nxt.as_date - today).days if nxt else None,
+        passed=[f for f in dated if f.as_date < today],
+    )

@@ -1,0 +1,54 @@
+"""Exact money: Decimal built from strings, rounded half-up to the cent in one place."""
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Union
+
+from rules.errors import InvalidAmount
+
+CENT = Decimal("0.01")
+# Input sanity bound, not a fact of the subsidies: no grant of this programme comes near it.
+MAX_AMOUNT = Decimal("1000000000")
+
+Number = Union[Decimal, int, str, float]
+
+
+def to_cents(amount: Decimal) -> Decimal:
+    """Round half-up to the cent (the annex's advance column is rounded this way)."""
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def as_amount(value: Number, *, field: str = "amount", allow_zero: bool = False) -> Decimal:
+    """A user-given amount as an exact Decimal, or an InvalidAmount saying why not."""
+    if isinstance(value, bool):
+        raise InvalidAmount("amount_not_number", field=field, value=value)
+    try:
+        amount = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        raise InvalidAmount("amount_not_number", field=field, value=value) from None
+    if not amount.is_finite():
+        raise InvalidAmount("amount_not_number", field=field, value=value)
+    if amount < 0:
+        raise InvalidAmount("amount_negative", field=field, value=amount)
+    if amount == 0 and not allow_zero:
+        raise InvalidAmount("amount_zero", field=field, value=amount)
+    if amount > MAX_AMOUNT:
+        raise InvalidAmount("amount_too_large", field=field, value=amount, limit=MAX_AMOUNT)
+    if amount != to_cents(amount):
+        raise InvalidAmount("amount_fraction_of_cent", field=field, value=amount)
+    return amount
+
+
+def format_eur(amount: Decimal, lang: str) -> str:
+    """'70 506,75 €' in French, '€ 70.506,75' in Dutch."""
+    grouped = f"{to_cents(amount):,.2f}"  # 70,506.75
+    if lang == "nl":
+        return "€ " + grouped.replace(",", " ").replace(".", ",").replace(" ", ".")
+    return grouped.replace(",", "\u202f").replace(".", ",") + " €"
+
+
+def format_percent(ratio: Decimal, lang: str) -> str:
+    """'30 %' (both languages write a space before %)."""
+    value = (ratio * 100).normalize()
+    text = f"{value:f}".replace(".", ",")
+    return f"{text} %"

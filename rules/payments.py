@@ -1,0 +1,64 @@
+"""Advance, first-claim cap and what is left to claim on a CPAS 2023 grant."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Sequence
+
+from rules.errors import ReceivedExceedsGrant
+from rules.money import Number, as_amount, to_cents
+
+
+@dataclass(frozen=True)
+class PaymentTerms:
+    """The decree's rates, read from the knowledge base (Art. 6 §1, Art. 7 §2)."""
+
+    advance_rate: Decimal
+    first_claim_rate: Decimal
+
+
+@dataclass(frozen=True)
+class AdvanceResult:
+    grant: Decimal
+    advance: Decimal
+    first_claim_max: Decimal
+    # Art. 7 §2: at most advance + first claim after the first six months.
+    max_after_first_claim: Decimal
+    rest_after_advance: Decimal
+
+
+@dataclass(frozen=True)
+class RemainingResult:
+    grant: Decimal
+    received_total: Decimal
+    remaining: Decimal
+    first_claim_max: Decimal
+
+
+def advance_for(grant: Number, *, terms: PaymentTerms) -> AdvanceResult:
+    """The advance and first-claim cap on a grant, each rounded half-up to the cent."""
+    amount = as_amount(grant, field="grant")
+    advance = to_cents(amount * terms.advance_rate)
+    first_claim_max = to_cents(amount * terms.first_claim_rate)
+    return AdvanceResult(
+        grant=amount,
+        advance=advance,
+        first_claim_max=first_claim_max,
+        max_after_first_claim=advance + first_claim_max,
+        rest_after_advance=amount - advance,
+    )
+
+
+def remaining_for(grant: Number, received: Sequence[Number], *, terms: PaymentTerms) -> RemainingResult:
+    """What can still be claimed on a grant, given every amount already received or claimed."""
+    amount = as_amount(grant, field="grant")
+    paid = [as_amount(r, field="received", allow_zero=True) for r in received]
+    total = sum(paid, Decimal("0.00"))
+    if total > amount:
+        raise ReceivedExceedsGrant("received_exceeds_grant", received=total, grant=amount)
+    return RemainingResult(
+        grant=amount,
+        received_total=total,
+        remaining=amount - total,
+        first_claim_max=to_cents(amount * terms.first_claim_rate),
+    )

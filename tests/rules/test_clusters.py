@@ -1,0 +1,40 @@
+"""The cluster of the 2022 call is exact at every boundary."""
+from decimal import Decimal
+
+import pytest
+
+from rules.clusters import cluster_for
+from rules.errors import InvalidPopulation
+
+
+@pytest.mark.parametrize("population, cluster, minimum, maximum", [
+    (10000, "small", None, "60000"), (12500, "small", None, "60000"), (15000, "small", None, "60000"),
+    (15001, "medium", "60000", "120000"), (42000, "medium", "60000", "120000"), (50000, "medium", "60000", "120000"),
+    (50001, "large", "60000", "250000"), (150000, "large", "60000", "250000"),
+    (150001, "large_city", "60000", "400000"), (2_000_000, "large_city", "60000", "400000"),
+])
+def test_each_population_falls_in_its_cluster(kb, population, cluster, minimum, maximum):
+    result = cluster_for(population, clusters=kb.clusters)
+    assert result.eligible and result.cluster.id == cluster
+    assert result.min_subsidy == (Decimal(minimum) if minimum else None)
+    assert result.max_subsidy == Decimal(maximum)
+
+
+@pytest.mark.parametrize("population", [1, 5000, 9999])
+def test_below_ten_thousand_a_cpas_cannot_apply_alone(kb, population):
+    result = cluster_for(population, clusters=kb.clusters)
+    assert not result.eligible and result.cluster is None and result.threshold == 10000
+
+
+def test_exactly_ten_thousand_is_flagged_as_the_disputed_boundary(kb):
+    assert cluster_for(10000, clusters=kb.clusters).on_threshold
+    assert not cluster_for(10001, clusters=kb.clusters).on_threshold
+
+
+@pytest.mark.parametrize("value, code", [(-5, "population_negative"), (0, "population_zero"),
+                                         ("abc", "population_not_number"), ("12.5", "population_not_number"),
+                                         (10**9, "population_too_large"), (True, "population_not_number")])
+def test_impossible_populations_are_refused(kb, value, code):
+    with pytest.raises(InvalidPopulation) as err:
+        cluster_for(value, clusters=kb.clusters)
+    assert err.value.code == code

@@ -1,0 +1,27 @@
+"""Which claim deadline of the 2023 call comes next."""
+from datetime import date
+
+import pytest
+
+from rules.deadlines import next_deadline
+
+
+@pytest.fixture
+def deadlines(kb):
+    return [kb.fact("cpas_2023.first_claim_deadline"), kb.fact("cpas_2023.second_claim_deadline")]
+
+
+@pytest.mark.parametrize("today, expected, days", [
+    (date(2024, 1, 15), "cpas_2023.first_claim_deadline", 118),
+    (date(2024, 5, 12), "cpas_2023.first_claim_deadline", 0),
+    (date(2024, 5, 13), "cpas_2023.second_claim_deadline", 181),
+    (date(2024, 11, 10), "cpas_2023.second_claim_deadline", 0),
+])
+def test_the_next_deadline_and_days_left(deadlines, today, expected, days):
+    result = next_deadline(today, deadlines=deadlines)
+    assert result.next.id == expected and result.days_left == days
+
+
+def test_after_the_last_deadline_none_is_left(deadlines):
+    result = next_deadline(date(2026, 11, 23), deadlines=deadlines)
+    assert result.next is None and len(result.passed) == 2
