@@ -15,7 +15,7 @@ UV ?= $(shell command -v uv 2>/dev/null || echo .uv/bin/uv)
 MODEL_INPUTS := config.yml domain.yml $(wildcard bot/data/*.yml bot/data/nlu/*.yml) \
 	$(wildcard knowledge/data/*.yml)
 
-.PHONY: help install run api test train bench telegram lint clean
+.PHONY: help install lock run api test train bench telegram lint clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -27,13 +27,18 @@ help:  ## list the targets
 	$(PYTHON310) -m venv .uv
 	.uv/bin/pip install --quiet uv==$(UV_VERSION)
 
-$(VENV)/.synced: pyproject.toml uv.lock | $(if $(findstring .uv/bin/uv,$(UV)),.uv/bin/uv)
+$(VENV)/.synced: requirements.lock | $(if $(findstring .uv/bin/uv,$(UV)),.uv/bin/uv)
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 is required (Rasa 3.6 does not install on 3.11)."; \
 		echo "Install it with 'pyenv install 3.10' or 'uv python install 3.10', or set PYTHON310=/path/to/python3.10."; exit 1; }
-	$(UV) sync --frozen --python $(PYTHON310)
+	test -x $(PY) || $(UV) venv --python $(PYTHON310) $(VENV)
+	$(UV) pip sync --python $(PY) requirements.lock
 	@touch $@
 
-install: $(VENV)/.synced  ## create .venv from uv.lock (Python 3.10)
+install: $(VENV)/.synced  ## create .venv from requirements.lock (Python 3.10)
+
+lock: | $(if $(findstring .uv/bin/uv,$(UV)),.uv/bin/uv)  ## re-resolve requirements.lock from pyproject.toml
+	$(UV) pip compile pyproject.toml --group dev --python $(PYTHON310) \
+		--python-platform x86_64-manylinux_2_28 -o requirements.lock
 
 models/.trained: $(MODEL_INPUTS) | $(VENV)/.synced
 	@#  Retrain only when the model is missing or older than its data.

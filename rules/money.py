@@ -47,6 +47,14 @@ def format_eur(amount: Decimal, lang: str) -> str:
     return grouped.replace(",", "\u202f").replace(".", ",") + " €"
 
 
+def format_number(value: Union[int, Decimal], lang: str) -> str:
+    """A count or a plain number: '42 000' in French, '42.000' in Dutch."""
+    grouped = f"{value:,}"
+    if lang == "nl":
+        return grouped.replace(",", " ").replace(".", ",").replace(" ", ".")
+    return grouped.replace(",", "\u202f").replace(".", ",")
+
+
 def format_percent(ratio: Decimal, lang: str) -> str:
     """'30 %' (both languages write a space before %)."""
     value = (ratio * 100).normalize()

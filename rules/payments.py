@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Sequence
 
+from knowledge.loader import KnowledgeBase
 from rules.errors import ReceivedExceedsGrant
 from rules.money import Number, as_amount, to_cents
 
@@ -15,6 +16,11 @@ class PaymentTerms:
 
     advance_rate: Decimal
     first_claim_rate: Decimal
+
+    @classmethod
+    def of(cls, kb: KnowledgeBase) -> "PaymentTerms":
+        return cls(advance_rate=kb.fact("cpas_2023.advance_rate").decimal,
+                   first_claim_rate=kb.fact("cpas_2023.first_claim_cap_rate").decimal)
 
 
 @dataclass(frozen=True)

@@ -15,13 +15,6 @@ from rules.payments import PaymentTerms, advance_for, remaining_for
 router = APIRouter(prefix="/api/v1", tags=["rules"], responses={422: {"model": ErrorOut}})
 
 
-def payment_terms(kb: KnowledgeBase) -> PaymentTerms:
-    return PaymentTerms(
-        advance_rate=kb.fact("cpas_2023.advance_rate").decimal,
-        first_claim_rate=kb.fact("cpas_2023.first_claim_cap_rate").decimal,
-    )
-
-
 @router.get("/cluster", response_model=ClusterOut)
 def cluster(population: str = Query(..., max_length=40, description="Number of inhabitants"),
             kb: KnowledgeBase = Depends(get_knowledge), lang: str = Depends(get_lang)) -> ClusterOut:
@@ -38,7 +31,7 @@ def cluster(population: str = Query(..., max_length=40, description="Number of i
 @router.get("/advance", response_model=AdvanceOut)
 def advance(grant: str = Query(..., max_length=40, description="Grant in euros, e.g. 235022.50"),
             kb: KnowledgeBase = Depends(get_knowledge), lang: str = Depends(get_lang)) -> AdvanceOut:
-    result = advance_for(grant, terms=payment_terms(kb))
+    result = advance_for(grant, terms=PaymentTerms.of(kb))
     refs = [kb.fact("cpas_2023.advance_rate").source, kb.fact("cpas_2023.first_claim_cap_rate").source]
     return AdvanceOut(grant=cents(result.grant), advance=cents(result.advance),
                       first_claim_max=cents(result.first_claim_max),
@@ -48,7 +41,7 @@ def advance(grant: str = Query(..., max_length=40, description="Grant in euros, 
 @router.post("/remaining", response_model=RemainingOut)
 def remaining(body: RemainingIn, kb: KnowledgeBase = Depends(get_knowledge),
               lang: str = Depends(get_lang)) -> RemainingOut:
-    result = remaining_for(body.grant, body.received, terms=payment_terms(kb))
+    result = remaining_for(body.grant, body.received, terms=PaymentTerms.of(kb))
     refs = [kb.fact("cpas_2023.first_claim_cap_rate").source, kb.fact("cpas_2023.second_claim_deadline").source]
     return RemainingOut(grant=cents(result.grant), received_total=cents(result.received_total),
                         remaining=cents(result.remaining), first_claim_max=cents(result.first_claim_max),

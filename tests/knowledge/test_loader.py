@@ -73,7 +73,7 @@ def test_every_error_code_has_both_texts(kb):
     for code in ["amount_not_number", "amount_negative", "amount_zero", "amount_too_large",
                  "amount_fraction_of_cent", "received_exceeds_grant", "population_not_number",
                  "population_negative", "population_zero", "population_too_large", "planned_exceeds_grant",
-                 "dont_know", "unknown_organisation", "request_invalid"]:
+                 "request_invalid"]:
         assert kb.messages[code].fr and kb.messages[code].nl, code
 
 

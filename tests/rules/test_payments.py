@@ -5,16 +5,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from api.routes.rules import payment_terms
 from rules.errors import InvalidAmount, ReceivedExceedsGrant
-from rules.payments import advance_for, remaining_for
+from rules.payments import PaymentTerms, advance_for, remaining_for
 
 money = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("10000000"), places=2)
 
 
 @pytest.fixture(scope="module")
 def terms(kb):
-    return payment_terms(kb)
+    return PaymentTerms.of(kb)
 
 
 def test_the_advance_reproduces_every_annex_row_but_the_one_whose_total_is_misprinted(kb, terms):
@@ -65,7 +64,7 @@ def test_a_negative_amount_received_is_refused(terms):
 
 @given(money)
 def test_advance_and_cap_are_30_percent_to_the_cent(kb, grant):
-    terms = payment_terms(kb)
+    terms = PaymentTerms.of(kb)
     result = advance_for(grant, terms=terms)
     assert abs(result.advance - grant * Decimal("0.3")) <= Decimal("0.005")
     assert result.advance + result.rest_after_advance == grant
@@ -74,7 +73,7 @@ def test_advance_and_cap_are_30_percent_to_the_cent(kb, grant):
 
 @given(money, st.lists(money, max_size=5))
 def test_remaining_plus_received_is_always_the_grant(kb, grant, received):
-    terms = payment_terms(kb)
+    terms = PaymentTerms.of(kb)
     if sum(received) > grant:
         with pytest.raises(ReceivedExceedsGrant):
             remaining_for(grant, received, terms=terms)

@@ -1,0 +1,1 @@
+"""The Rasa assistant: training data, actions, training and serving."""

@@ -1,0 +1,1 @@
+"""Custom actions: thin adapters from the conversation to knowledge/ and rules/."""

@@ -1,0 +1,53 @@
+"""Conversation plumbing: fallback, language switch, clearing half-given values."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.actions.replies import kb, lang_of
+
+
+class ActionDontKnow(Action):
+    """Say honestly that the sources do not answer, and give the Digilab contact."""
+
+    def name(self) -> Text:
+        return "action_dont_know"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        lang = lang_of(tracker)
+        dispatcher.utter_message(response="utter_dont_know", contact=kb().fact("digilab.contact").text(lang))
+        return []
+
+
+class ActionHandoff(Action):
+    def name(self) -> Text:
+        return "action_handoff"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        lang = lang_of(tracker)
+        contact = kb().fact("digilab.contact")
+        dispatcher.utter_message(response="utter_handoff", answer=contact.text(lang),
+                                 source=kb().cite(contact.source, lang=lang))
+        return []
+
+
+class ActionSwitchLanguage(Action):
+    """The language slot is already set by the slot-mapping validation; confirm it."""
+
+    def name(self) -> Text:
+        return "action_switch_language"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        dispatcher.utter_message(response="utter_language_switched")
+        return []
+
+
+class ActionResetValues(Action):
+    def name(self) -> Text:
+        return "action_reset_values"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        return [SlotSet(s, None) for s in ("population", "grant", "received", "organisation")]

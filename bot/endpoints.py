@@ -1,0 +1,37 @@
+"""Rasa's endpoints.yml, built from the environment: embedded defaults, real servers when set."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Dict, Mapping
+from urllib.parse import urlparse
+
+import yaml
+
+
+def endpoints(env: Mapping[str, str] = os.environ) -> Dict:
+    """Action server, tracker store (SQLite file or TRACKER_STORE_URL) and lock store (memory or REDIS_URL)."""
+    config: Dict = {"action_endpoint": {"url": env.get("ACTION_SERVER_URL", "http://127.0.0.1:5055/webhook")}}
+    tracker_url = env.get("TRACKER_STORE_URL", "sqlite:///trackers.db")
+    config["tracker_store"] = _sql_store(tracker_url)
+    if env.get("REDIS_URL"):
+        redis = urlparse(env["REDIS_URL"])
+        config["lock_store"] = {"type": "redis", "url": redis.hostname, "port": redis.port or 6379,
+                                "db": int((redis.path or "/0").strip("/") or 0)}
+    return config
+
+
+def _sql_store(url: str) -> Dict:
+    parsed = urlparse(url)
+    if parsed.scheme.startswith("sqlite"):
+        return {"type": "SQL", "dialect": "sqlite", "db": url.split("sqlite:///", 1)[1]}
+    store = {"type": "SQL", "dialect": "postgresql", "url": parsed.hostname, "port": parsed.port or 5432,
+             "db": parsed.path.lstrip("/"), "username": parsed.username or "postgres"}
+    if parsed.password:
+        store["password"] = parsed.password
+    return store
+
+
+def write(path: Path, env: Mapping[str, str] = os.environ) -> Path:
+    path.write_text(yaml.safe_dump(endpoints(env), sort_keys=False), encoding="utf-8")
+    return path

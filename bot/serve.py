@@ -1,0 +1,63 @@
+"""Start the action server, the Rasa server and the API together (`make run`); stop them together."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import List
+
+from bot import endpoints
+
+ROOT = Path(__file__).resolve().parent.parent
+MODEL = ROOT / "models" / "digilab.tar.gz"
+
+
+def commands(*, rasa_port: int, action_port: int, api_port: int, endpoints_file: Path) -> List[List[str]]:
+    py = sys.executable
+    return [
+        [py, "-m", "rasa_sdk", "--actions", "bot.actions", "--port", str(action_port)],
+        [py, "-m", "rasa", "run", "--model", str(MODEL), "--endpoints", str(endpoints_file),
+         "--credentials", str(ROOT / "credentials.yml"), "--port", str(rasa_port), "--enable-api",
+         "--interface", "127.0.0.1"],
+        [py, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(api_port)],
+    ]
+
+
+def main() -> int:
+    rasa_port = int(os.environ.get("RASA_PORT", 5005))
+    action_port = int(os.environ.get("ACTION_PORT", 5055))
+    api_port = int(os.environ.get("API_PORT", 8000))
+    env = {**os.environ, "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
+           "RASA_URL": os.environ.get("RASA_URL", f"http://127.0.0.1:{rasa_port}")}
+    ends = endpoints.write(ROOT / ".endpoints.yml", env)
+    procs = [subprocess.Popen(cmd, cwd=ROOT, env=env)
+             for cmd in commands(rasa_port=rasa_port, action_port=action_port, api_port=api_port, endpoints_file=ends)]
+    if os.environ.get("TELEGRAM_BOT_TOKEN"):
+        procs.append(subprocess.Popen([sys.executable, "-m", "channels.telegram"], cwd=ROOT, env=env))
+    print(f"action server :{action_port}, Rasa :{rasa_port}, API and web chat http://localhost:{api_port}/", flush=True)
+
+    def stop(*_):
+        for p in procs:
+            if p.poll() is None:
+                p.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        while all(p.poll() is None for p in procs):
+            time.sleep(0.5)
+    finally:
+        stop()
+        for p in procs:
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                p.kill()
+    return max((p.returncode or 0) for p in procs)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

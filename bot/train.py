@@ -1,0 +1,67 @@
+"""Write the generated training data, then train the Rasa model (`make train`)."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+from knowledge.loader import default_knowledge
+from knowledge.search import beneficiary_names
+
+ROOT = Path(__file__).resolve().parent.parent
+GENERATED = ROOT / "bot" / "data" / "generated"
+FORMS = ["cluster_form", "advance_form", "remaining_form", "beneficiary_form"]
+# Questions that may interrupt a form: answered, then the form asks its question again.
+INTERRUPTIONS = {
+    "action_answer": ["ask_eligibility", "ask_target_groups", "ask_objectives", "ask_deadlines", "ask_duration",
+                      "ask_double_funding", "ask_cofinancing", "ask_payment_schedule", "ask_claim_documents",
+                      "ask_refusal_refund", "ask_controls", "ask_evaluation", "ask_obligations", "ask_dnsh",
+                      "ask_application", "ask_programme", "ask_definition", "ask_figures", "ask_contact"],
+    "action_costs": ["ask_costs"],
+    "utter_bot_challenge": ["bot_challenge"],
+    "utter_capabilities": ["ask_capabilities"],
+    "action_switch_language": ["request_language"],
+    "action_dont_know": ["nlu_fallback", "out_of_scope"],
+}
+
+
+def lookup_table() -> dict:
+    """Every way the 2023 beneficiaries are written, from knowledge/ (never typed twice)."""
+    names = sorted({name for name, _ in beneficiary_names(default_knowledge())})
+    return {"version": "3.1", "nlu": [{"lookup": "organisation", "examples": "".join(f"- {n}\n" for n in names)}]}
+
+
+def form_rules() -> dict:
+    rules = []
+    for form in FORMS:
+        rules.append({"rule": f"cancel {form}", "condition": [{"active_loop": form}],
+                      "steps": [{"intent": "stop"}, {"action": "action_deactivate_loop"}, {"active_loop": None},
+                                {"action": "action_reset_values"}, {"action": "utter_cancelled"}]})
+        for action, intents in INTERRUPTIONS.items():
+            for intent in intents:
+                rules.append({"rule": f"{intent} interrupts {form}", "condition": [{"active_loop": form}],
+                              "steps": [{"intent": intent}, {"action": action}, {"action": form},
+                                        {"active_loop": form}]})
+    return {"version": "3.1", "rules": rules}
+
+
+def write_generated() -> None:
+    GENERATED.mkdir(parents=True, exist_ok=True)
+    for name, data in {"lookup.yml": lookup_table(), "form_rules.yml": form_rules()}.items():
+        (GENERATED / name).write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def main() -> int:
+    write_generated()
+    started = time.monotonic()
+    code = subprocess.call([sys.executable, "-m", "rasa", "train", "--config", "config.yml", "--domain", "domain.yml",
+                            "--data", "bot/data", "--out", "models", "--fixed-model-name", "digilab"], cwd=ROOT)
+    print(f"training took {time.monotonic() - started:.1f} s")
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
