@@ -53,9 +53,16 @@ run: install  ## start the assistant: action server :5055, Rasa :5005, API and w
 api: install  ## start only the HTTP API on :8000
 	$(PY) -m uvicorn api.main:app --host 127.0.0.1 --port 8000
 
-test: install  ## run every test (unit, API, database on SQLite and PostgreSQL, end-to-end)
-	$(if $(wildcard domain.yml),$(MAKE) train)
-	$(PY) -m pytest
+CHROMIUM ?= /usr/bin/chromium
+
+$(CHROMIUM):
+	@#  Browser tests drive Debian's Chromium: a test tool's own browser download is not possible here.
+	@command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] || { echo "Install Debian's chromium (apt-get install chromium) or set CHROMIUM=/path/to/chromium."; exit 1; }
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+
+test: install $(CHROMIUM)  ## run every test (unit, API, database on SQLite and PostgreSQL, end-to-end, browser)
+	$(MAKE) train
+	CHROMIUM=$(CHROMIUM) $(PY) -m pytest
 
 bench: install train  ## print training time, model size, memory and latency figures
 	$(PY) -m bench

@@ -13,7 +13,7 @@ from knowledge.search import beneficiary_names
 
 ROOT = Path(__file__).resolve().parent.parent
 GENERATED = ROOT / "bot" / "data" / "generated"
-FORMS = ["cluster_form", "advance_form", "remaining_form", "beneficiary_form"]
+FORMS = ["cluster_form", "advance_form", "remaining_form", "beneficiary_form", "handoff_form"]
 # Questions that may interrupt a form: answered, then the form asks its question again.
 INTERRUPTIONS = {
     "action_answer": ["ask_eligibility", "ask_target_groups", "ask_objectives", "ask_deadlines", "ask_duration",
@@ -40,6 +40,8 @@ def form_rules() -> dict:
         rules.append({"rule": f"cancel {form}", "condition": [{"active_loop": form}],
                       "steps": [{"intent": "stop"}, {"action": "action_deactivate_loop"}, {"active_loop": None},
                                 {"action": "action_reset_values"}, {"action": "utter_cancelled"}]})
+        if form == "handoff_form":
+            continue  # its slots take free text: a question there is the question to hand over
         for action, intents in INTERRUPTIONS.items():
             for intent in intents:
                 rules.append({"rule": f"{intent} interrupts {form}", "condition": [{"active_loop": form}],

@@ -22,18 +22,6 @@ class ActionDontKnow(Action):
         return []
 
 
-class ActionHandoff(Action):
-    def name(self) -> Text:
-        return "action_handoff"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        lang = lang_of(tracker)
-        contact = kb().fact("digilab.contact")
-        dispatcher.utter_message(response="utter_handoff", answer=contact.text(lang),
-                                 source=kb().cite(contact.source, lang=lang))
-        return []
-
-
 class ActionSwitchLanguage(Action):
     """The language slot is already set by the slot-mapping validation; confirm it."""
 

@@ -5,7 +5,7 @@ from bot.actions.advance import ActionAdvance
 from bot.actions.answers import ActionAnswer, INTENT_TOPICS
 from bot.actions.beneficiary import ActionBeneficiary, ActionInform
 from bot.actions.cluster import ActionCluster
-from bot.actions.conversation import ActionDontKnow, ActionHandoff
+from bot.actions.conversation import ActionDontKnow
 from bot.actions.costs import ActionCosts
 from bot.actions.remaining import ActionRemaining
 from tests.bot.conftest import run, tracker
@@ -111,8 +111,3 @@ def test_a_laptop_under_the_2023_call_depends_on_the_financial_plan(domain):
 def test_dont_know_gives_the_digilab_contact(domain):
     _, replies = run(ActionDontKnow(), tracker("?"), domain)
     assert "digilab@mi-is.be" in replies[0] and "+32 2 508 85 86" in replies[0]
-
-
-def test_handoff_gives_the_contact_in_dutch(domain):
-    _, replies = run(ActionHandoff(), tracker("?", slots={"language": "nl"}), domain)
-    assert replies[0].startswith("U kunt het Digilab-team") and "digilab@mi-is.be" in replies[0]

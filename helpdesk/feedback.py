@@ -1,0 +1,26 @@
+"""Thumbs up or down on answers, kept with the question."""
+from __future__ import annotations
+
+from typing import Dict
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from helpdesk.models import Feedback
+
+
+def record_feedback(session: Session, *, conversation_id: str, question: str, answer: str, rating: int,
+                    language: str = "fr") -> Feedback:
+    if rating not in (1, -1):
+        raise ValueError("rating must be 1 or -1")
+    item = Feedback(conversation_id=conversation_id, question=question[:4000], answer=answer[:8000], rating=rating,
+                    language="nl" if language == "nl" else "fr")
+    session.add(item)
+    session.flush()
+    return item
+
+
+def feedback_counts(session: Session) -> Dict[str, int]:
+    rows = session.execute(select(Feedback.rating, func.count()).group_by(Feedback.rating)).all()
+    counts = {rating: n for rating, n in rows}
+    return {"up": counts.get(1, 0), "down": counts.get(-1, 0)}

@@ -1,0 +1,43 @@
+"""Tables of the helpdesk."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import Column, DateTime, Integer, String, Text
+
+from helpdesk.db import Base
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Ticket(Base):
+    """A question the assistant handed over to a person."""
+
+    __tablename__ = "helpdesk_tickets"
+
+    id = Column(Integer, primary_key=True)
+    created_at = Column(DateTime(timezone=True), default=_now, nullable=False)
+    conversation_id = Column(String(128), nullable=False, index=True)
+    language = Column(String(2), nullable=False, default="fr")
+    question = Column(Text, nullable=False)
+    organisation = Column(String(300), nullable=False)
+    email = Column(String(320), nullable=False)
+    status = Column(String(16), nullable=False, default="open", index=True)  # open | closed
+    answer = Column(Text, nullable=True)
+    answered_at = Column(DateTime(timezone=True), nullable=True)
+
+
+class Feedback(Base):
+    """A thumbs up or down on one answer, with the question it answered."""
+
+    __tablename__ = "answer_feedback"
+
+    id = Column(Integer, primary_key=True)
+    created_at = Column(DateTime(timezone=True), default=_now, nullable=False)
+    conversation_id = Column(String(128), nullable=False, index=True)
+    language = Column(String(2), nullable=False, default="fr")
+    question = Column(Text, nullable=False)
+    answer = Column(Text, nullable=False)
+    rating = Column(Integer, nullable=False)  # +1 or -1

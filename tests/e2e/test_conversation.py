@@ -1,0 +1,64 @@
+"""Talk to the real servers through Rasa's REST channel, in French and in Dutch."""
+import uuid
+
+import pytest
+
+from tests.e2e.servers import Chat, assistant, reachable
+
+pytestmark = pytest.mark.e2e
+
+STORES = {
+    "embedded": {},
+    "production": {"TRACKER_STORE_URL": "postgresql://postgres@127.0.0.1:5432/test", "REDIS_URL": "redis://127.0.0.1:6379/0"},
+}
+
+
+@pytest.fixture(scope="module", params=sorted(STORES))
+def servers(request, tmp_path_factory):
+    if request.param == "production" and not (reachable("127.0.0.1", 5432) and reachable("127.0.0.1", 6379)):
+        pytest.skip("PostgreSQL and Redis are not running on 127.0.0.1")
+    with assistant(tmp_path_factory.mktemp(request.param), STORES[request.param]) as urls:
+        yield urls
+
+
+def chat(servers) -> Chat:
+    return Chat(servers["rasa"], f"e2e-{uuid.uuid4().hex[:8]}")
+
+
+def test_french_cluster_form_asks_for_the_population_then_answers(servers):
+    c = chat(servers)
+    assert "assistant Digilab" in c.say("Bonjour")
+    assert "Combien d'habitants" in c.say("on tombe dans quel cluster ?")
+    answer = c.say("42 000")
+    assert "cluster « Projets de taille moyenne" in answer and "120\u202f000,00 €" in answer and "Source :" in answer
+
+
+def test_dutch_advance_for_a_named_ocmw(servers):
+    c = chat(servers)
+    answer = c.say("Hoeveel voorschot krijgt OCMW Genk?")
+    assert "Vlotte balie" in answer and "€ 70.506,75" in answer and "Bron:" in answer
+
+
+def test_the_form_can_be_cancelled(servers):
+    c = chat(servers)
+    assert "Combien d'habitants" in c.say("combien de subside max pour notre cpas selon la taille ?")
+    assert "annulé" in c.say("stop")
+
+
+def test_a_question_outside_the_sources_gets_the_digilab_contact(servers):
+    c = chat(servers)
+    answer = c.say("Wat is het leefloon voor een alleenstaande?")
+    assert "digilab@mi-is.be" in answer
+
+
+def test_switching_language_mid_conversation(servers):
+    c = chat(servers)
+    assert "Bonjour" in c.say("bonjour")
+    assert "Nederlands" in c.say("in het Nederlands aub")
+    assert "Bron:" in c.say("tegen wanneer moet de tweede schuldvordering binnen?")
+
+
+def test_remaining_with_grant_and_received_in_one_message(servers):
+    c = chat(servers)
+    answer = c.say("subside de 235 022,50 €, on a reçu 70 506,75 €, combien peut-on encore réclamer ?")
+    assert "Encore à réclamer : 164\u202f515,75 €" in answer
