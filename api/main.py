@@ -6,7 +6,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import errors
-from api.routes import rules
+from api.routes import helpdesk, rules
 from knowledge.loader import default_knowledge
 
 
@@ -22,6 +22,7 @@ def create_app() -> FastAPI:
                   description="Rules of the e-inclusion for Belgium subsidies, with their sources (FR/NL).")
     errors.install(app)
     app.include_router(rules.router)
+    app.include_router(helpdesk.router)
 
     @app.get("/health", tags=["meta"])
     def health() -> dict:

@@ -41,3 +41,14 @@ class Feedback(Base):
     question = Column(Text, nullable=False)
     answer = Column(Text, nullable=False)
     rating = Column(Integer, nullable=False)  # +1 or -1
+
+
+class StaffAccount(Base):
+    """A helpdesk agent who signs in to the back office; the password is kept as an scrypt hash."""
+
+    __tablename__ = "helpdesk_staff"
+
+    id = Column(Integer, primary_key=True)
+    created_at = Column(DateTime(timezone=True), default=_now, nullable=False)
+    email = Column(String(320), nullable=False, unique=True)
+    password_hash = Column(String(255), nullable=False)

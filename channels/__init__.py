@@ -1,0 +1,1 @@
+"""Channels carry messages between chat platforms and the assistant; they decide nothing."""

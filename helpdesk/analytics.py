@@ -1,0 +1,297 @@
+"""What the assistant deflects: conversations, handoffs and unanswered questions, read from Rasa's tracker store.
+
+Rasa's SQLTrackerStore keeps one row per event in `events` (sender_id, type_name, timestamp,
+intent_name, action_name, data = the event as JSON). A conversation is one Rasa session of a
+sender: its events from one `session_started` to the next, with at least one user message.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import column, create_engine, inspect, or_, select, table
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from helpdesk.feedback import feedback_counts
+from helpdesk.models import Ticket
+
+# Helpdesk staff count days in Belgian time, not UTC.
+TIMEZONE = ZoneInfo("Europe/Brussels")
+FALLBACK_INTENT = "nlu_fallback"
+HANDOFF_INTENT = "human_handoff"
+DONT_KNOW_ACTION = "action_dont_know"
+# Answer actions utter this too when no fact matches: the question went unanswered all the same.
+DONT_KNOW_RESPONSE = "utter_dont_know"
+TOP_INTENTS = 10
+# Rasa writes events with json.dumps defaults, so a language SlotSet always contains this.
+_LANGUAGE_SLOT_MARK = '"language"'
+
+EVENTS = table("events", column("id"), column("sender_id"), column("type_name"), column("timestamp"),
+               column("intent_name"), column("action_name"), column("data"))
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """The columns of one `events` row that the statistics need."""
+
+    sender_id: str
+    type_name: str
+    timestamp: float
+    intent_name: Optional[str] = None
+    action_name: Optional[str] = None
+    data: Optional[str] = None
+
+
+@dataclass
+class Turn:
+    """One user message and what came of it."""
+
+    sender_id: str
+    at: float
+    text: str
+    intent: Optional[str]
+    language: str
+    fallback: bool = False
+
+
+@dataclass
+class Conversation:
+    sender_id: str
+    turns: List[Turn] = field(default_factory=list)
+    handoff: bool = False
+
+    @property
+    def started(self) -> float:
+        return self.turns[0].at
+
+
+@dataclass(frozen=True)
+class DayStats:
+    day: date
+    conversations: int
+    handoffs: int
+
+    @property
+    def deflection_rate(self) -> Optional[float]:
+        return deflection_rate(self.conversations, self.handoffs)
+
+
+@dataclass(frozen=True)
+class Stats:
+    since: date
+    until: date
+    conversations: int
+    handoffs: int
+    fallbacks: List[Turn]
+    per_day: List[DayStats]
+    top_intents: Dict[str, List[Tuple[str, int]]]
+    feedback: Dict[str, int]
+
+    @property
+    def deflection_rate(self) -> Optional[float]:
+        return deflection_rate(self.conversations, self.handoffs)
+
+    def as_json(self) -> dict:
+        return {
+            "since": self.since.isoformat(), "until": self.until.isoformat(),
+            "conversations": self.conversations, "handoffs": self.handoffs,
+            "deflection_rate": self.deflection_rate, "fallbacks": len(self.fallbacks),
+            "per_day": [{"date": d.day.isoformat(), "conversations": d.conversations, "handoffs": d.handoffs,
+                         "deflection_rate": d.deflection_rate} for d in self.per_day],
+            "top_intents": {lang: [{"intent": i, "count": n} for i, n in rows]
+                            for lang, rows in self.top_intents.items()},
+            "feedback": self.feedback,
+        }
+
+
+def deflection_rate(conversations: int, handoffs: int) -> Optional[float]:
+    """Share of conversations that ended without a person taking over; None without conversations."""
+    return round((conversations - handoffs) / conversations, 4) if conversations else None
+
+
+# ---- reading --------------------------------------------------------------------------------------------------
+
+@lru_cache(maxsize=8)
+def tracker_engine(url: str) -> Engine:
+    """An engine on Rasa's database; it only reads, and never creates tables there."""
+    args = {"check_same_thread": False} if url.startswith("sqlite") else {}
+    return create_engine(url, future=True, pool_pre_ping=True, connect_args=args)
+
+
+def _sqlite_file_missing(url: str) -> bool:
+    # Connecting would create an empty file where Rasa has not written yet.
+    path = url.split(":///", 1)[1] if url.startswith("sqlite") and ":///" in url else ""
+    return bool(path) and path != ":memory:" and not Path(path.split("?", 1)[0]).exists()
+
+
+def read_events(url: str, *, since: float) -> List[EventRow]:
+    """The events since `since` (epoch seconds) that say who spoke, in which language, and what followed."""
+    if _sqlite_file_missing(url):
+        return []
+    engine = tracker_engine(url)
+    if not inspect(engine).has_table("events"):
+        return []
+    query = (select(EVENTS.c.sender_id, EVENTS.c.type_name, EVENTS.c.timestamp, EVENTS.c.intent_name,
+                    EVENTS.c.action_name, EVENTS.c.data)
+             .where(EVENTS.c.timestamp >= since)
+             .where(EVENTS.c.type_name.in_(("user", "slot", "bot", "action", "session_started")))
+             .where(or_(EVENTS.c.type_name != "slot", EVENTS.c.data.like(f"%{_LANGUAGE_SLOT_MARK}%")))
+             .order_by(EVENTS.c.sender_id, EVENTS.c.id))
+    with engine.connect() as connection:
+        return [EventRow(r.sender_id, r.type_name, r.timestamp or 0.0, r.intent_name, r.action_name, r.data)
+                for r in connection.execute(query)]
+
+
+def read_tickets(session: Session, *, since: datetime) -> List[Tuple[str, datetime]]:
+    """(conversation id, creation time) of the tickets created since `since`."""
+    query = select(Ticket.conversation_id, Ticket.created_at).where(Ticket.created_at >= since)
+    return [(conversation_id, created_at) for conversation_id, created_at in session.execute(query)]
+
+
+# ---- computing ------------------------------------------------------------------------------------------------
+
+def _json(text: Optional[str]) -> dict:
+    try:
+        value = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def conversations_from(rows: Iterable[EventRow]) -> List[Conversation]:
+    """Group the events, ordered by sender then id, into conversations; mark fallbacks and handoff intents."""
+    conversations: List[Conversation] = []
+    current: Optional[Conversation] = None
+    language = "fr"
+    for row in rows:
+        if current is None or row.sender_id != current.sender_id:
+            current, language = _start(conversations, row.sender_id), "fr"
+        if row.type_name == "session_started":
+            if current.turns:
+                current = _start(conversations, row.sender_id)
+        elif row.type_name == "user":
+            text = str(_json(row.data).get("text") or "")
+            current.turns.append(Turn(row.sender_id, row.timestamp, text, row.intent_name, language,
+                                      fallback=row.intent_name == FALLBACK_INTENT))
+            current.handoff = current.handoff or row.intent_name == HANDOFF_INTENT
+        elif row.type_name == "slot":
+            event = _json(row.data)
+            if event.get("name") == "language" and event.get("value") in ("fr", "nl"):
+                language = event["value"]
+                # The language is set right after the message it was detected in.
+                if current.turns:
+                    current.turns[-1].language = language
+        elif current.turns and _is_dont_know(row):
+            current.turns[-1].fallback = True
+    return [c for c in conversations if c.turns]
+
+
+def _start(conversations: List[Conversation], sender_id: str) -> Conversation:
+    conversation = Conversation(sender_id)
+    conversations.append(conversation)
+    return conversation
+
+
+def _is_dont_know(row: EventRow) -> bool:
+    if row.type_name == "action":
+        return row.action_name == DONT_KNOW_ACTION
+    if row.type_name == "bot":
+        return (_json(row.data).get("metadata") or {}).get("utter_action") == DONT_KNOW_RESPONSE
+    return False
+
+
+def mark_tickets(conversations: Sequence[Conversation], tickets: Iterable[Tuple[str, datetime]]) -> None:
+    """A ticket marks the conversation of its sender that was under way when it was created."""
+    by_sender: Dict[str, List[Conversation]] = {}
+    for conversation in conversations:
+        by_sender.setdefault(conversation.sender_id, []).append(conversation)
+    for sender_id, created_at in tickets:
+        candidates = by_sender.get(sender_id)
+        if not candidates:
+            continue
+        at = _epoch(created_at)
+        started = [c for c in candidates if c.started <= at]
+        # A ticket stamped a little before the first message (clock skew) still belongs to that conversation.
+        chosen = max(started, key=lambda c: c.started) if started else min(candidates, key=lambda c: c.started)
+        chosen.handoff = True
+
+
+def _epoch(moment: datetime) -> float:
+    # SQLite hands back naive datetimes; the tickets are written in UTC.
+    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).timestamp()
+
+
+def local_day(epoch: float) -> date:
+    return datetime.fromtimestamp(epoch, TIMEZONE).date()
+
+
+def window(*, days: int, now: datetime) -> Tuple[date, date, float]:
+    """First and last local day of the last `days` days up to `now`, and the epoch where the first began."""
+    until = now.astimezone(TIMEZONE).date()
+    since = until - timedelta(days=days - 1)
+    start = datetime(since.year, since.month, since.day, tzinfo=TIMEZONE).timestamp()
+    return since, until, start
+
+
+def top_intents(conversations: Sequence[Conversation], *, limit: int = TOP_INTENTS) -> Dict[str, List[Tuple[str, int]]]:
+    counts: Dict[str, Counter] = {"fr": Counter(), "nl": Counter()}
+    for turn in (t for c in conversations for t in c.turns if t.intent):
+        counts[turn.language][turn.intent] += 1
+    return {lang: counter.most_common(limit) for lang, counter in counts.items()}
+
+
+def compute_stats(conversations: Sequence[Conversation], *, since: date, until: date,
+                  feedback: Dict[str, int]) -> Stats:
+    """The figures of the back office, one row per local day from `since` to `until`."""
+    conversations = [c for c in conversations if since <= local_day(c.started) <= until]
+    per_day = {since + timedelta(days=i): [0, 0] for i in range((until - since).days + 1)}
+    for conversation in conversations:
+        counts = per_day[local_day(conversation.started)]
+        counts[0] += 1
+        counts[1] += int(conversation.handoff)
+    fallbacks = sorted((t for c in conversations for t in c.turns if t.fallback), key=lambda t: t.at, reverse=True)
+    return Stats(since=since, until=until, conversations=len(conversations),
+                 handoffs=sum(1 for c in conversations if c.handoff), fallbacks=fallbacks,
+                 per_day=[DayStats(day, n, h) for day, (n, h) in per_day.items()],
+                 top_intents=top_intents(conversations), feedback=feedback)
+
+
+def helpdesk_stats(*, tracker_store_url: str, helpdesk_session: Session, days: int,
+                   now: Optional[datetime] = None) -> Stats:
+    """Read the tracker store and the helpdesk tables, and compute the figures of the last `days` days."""
+    since, until, start = window(days=days, now=now or datetime.now(timezone.utc))
+    conversations = conversations_from(read_events(tracker_store_url, since=start))
+    mark_tickets(conversations, read_tickets(helpdesk_session, since=datetime.fromtimestamp(start, timezone.utc)))
+    return compute_stats(conversations, since=since, until=until, feedback=feedback_counts(helpdesk_session))
+
+
+# ---- export ---------------------------------------------------------------------------------------------------
+
+def fallbacks_yaml(turns: Iterable[Turn], *, exported_on: date) -> str:
+    """Rasa NLU YAML of the unanswered questions, one placeholder intent per language, to be sorted by hand."""
+    texts: Dict[str, List[str]] = {"fr": [], "nl": []}
+    seen = set()
+    for turn in turns:
+        # One line each: a line break would end the example inside the block scalar.
+        text = " ".join(turn.text.split())
+        if text and not text.startswith("/") and (turn.language, text.lower()) not in seen:
+            seen.add((turn.language, text.lower()))
+            texts[turn.language].append(text)
+    lines = [f"# Questions the assistant could not answer, exported {exported_on.isoformat()}.",
+             "# Give each example its intent, then move it to bot/data/nlu/<language>.yml.",
+             'version: "3.1"']
+    if not any(texts.values()):
+        return "\n".join(lines + ["nlu: []", ""])
+    lines.append("nlu:")
+    for lang, examples in texts.items():
+        if examples:
+            lines += [f"# TODO intent ({lang})", f"- intent: todo_{lang}", "  examples: |"]
+            lines += [f"    - {text}" for text in examples]
+    return "\n".join(lines + [""])

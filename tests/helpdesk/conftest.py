@@ -1,0 +1,247 @@
+"""Real databases for the helpdesk: a temporary SQLite file, and PostgreSQL when port 5432 answers.
+
+PostgreSQL tests run in a schema of their own, dropped at the end, so that they never touch
+what other test runs keep in the shared `test` database.
+"""
+from __future__ import annotations
+
+import asyncio
+import email
+import os
+import secrets
+import socket
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from email import policy
+from typing import Iterator, List, Optional
+from urllib.parse import quote, urlparse
+
+import pytest
+from aiosmtpd.controller import Controller
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, inspect, text
+
+from api.main import create_app
+from api.settings import get_settings
+from helpdesk.analytics import TIMEZONE, tracker_engine
+from helpdesk.db import Base, engine_for, session_scope
+from helpdesk.feedback import record_feedback
+from helpdesk.tickets import create_ticket
+from tests.e2e.servers import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+TOKEN = "test-helpdesk-token-4f9a"
+
+
+def _port_open(url: str) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 5432), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A URL whose connections see only a fresh schema of the test database."""
+    if not _port_open(PG_URL):
+        pytest.skip(f"PostgreSQL is not reachable at {PG_URL}")
+    schema = f"helpdesk_test_{os.getpid()}_{secrets.token_hex(4)}"
+    admin = create_engine(PG_URL, future=True)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    yield f"{PG_URL}?options={quote(f'-csearch_path={schema}')}"
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path) -> Iterator[str]:
+    """The helpdesk database, empty at the start of each test."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/digilab.db"
+        return
+    url = request.getfixturevalue("postgres_url")
+    _empty(url)
+    yield url
+    _empty(url)
+
+
+def _empty(url: str) -> None:
+    engine = engine_for(url)
+    with engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
+        if inspect(connection).has_table("events"):
+            connection.execute(text("DELETE FROM events"))
+
+
+@pytest.fixture
+def tracker_url(database_url, tmp_path) -> str:
+    """Rasa's tracker store: its own SQLite file as in `make run`, or the same PostgreSQL schema."""
+    return f"sqlite:///{tmp_path}/trackers.db" if database_url.startswith("sqlite") else database_url
+
+
+@pytest.fixture
+def settings(database_url, tracker_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("TRACKER_STORE_URL", tracker_url)
+    monkeypatch.setenv("HELPDESK_TOKEN", TOKEN)
+    for name in ("SMTP_HOST", "SMTP_PORT", "HELPDESK_EMAIL", "HELPDESK_SESSION_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    get_settings.cache_clear()
+    yield get_settings()
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def client(settings) -> Iterator[TestClient]:
+    with TestClient(create_app()) as test_client:
+        yield test_client
+
+
+# ---- a local SMTP server ----------------------------------------------------------------------------------------
+
+class Inbox:
+    """An aiosmtpd handler that keeps what it receives."""
+
+    def __init__(self):
+        self.received: List = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.received.append((envelope.rcpt_tos, email.message_from_bytes(envelope.content, policy=policy.default)))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp():
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller, inbox
+    controller.stop()
+
+
+# ---- Rasa's tracker store, filled the way Rasa fills it ----------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def domain():
+    from rasa.shared.core.domain import Domain
+
+    return Domain.load(str(ROOT / "domain.yml"))
+
+
+class Conversations:
+    """Saves trackers of real Rasa events through Rasa's own SQLTrackerStore."""
+
+    def __init__(self, url: str, domain):
+        from rasa.core.tracker_store import SQLTrackerStore
+
+        self.domain = domain
+        dialect = "sqlite" if url.startswith("sqlite") else "postgresql"
+        # A full URL in `host` is used as is (SQLTrackerStore.get_db_url).
+        self.store = SQLTrackerStore(domain, dialect=dialect, host=url)
+
+    def save(self, sender_id: str, events: List) -> None:
+        from rasa.shared.core.trackers import DialogueStateTracker
+
+        # Rasa loads the latest session only, appends to it and saves what is new.
+        tracker = asyncio.run(self.store.retrieve(sender_id))
+        if tracker is None:
+            tracker = DialogueStateTracker(sender_id, self.domain.slots)
+        for event in events:
+            tracker.update(event)
+        asyncio.run(self.store.save(tracker))
+
+    def close(self) -> None:
+        self.store.engine.dispose()
+
+
+@pytest.fixture
+def conversations(tracker_url, domain) -> Iterator[Conversations]:
+    store = Conversations(tracker_url, domain)
+    yield store
+    store.close()
+    tracker_engine(tracker_url).dispose()
+
+
+def session_start(at: float) -> List:
+    from rasa.shared.core.events import ActionExecuted, SessionStarted
+
+    return [ActionExecuted("action_session_start", timestamp=at), SessionStarted(timestamp=at),
+            ActionExecuted("action_listen", timestamp=at)]
+
+
+def user(text: str, intent: str, *, at: float, lang: Optional[str] = None) -> List:
+    """A user message, then the language slot set right after it, as the bot's validation action does."""
+    from rasa.shared.core.events import SlotSet, UserUttered
+
+    events = [UserUttered(text, intent={"name": intent, "confidence": 0.93}, timestamp=at)]
+    return events + ([SlotSet("language", lang, timestamp=at + 0.1)] if lang else [])
+
+
+def action(name: str, *, at: float) -> List:
+    from rasa.shared.core.events import ActionExecuted
+
+    return [ActionExecuted(name, timestamp=at), ActionExecuted("action_listen", timestamp=at + 0.2)]
+
+
+def bot(response: str, *, at: float) -> List:
+    """A reply rendered from a domain response by a custom action (Rasa records `utter_action`)."""
+    from rasa.shared.core.events import ActionExecuted, BotUttered
+
+    return [ActionExecuted("action_answer", timestamp=at),
+            BotUttered("…", metadata={"utter_action": response}, timestamp=at + 0.1),
+            ActionExecuted("action_listen", timestamp=at + 0.2)]
+
+
+def at(now: datetime, *, days_ago: int, hour: int, minute: int = 0) -> float:
+    """Epoch seconds of hour:minute, Belgian time, `days_ago` days before `now`."""
+    day = now.astimezone(TIMEZONE).date() - timedelta(days=days_ago)
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=TIMEZONE).timestamp()
+
+
+def fill_scenario(conversations: Conversations, database_url: str, *, now: datetime) -> None:
+    """Six conversations of five senders, two handed over, three unanswered questions; one is too old to count.
+
+    today     a (fr): greet, ask_cluster                                  resolved
+    today     b (nl): ask_advance; nlu_fallback -> action_dont_know       resolved, 1 fallback
+    today     c (fr): ask_costs -> utter_dont_know; human_handoff, ticket  handoff, 1 fallback
+    2 days    d (nl): out_of_scope -> action_dont_know; ticket only        handoff, 1 fallback
+    1 day     a (fr), new session: ask_cluster, thank                     resolved
+    40 days   e (fr): nlu_fallback                                        outside the 30 days
+    """
+    today = lambda h, m=0: at(now, days_ago=0, hour=h, minute=m)  # noqa: E731
+    conversations.save("e", session_start(at(now, days_ago=40, hour=9))
+                       + user("la météo à Namur ?", "nlu_fallback", at=at(now, days_ago=40, hour=9, minute=1), lang="fr")
+                       + action("action_dont_know", at=at(now, days_ago=40, hour=9, minute=2)))
+    conversations.save("d", session_start(at(now, days_ago=2, hour=14))
+                       + user("wat is het leefloon?", "out_of_scope", at=at(now, days_ago=2, hour=14, minute=1), lang="nl")
+                       + action("action_dont_know", at=at(now, days_ago=2, hour=14, minute=2)))
+    conversations.save("a", session_start(at(now, days_ago=1, hour=8))
+                       + user("et pour 12 000 habitants ?", "ask_cluster", at=at(now, days_ago=1, hour=8, minute=1), lang="fr")
+                       + action("action_cluster", at=at(now, days_ago=1, hour=8, minute=2))
+                       + user("merci", "thank", at=at(now, days_ago=1, hour=8, minute=3), lang="fr"))
+    conversations.save("a", session_start(today(0, 5))
+                       + user("bonjour", "greet", at=today(0, 6), lang="fr")
+                       + user("on a 42 000 habitants, combien ?", "ask_cluster", at=today(0, 7), lang="fr")
+                       + action("action_cluster", at=today(0, 8)))
+    conversations.save("b", session_start(today(0, 10))
+                       + user("hoeveel voorschot krijgt OCMW Gent?", "ask_advance", at=today(0, 11), lang="nl")
+                       + action("action_advance", at=today(0, 12))
+                       + user("kunnen we een reis\nnaar Rome financieren?", "nlu_fallback", at=today(0, 13), lang="nl")
+                       + action("action_dont_know", at=today(0, 14)))
+    conversations.save("c", session_start(today(0, 20))
+                       + user("peut-on payer un abonnement internet ?", "ask_costs", at=today(0, 21), lang="fr")
+                       + bot("utter_dont_know", at=today(0, 22))
+                       + user("je veux parler à quelqu'un", "human_handoff", at=today(0, 23), lang="fr"))
+    with session_scope(database_url) as session:
+        for sender, moment in (("c", today(0, 25)), ("d", at(now, days_ago=2, hour=14, minute=5))):
+            ticket = create_ticket(session, conversation_id=sender, question="?", organisation="CPAS de Namur",
+                                   email="agent@cpas-namur.be")
+            ticket.created_at = datetime.fromtimestamp(moment, timezone.utc)
+        for rating in (1, 1, -1):
+            record_feedback(session, conversation_id="a", question="q", answer="a", rating=rating)

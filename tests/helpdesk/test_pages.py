@@ -1,0 +1,197 @@
+"""The back-office pages: a login form, open tickets answered through a form, stats drawn as SVG, FR or NL."""
+import re
+from datetime import datetime
+
+import pytest
+from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
+
+from api.settings import get_settings
+from helpdesk import auth
+from helpdesk.analytics import TIMEZONE
+from helpdesk.db import session_scope
+from helpdesk.models import Ticket
+from helpdesk.tickets import create_ticket
+from tests.helpdesk.conftest import TOKEN, fill_scenario
+
+FORM = {"content-type": "application/x-www-form-urlencoded"}
+PASSWORD = "correct horse battery staple"
+
+
+def _post(client, path, fields, **kwargs):
+    from urllib.parse import urlencode
+
+    return client.post(path, content=urlencode(fields), headers=FORM, follow_redirects=False, **kwargs)
+
+
+def _login(client, lang="fr"):
+    response = _post(client, "/helpdesk/login" + ("?lang=nl" if lang == "nl" else ""), {"token": TOKEN})
+    assert response.status_code == 303
+    return response
+
+
+def _csrf(html):
+    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+
+
+def _ticket(database_url, **fields):
+    with session_scope(database_url) as session:
+        return create_ticket(session, **{"conversation_id": "web-1", "question": "Un abonnement <b>internet</b> ?",
+                                         "organisation": "CPAS de Liège", "email": "marie@cpasliege.be", **fields}).id
+
+
+def test_the_login_form_is_french_by_default_with_labelled_fields(client):
+    html = client.get("/helpdesk/login").text
+    assert '<html lang="fr">' in html and "<h1>Connexion au helpdesk</h1>" in html
+    for field in ("email", "password", "token"):
+        assert f'<label for="{field}">' in html and f'id="{field}"' in html
+
+
+def test_the_login_form_speaks_dutch_when_asked(client):
+    html = client.get("/helpdesk/login", params={"lang": "nl"}).text
+    assert '<html lang="nl">' in html and "Aanmelden bij de helpdesk" in html and 'action="/helpdesk/login?lang=nl"' in html
+
+
+def test_pages_send_a_visitor_without_session_to_the_login_form(client):
+    response = client.get("/helpdesk/tickets", params={"lang": "nl"}, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/helpdesk/login?lang=nl"
+
+
+def test_a_wrong_token_or_password_is_refused(client, database_url):
+    with session_scope(database_url) as session:
+        auth.add_staff(session, email="agent@digilab.be", password=PASSWORD)
+    for fields in ({"token": "nope"}, {"email": "agent@digilab.be", "password": "wrong password!"},
+                   {"email": "nobody@digilab.be", "password": PASSWORD}):
+        response = _post(client, "/helpdesk/login", fields)
+        assert response.status_code == 401 and "Identifiants incorrects." in response.text
+        assert "set-cookie" not in response.headers
+
+
+def test_the_login_form_says_when_nobody_can_get_in(client, monkeypatch):
+    monkeypatch.delenv("HELPDESK_TOKEN")
+    get_settings.cache_clear()
+    assert "add-staff" in client.get("/helpdesk/login").text
+
+
+def test_the_token_opens_a_session_with_the_open_tickets(client, database_url):
+    open_id, closed_id = _ticket(database_url), _ticket(database_url, organisation="OCMW Gent")
+    with session_scope(database_url) as session:
+        session.get(Ticket, closed_id).status = "closed"
+    response = _login(client)
+    cookie = response.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Path=/helpdesk" in cookie
+    html = client.get(response.headers["location"]).text
+    assert "<h1>Tickets ouverts</h1>" in html and "CPAS de Liège" in html and "OCMW Gent" not in html
+    assert f'href="/helpdesk/tickets/{open_id}"' in html
+    # What a CPAS typed is shown as text, never as markup.
+    assert "Un abonnement &lt;b&gt;internet&lt;/b&gt; ?" in html
+
+
+def test_staff_sign_in_with_their_password_until_their_account_is_removed(client, database_url):
+    with session_scope(database_url) as session:
+        auth.add_staff(session, email="agent@digilab.be", password=PASSWORD)
+    response = _post(client, "/helpdesk/login", {"email": "Agent@digilab.be", "password": PASSWORD})
+    assert response.status_code == 303
+    assert "Connecté : agent@digilab.be" in client.get("/helpdesk/tickets").text
+    with session_scope(database_url) as session:
+        auth.remove_staff(session, email="agent@digilab.be")
+    assert client.get("/helpdesk/tickets", follow_redirects=False).status_code == 303
+
+
+def test_a_changed_token_ends_the_sessions_opened_with_the_old_one(client, monkeypatch):
+    monkeypatch.setenv("HELPDESK_SESSION_SECRET", "fixed")  # the signing key stays: only the token changes
+    get_settings.cache_clear()
+    _login(client)
+    assert client.get("/helpdesk/tickets", follow_redirects=False).status_code == 200
+    monkeypatch.setenv("HELPDESK_TOKEN", "a-new-token")
+    get_settings.cache_clear()
+    assert client.get("/helpdesk/tickets", follow_redirects=False).status_code == 303
+
+
+def test_a_ticket_is_answered_and_closed_through_the_form(client, database_url):
+    ticket_id = _ticket(database_url)
+    _login(client)
+    page = client.get(f"/helpdesk/tickets/{ticket_id}").text
+    assert '<label for="answer">Votre réponse</label>' in page and 'name="close" value="1" checked' in page
+    response = _post(client, f"/helpdesk/tickets/{ticket_id}/answer",
+                     {"csrf": _csrf(page), "answer": "Oui, pendant la durée du projet.", "close": "1"})
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/helpdesk/tickets/{ticket_id}?saved=stored"
+    with session_scope(database_url) as session:
+        ticket = session.get(Ticket, ticket_id)
+        assert (ticket.status, ticket.answer) == ("closed", "Oui, pendant la durée du projet.")
+    shown = client.get(response.headers["location"]).text
+    assert "Réponse enregistrée." in shown and "écrivez à marie@cpasliege.be" in shown
+
+
+def test_a_form_posted_without_its_csrf_token_is_refused(client, database_url):
+    ticket_id = _ticket(database_url)
+    _login(client)
+    response = _post(client, f"/helpdesk/tickets/{ticket_id}/answer", {"answer": "Oui.", "close": "1"})
+    assert response.status_code == 403 and "Le formulaire a expiré" in response.text
+    with session_scope(database_url) as session:
+        assert session.get(Ticket, ticket_id).status == "open"
+
+
+def test_an_empty_answer_is_refused_in_dutch_and_the_page_stays(client, database_url):
+    ticket_id = _ticket(database_url, language="nl")
+    _login(client, lang="nl")
+    page = client.get(f"/helpdesk/tickets/{ticket_id}", params={"lang": "nl"}).text
+    response = _post(client, f"/helpdesk/tickets/{ticket_id}/answer?lang=nl", {"csrf": _csrf(page), "answer": " "})
+    assert response.status_code == 422 and "Het antwoord mag niet leeg zijn." in response.text
+    assert 'href="/helpdesk/tickets/%d"' % ticket_id in response.text  # the language link reloads the ticket
+
+
+def test_the_answer_is_mailed_to_the_asker_when_smtp_is_set(client, database_url, smtp, monkeypatch):
+    controller, inbox = smtp
+    monkeypatch.setenv("SMTP_HOST", controller.hostname)
+    monkeypatch.setenv("SMTP_PORT", str(controller.port))
+    get_settings.cache_clear()
+    ticket_id = _ticket(database_url, language="nl")
+    _login(client)
+    page = client.get(f"/helpdesk/tickets/{ticket_id}").text
+    response = _post(client, f"/helpdesk/tickets/{ticket_id}/answer", {"csrf": _csrf(page), "answer": "Ja."})
+    assert response.headers["location"].endswith("saved=mailed")
+    [(recipients, message)] = inbox.received
+    assert recipients == ["marie@cpasliege.be"] and "Antwoord op uw vraag" in message["Subject"]
+    assert "envoyée par e-mail à marie@cpasliege.be" in client.get(response.headers["location"]).text
+
+
+def test_the_stats_page_draws_both_charts_as_svg(client, conversations, database_url):
+    fill_scenario(conversations, database_url, now=datetime.now(TIMEZONE))
+    _login(client)
+    html = client.get("/helpdesk/stats").text
+    assert html.count('role="img"') == 2 and html.count("<svg") == 2
+    assert "<title id=\"chart-conversations-title\">Conversations par jour</title>" in html
+    assert html.count('<rect class="bar"') == 30
+    assert html.count('<circle class="point"') == 3  # three days had conversations
+    assert "60,0 %" in html and "Utiles (pouce levé)" in html and "<code>ask_cluster</code>" in html
+
+
+def test_the_stats_page_in_dutch(client, conversations, database_url):
+    fill_scenario(conversations, database_url, now=datetime.now(TIMEZONE))
+    _login(client, lang="nl")
+    html = client.get("/helpdesk/stats", params={"lang": "nl", "days": 7}).text
+    assert "Statistieken van de voorbije 7 dagen" in html and html.count('<rect class="bar"') == 7
+    assert "Meest voorkomende intenties in het Nederlands" in html
+
+
+def test_the_fallback_list_links_to_its_export(client, conversations, database_url):
+    fill_scenario(conversations, database_url, now=datetime.now(TIMEZONE))
+    _login(client)
+    html = client.get("/helpdesk/fallbacks").text
+    assert "wat is het leefloon?" in html and "Exporter en YAML Rasa NLU (3 questions)" in html
+    export = client.get(re.search(r'href="(/helpdesk/fallbacks\.yml[^"]*)"', html).group(1).replace("&amp;", "&"))
+    assert export.status_code == 200
+    assert len(RasaYAMLReader().reads(export.text).intent_examples) == 3
+
+
+def test_logging_out_ends_the_session(client):
+    _login(client)
+    page = client.get("/helpdesk/tickets").text
+    assert _post(client, "/helpdesk/logout", {"csrf": _csrf(page)}).status_code == 303
+    assert client.get("/helpdesk/tickets", follow_redirects=False).status_code == 303
+
+
+@pytest.mark.parametrize("path", ["/helpdesk/stats", "/helpdesk/fallbacks", "/helpdesk/fallbacks.yml"])
+def test_every_page_needs_a_session(client, path):
+    assert client.get(path, follow_redirects=False).status_code == 303

@@ -1,0 +1,51 @@
+"""Tickets on SQLite and PostgreSQL: stored when complete, refused with a reason, answered and closed."""
+import pytest
+
+from helpdesk.db import session_scope
+from helpdesk.models import Ticket
+from helpdesk.tickets import TicketError, answer_ticket, create_ticket, list_tickets
+
+GOOD = {"conversation_id": "web-1", "question": "Peut-on financer un abonnement internet ?",
+        "organisation": "CPAS de Liège", "email": "marie@cpasliege.be"}
+
+
+def test_a_complete_ticket_is_stored_open_in_its_language(database_url):
+    with session_scope(database_url) as session:
+        ticket_id = create_ticket(session, **GOOD, language="nl").id
+    with session_scope(database_url) as session:
+        [ticket] = list_tickets(session, status="open")
+    assert (ticket.id, ticket.status, ticket.language, ticket.email) == (ticket_id, "open", "nl", "marie@cpasliege.be")
+
+
+@pytest.mark.parametrize("field, value, code", [
+    ("question", "  ", "ticket_question_missing"),
+    ("organisation", "", "ticket_organisation_missing"),
+    ("email", "marie at cpasliege", "ticket_email_invalid"),
+])
+def test_an_incomplete_ticket_is_refused_with_its_reason(database_url, field, value, code):
+    with pytest.raises(TicketError) as refused, session_scope(database_url) as session:
+        create_ticket(session, **{**GOOD, field: value})
+    assert refused.value.code == code
+    with session_scope(database_url) as session:
+        assert list_tickets(session) == []
+
+
+def test_an_answer_closes_the_ticket_unless_asked_to_keep_it_open(database_url):
+    with session_scope(database_url) as session:
+        first, second = create_ticket(session, **GOOD).id, create_ticket(session, **GOOD).id
+    with session_scope(database_url) as session:
+        answer_ticket(session, first, answer="Oui, pendant la durée du projet.")
+        answer_ticket(session, second, answer="Nous vérifions.", close=False)
+    with session_scope(database_url) as session:
+        assert [t.id for t in list_tickets(session, status="closed")] == [first]
+        assert [t.id for t in list_tickets(session, status="open")] == [second]
+        assert session.get(Ticket, first).answered_at is not None
+
+
+def test_an_empty_answer_or_an_unknown_ticket_is_refused(database_url):
+    with session_scope(database_url) as session:
+        ticket_id = create_ticket(session, **GOOD).id
+    for target, text, code in ((ticket_id, " ", "ticket_answer_missing"), (ticket_id + 99, "ok", "ticket_not_found")):
+        with pytest.raises(TicketError) as refused, session_scope(database_url) as session:
+            answer_ticket(session, target, answer=text)
+        assert refused.value.code == code
