@@ -4,9 +4,10 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from api import errors
-from api.routes import helpdesk, rules
+from api.routes import chat, helpdesk, rules
 from knowledge.loader import default_knowledge
 
 
@@ -23,6 +24,9 @@ def create_app() -> FastAPI:
     errors.install(app)
     app.include_router(rules.router)
     app.include_router(helpdesk.router)
+    app.include_router(chat.router)
+    app.include_router(chat.page)
+    app.mount("/static", StaticFiles(directory=chat.STATIC), name="static")
 
     @app.get("/health", tags=["meta"])
     def health() -> dict:

@@ -1,0 +1,195 @@
+"""The web chat API: answers split from their source, a clear 503 when the assistant is away, feedback stored."""
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import threading
+from typing import Iterator
+from urllib.parse import quote, urlparse
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, select, text
+
+from api.main import create_app
+from api.routes.chat import messages_from_rasa
+from api.settings import get_settings
+from helpdesk.db import engine_for, session_scope
+from helpdesk.models import Feedback
+from tests.e2e.servers import free_port
+
+PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def _port_open(url: str) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 5432), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def settings_for(monkeypatch, tmp_path):
+    """Points the API at a database and a Rasa URL through the environment, as in production."""
+
+    def apply(*, database_url: str = "", rasa_url: str = "", timeout: float = 5.0):
+        monkeypatch.setenv("DATABASE_URL", database_url or f"sqlite:///{tmp_path}/digilab.db")
+        monkeypatch.setenv("RASA_URL", rasa_url or f"http://127.0.0.1:{free_port()}")  # nothing listens there
+        monkeypatch.setenv("RASA_TIMEOUT_SECONDS", str(timeout))
+        get_settings.cache_clear()
+        return get_settings()
+
+    yield apply
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def client() -> Iterator[TestClient]:
+    with TestClient(create_app()) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="module")
+def postgres_url() -> Iterator[str]:
+    """A URL whose connections see only a fresh schema of the shared test database."""
+    if not _port_open(PG_URL):
+        pytest.skip(f"PostgreSQL is not reachable at {PG_URL}")
+    schema = f"chat_test_{os.getpid()}_{secrets.token_hex(4)}"
+    admin = create_engine(PG_URL, future=True)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = f"{PG_URL}?options={quote(f'-csearch_path={schema}')}"
+    yield url
+    engine_for(url).dispose()
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+# ---- the assistant is away ----------------------------------------------------------------------------------
+
+def test_a_stopped_assistant_gives_a_503_with_the_french_message(settings_for, client):
+    settings_for()
+    r = client.post("/api/v1/chat", json={"sender": "web-1", "message": "Bonjour"})
+    assert r.status_code == 503
+    assert r.json()["code"] == "assistant_unavailable"
+    assert r.json()["message"].startswith("L'assistant Digilab ne répond pas pour le moment.")
+    assert "digilab@mi-is.be" in r.json()["message"]
+
+
+def test_a_stopped_assistant_gives_the_dutch_message_with_lang_nl(settings_for, client):
+    settings_for()
+    r = client.post("/api/v1/chat", params={"lang": "nl"}, json={"sender": "web-1", "message": "Dag"})
+    assert r.status_code == 503
+    assert r.json()["message"].startswith("De Digilab-assistent antwoordt momenteel niet.")
+
+
+def test_an_assistant_that_never_answers_gives_a_503_after_the_timeout(settings_for, client):
+    # A socket that accepts the connection and then stays silent, as a hung Rasa does.
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    accepted = []
+    threading.Thread(target=lambda: accepted.append(listener.accept()), daemon=True).start()
+    try:
+        settings_for(rasa_url=f"http://127.0.0.1:{listener.getsockname()[1]}", timeout=0.5)
+        r = client.post("/api/v1/chat", json={"sender": "web-1", "message": "Bonjour"})
+        assert r.status_code == 503 and r.json()["code"] == "assistant_unavailable"
+    finally:
+        for connection, _ in accepted:
+            connection.close()
+        listener.close()
+
+
+# ---- bad messages ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("body", [
+    {"sender": "web-1", "message": ""},
+    {"sender": "web-1", "message": "   "},
+    {"sender": "web-1", "message": "x" * 2001},
+    {"sender": "", "message": "Bonjour"},
+    {"sender": "s" * 129, "message": "Bonjour"},
+    {"message": "Bonjour"},
+])
+def test_an_empty_or_too_long_message_is_refused_with_a_reason(settings_for, client, body):
+    settings_for()
+    r = client.post("/api/v1/chat", json=body)
+    assert r.status_code == 422
+    assert r.json()["code"] == "request_invalid" and r.json()["message"].startswith("Requête invalide : ")
+
+
+def test_the_reason_comes_in_dutch_with_lang_nl(settings_for, client):
+    settings_for()
+    r = client.post("/api/v1/chat", params={"lang": "nl"}, json={"sender": "web-1", "message": ""})
+    assert r.status_code == 422 and r.json()["message"].startswith("Ongeldige aanvraag: ")
+    assert "message" in r.json()["message"]
+
+
+# ---- answers and their sources ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("reply, text, source", [
+    ("Avance = 30 % × 100 €.\n\nSource : Arrêté royal, Art. 6 §1", "Avance = 30 % × 100 €.", "Arrêté royal, Art. 6 §1"),
+    ("Voorschot = 30 %.\n\nBron: Koninklijk besluit, Art. 6 §1", "Voorschot = 30 %.", "Koninklijk besluit, Art. 6 §1"),
+    ("⚠️ Attention : x\n\nSources : A — B", "⚠️ Attention : x", "A — B"),
+    ("⚠️ Let op: x\n\nBronnen: A — B", "⚠️ Let op: x", "A — B"),
+    ("Projet « Source : vie »\n\nSource : Annexe", "Projet « Source : vie »", "Annexe"),
+    ("Au revoir !", "Au revoir !", None),
+])
+def test_the_source_is_split_from_the_answer_on_its_last_label(reply, text, source):
+    [message] = messages_from_rasa([{"recipient_id": "web-1", "text": reply}])
+    assert (message.text, message.source) == (text, source)
+
+
+def test_buttons_travel_with_their_answer():
+    [message] = messages_from_rasa([
+        {"recipient_id": "web-1", "text": "Bonjour !",
+         "buttons": [{"title": "Quel cluster ?", "payload": "/ask_cluster"}]},
+        {"recipient_id": "web-1", "buttons": [{"title": "Échéances", "payload": "/ask_deadlines"}]},
+    ])
+    assert [(b.title, b.payload) for b in message.buttons] == [("Quel cluster ?", "/ask_cluster"),
+                                                                ("Échéances", "/ask_deadlines")]
+
+
+# ---- the page -----------------------------------------------------------------------------------------------------
+
+def test_the_chat_page_is_served_at_the_root_with_its_own_files_only(settings_for, client):
+    settings_for()
+    page = client.get("/")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    assert 'for="message"' in page.text and "http://" not in page.text and "https://" not in page.text
+    assert client.get("/static/chat.js").status_code == 200
+    assert client.get("/static/chat.css").status_code == 200
+
+
+# ---- feedback -------------------------------------------------------------------------------------------------------
+
+def _thumbs_down_is_stored(client: TestClient, database_url: str) -> None:
+    r = client.post("/api/v1/feedback", params={"lang": "nl"}, json={
+        "sender": "web-42", "question": "Hoeveel voorschot krijgt OCMW Genk?",
+        "answer": "Voorschot = 30 % × € 235.022,50 = € 70.506,75.\n\nBron: Koninklijk besluit, Art. 6 §1", "rating": -1})
+    assert r.status_code == 201 and isinstance(r.json()["id"], int)
+    with session_scope(database_url) as session:
+        rows = session.execute(select(Feedback).where(Feedback.conversation_id == "web-42")).scalars().all()
+        assert [(f.question, f.rating, f.language) for f in rows] == [("Hoeveel voorschot krijgt OCMW Genk?", -1, "nl")]
+        assert rows[0].answer.endswith("Bron: Koninklijk besluit, Art. 6 §1")
+
+
+def test_a_thumbs_down_is_stored_with_its_question_in_sqlite(settings_for, client, tmp_path):
+    settings = settings_for(database_url=f"sqlite:///{tmp_path}/feedback.db")
+    _thumbs_down_is_stored(client, settings.database_url)
+
+
+def test_a_thumbs_down_is_stored_with_its_question_in_postgresql(settings_for, client, postgres_url):
+    settings_for(database_url=postgres_url)
+    _thumbs_down_is_stored(client, postgres_url)
+
+
+@pytest.mark.parametrize("rating", [0, 2, "up", None])
+def test_a_rating_other_than_up_or_down_is_refused(settings_for, client, rating):
+    settings_for()
+    r = client.post("/api/v1/feedback", json={"sender": "web-1", "question": "q", "answer": "a", "rating": rating})
+    assert r.status_code == 422 and r.json()["code"] == "request_invalid"

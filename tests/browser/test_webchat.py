@@ -1,0 +1,282 @@
+"""The web chat in a real Chromium against the real assistant: FR and NL, keyboard only, phone, reload, feedback, axe."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Dict, Iterator
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from sqlalchemy import select
+
+from helpdesk.db import engine_for, session_scope
+from helpdesk.models import Feedback
+from tests.e2e.servers import ROOT, assistant, free_port, wait_for
+
+pytestmark = [pytest.mark.browser, pytest.mark.e2e]
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+# uvicorn 0.54's automatic WebSocket support needs websockets >= 13, Rasa 3.6 pins 10.4; the API serves no WebSocket.
+NO_WEBSOCKETS = {"UVICORN_WS": "none"}
+ANSWERS = ".message.bot:not(.welcome)"
+STORAGE = "JSON.parse(sessionStorage.getItem('digilab.webchat.v1'))"
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory) -> Iterator[Dict[str, str]]:
+    workdir = tmp_path_factory.mktemp("webchat")
+    with assistant(workdir, NO_WEBSOCKETS) as urls:
+        yield {**urls, "database_url": f"sqlite:///{workdir}/digilab.db"}
+    engine_for(f"sqlite:///{workdir}/digilab.db").dispose()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"no Chromium at {CHROMIUM}: `make test` installs it, or set CHROMIUM")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+def open_chat(browser: Browser, url: str, **context_options) -> Page:
+    context = browser.new_context(locale="fr-BE", **{"viewport": {"width": 1280, "height": 800}, **context_options})
+    context.set_default_timeout(90_000)
+    page = context.new_page()
+    page.goto(url + "/")
+    return page
+
+
+@pytest.fixture
+def page(browser, servers) -> Iterator[Page]:
+    page = open_chat(browser, servers["api"])
+    yield page
+    page.context.close()
+
+
+def wait_for_answer(page: Page, before: int) -> None:
+    page.wait_for_function(
+        "n => document.querySelectorAll('.message.bot:not(.welcome), .message.error').length > n"
+        " && !document.getElementById('typing').textContent", arg=before)
+
+
+def ask(page: Page, text: str) -> None:
+    """Types a question and sends it with Enter, as a user does, then waits for the reply."""
+    before = page.locator(f"{ANSWERS}, .message.error").count()
+    page.locator("#message").fill(text)
+    page.locator("#message").press("Enter")
+    wait_for_answer(page, before)
+
+
+def axe_violations(page: Page) -> list:
+    return [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']]}"
+            for v in Axe().run(page).response["violations"]]
+
+
+# ---- answers, in French and in Dutch ------------------------------------------------------------------------------
+
+def test_a_french_question_gets_its_answer_with_the_source_under_it(page):
+    ask(page, "subside de 235 022,50 €, on a reçu 70 506,75 €, combien peut-on encore réclamer ?")
+    answer = page.locator(ANSWERS).last
+    expect(answer.locator(".message-text")).to_contain_text("Encore à réclamer : 164\u202f515,75 €")
+    expect(answer.locator(".message-text")).not_to_contain_text("Source :")
+    expect(answer.locator(".source .source-label")).to_have_text("Source")
+    expect(answer.locator(".source")).to_contain_text("Art.")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    page.screenshot(path=str(ARTIFACTS / "webchat-fr-answer.png"), full_page=True)
+
+
+def test_a_dutch_question_turns_the_page_dutch(page):
+    expect(page.locator("label[for=message]")).to_have_text("Votre question")
+    ask(page, "Hoeveel voorschot krijgt OCMW Genk?")
+    answer = page.locator(ANSWERS).last
+    expect(answer.locator(".message-text")).to_contain_text("€ 70.506,75")
+    expect(answer.locator(".source .source-label")).to_have_text("Bron")
+    expect(answer).to_have_attribute("lang", "nl")
+    expect(page.locator("html")).to_have_attribute("lang", "nl")
+    expect(page.locator("label[for=message]")).to_have_text("Uw vraag")
+    expect(page.locator("#send")).to_have_text("Versturen")
+    expect(page.locator(".lang-button[data-lang=nl]")).to_have_attribute("aria-pressed", "true")
+    page.screenshot(path=str(ARTIFACTS / "webchat-nl-answer.png"), full_page=True)
+
+
+def test_the_fr_nl_switch_changes_the_page_and_the_bot_language(page):
+    before = page.locator(ANSWERS).count()
+    page.get_by_role("button", name="NL – Nederlands").click()
+    wait_for_answer(page, before)
+    expect(page.locator(ANSWERS).last).to_contain_text("Goed, ik ga verder in het Nederlands.")
+    expect(page.locator("html")).to_have_attribute("lang", "nl")
+    expect(page.locator("h1")).to_have_text("Digilab-assistent")
+    # The switch itself is no question: nothing appears as said by the user.
+    expect(page.locator(".message.user")).to_have_count(0)
+
+    ask(page, "hallo")
+    expect(page.locator(ANSWERS).last).to_contain_text("Digilab-assistent")
+
+    before = page.locator(ANSWERS).count()
+    page.get_by_role("button", name="FR – Français").click()
+    wait_for_answer(page, before)
+    expect(page.locator(ANSWERS).last).to_contain_text("D'accord, je continue en français.")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.locator(".lang-button[data-lang=fr]")).to_have_attribute("aria-pressed", "true")
+
+
+# ---- keyboard only --------------------------------------------------------------------------------------------------
+
+def focused(page: Page) -> Dict[str, str]:
+    return page.evaluate("""() => { const e = document.activeElement, s = getComputedStyle(e);
+        return {id: e.id, cls: e.className, text: e.textContent.trim(), outline: s.outlineStyle,
+                width: s.outlineWidth}; }""")
+
+
+def test_the_chat_works_with_the_keyboard_alone(page):
+    page.keyboard.press("Tab")
+    assert focused(page)["text"] == "Aller à la question"
+    page.keyboard.press("Enter")
+    assert focused(page)["id"] == "message"
+    page.keyboard.type("Bonjour")
+    page.keyboard.press("Enter")
+    wait_for_answer(page, 0)
+    expect(page.locator(".quick-reply").first).to_be_visible()
+
+    # The quick replies sit just before the question box.
+    for _ in range(6):
+        page.keyboard.press("Shift+Tab")
+        if focused(page)["text"] == "Quel cluster ?":
+            break
+    now = focused(page)
+    assert "quick-reply" in now["cls"] and now["text"] == "Quel cluster ?"
+    assert now["outline"] == "solid" and now["width"] == "3px"  # a visible focus ring
+    page.screenshot(path=str(ARTIFACTS / "webchat-keyboard-focus.png"))
+
+    before = page.locator(ANSWERS).count()
+    page.keyboard.press("Enter")
+    wait_for_answer(page, before)
+    expect(page.locator(".message.user .message-text").last).to_have_text("Quel cluster ?")
+    expect(page.locator(ANSWERS).last).to_contain_text("Combien d'habitants")
+    assert focused(page)["id"] == "message"  # back in the box, ready for the answer
+
+    page.keyboard.type("42 000")
+    before = page.locator(ANSWERS).count()
+    page.keyboard.press("Enter")
+    wait_for_answer(page, before)
+    expect(page.locator(ANSWERS).last).to_contain_text("Projets de taille moyenne")
+
+
+# ---- memory, feedback, errors ---------------------------------------------------------------------------------------
+
+def test_the_conversation_survives_a_reload(page):
+    ask(page, "Bonjour")
+    sender = page.evaluate(STORAGE)["sender"]
+    texts = page.locator(".message").all_inner_texts()
+    page.reload()
+    expect(page.locator(".message")).to_have_count(len(texts))
+    assert page.locator(".message").all_inner_texts() == texts
+    assert page.evaluate(STORAGE)["sender"] == sender
+    # The same conversation goes on: the last answer's buttons still work and the form remembers its question.
+    before = page.locator(ANSWERS).count()
+    page.get_by_role("button", name="Quel cluster ?").click()
+    wait_for_answer(page, before)
+    expect(page.locator(ANSWERS).last).to_contain_text("Combien d'habitants")
+    page.reload()
+    ask(page, "42 000")
+    expect(page.locator(ANSWERS).last).to_contain_text("Projets de taille moyenne")
+
+
+def test_a_thumbs_down_is_stored_with_the_question(page, servers):
+    question = "subside de 100 000 €, on a reçu 30 000 €, combien peut-on encore réclamer ?"
+    ask(page, question)
+    answer = page.locator(ANSWERS).last
+    down = answer.get_by_role("button", name="Réponse pas utile")
+    expect(down).to_have_attribute("aria-pressed", "false")
+    down.click()
+    expect(down).to_have_attribute("aria-pressed", "true")
+    expect(answer.locator(".feedback-note")).to_have_text("Merci pour votre avis.")
+
+    sender = page.evaluate(STORAGE)["sender"]
+    with session_scope(servers["database_url"]) as session:
+        rows = session.execute(select(Feedback).where(Feedback.conversation_id == sender)).scalars().all()
+        assert [(f.question, f.rating, f.language) for f in rows] == [(question, -1, "fr")]
+        assert "Encore à réclamer" in rows[0].answer and "Source : " in rows[0].answer
+
+
+@pytest.fixture(scope="module")
+def api_without_rasa(tmp_path_factory) -> Iterator[str]:
+    """The API alone, its Rasa stopped: what users see while the assistant restarts."""
+    workdir = tmp_path_factory.mktemp("no-rasa")
+    port = free_port()
+    env = {**os.environ, **NO_WEBSOCKETS, "RASA_URL": f"http://127.0.0.1:{free_port()}",
+           "DATABASE_URL": f"sqlite:///{workdir}/digilab.db"}
+    with open(workdir / "api.log", "w") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1",
+                                 "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            wait_for(f"http://127.0.0.1:{port}/health", proc)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+
+
+def test_a_stopped_assistant_gets_a_friendly_message_and_a_retry(browser, api_without_rasa):
+    page = open_chat(browser, api_without_rasa)
+    try:
+        ask(page, "Bonjour")
+        error = page.locator(".message.error")
+        expect(error).to_contain_text("L'assistant Digilab ne répond pas pour le moment.")
+        expect(error.get_by_role("button", name="Réessayer")).to_be_visible()
+        expect(page.locator(".message.user")).to_have_count(1)  # the question is kept
+    finally:
+        page.context.close()
+
+
+def test_a_lost_network_gets_a_friendly_message_in_the_page_language(browser, servers):
+    page = open_chat(browser, servers["api"], locale="nl-BE")
+    try:
+        expect(page.locator("html")).to_have_attribute("lang", "nl")
+        page.context.set_offline(True)
+        ask(page, "Hoeveel voorschot krijgt OCMW Genk?")
+        expect(page.locator(".message.error")).to_contain_text("De assistent is niet bereikbaar.")
+        page.context.set_offline(False)
+        before = page.locator(ANSWERS).count()
+        page.get_by_role("button", name="Opnieuw proberen").click()
+        wait_for_answer(page, before)
+        expect(page.locator(ANSWERS).last).to_contain_text("€ 70.506,75")
+        expect(page.locator(".message.error")).to_have_count(0)
+    finally:
+        page.context.close()
+
+
+# ---- phone and accessibility -----------------------------------------------------------------------------------------
+
+def test_the_chat_fits_a_phone(browser, servers):
+    page = open_chat(browser, servers["api"], viewport={"width": 390, "height": 844}, is_mobile=True,
+                     has_touch=True, device_scale_factor=2)
+    try:
+        ask(page, "Bonjour")
+        ask(page, "Hoeveel voorschot krijgt OCMW Genk?")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
+        expect(page.locator("#send")).to_be_in_viewport()
+        expect(page.locator("#message")).to_be_in_viewport()
+        page.screenshot(path=str(ARTIFACTS / "webchat-phone.png"))
+        assert axe_violations(page) == []
+    finally:
+        page.context.close()
+
+
+def test_axe_finds_no_accessibility_violation(page):
+    assert axe_violations(page) == []  # the empty page
+    ask(page, "Bonjour")
+    ask(page, "subside de 235 022,50 €, on a reçu 70 506,75 €, combien peut-on encore réclamer ?")
+    page.locator(ANSWERS).last.get_by_role("button", name="Réponse utile").click()
+    expect(page.locator(".feedback-note").last).to_have_text("Merci pour votre avis.")
+    page.locator("#message").focus()
+    assert axe_violations(page) == []
