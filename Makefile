@@ -7,9 +7,9 @@ PY := $(VENV)/bin/python
 UV_VERSION := 0.13.9
 
 # Rasa 3.6 installs on Python 3.10 only: PATH first, then pyenv, then uv's own finder.
-PYTHON310 ?= $(shell command -v python3.10 2>/dev/null \
-	|| ls -d $$(pyenv root 2>/dev/null)/versions/3.10*/bin/python 2>/dev/null | tail -n 1 \
-	|| uv python find 3.10 2>/dev/null)
+PYTHON310 ?= $(shell for c in python3.10 $$(ls -d $$(pyenv root 2>/dev/null)/versions/3.10*/bin/python 2>/dev/null) \
+	$$(uv python find 3.10 2>/dev/null); do \
+	"$$c" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' 2>/dev/null && { command -v "$$c"; break; }; done)
 UV ?= $(shell command -v uv 2>/dev/null || echo .uv/bin/uv)
 
 MODEL_INPUTS := config.yml domain.yml $(wildcard bot/data/*.yml bot/data/nlu/*.yml) \
@@ -48,10 +48,10 @@ models/.trained: $(MODEL_INPUTS) | $(VENV)/.synced
 train: models/.trained  ## train the Rasa model if it is missing or out of date
 
 run: install  ## start the assistant: action server :5055, Rasa :5005, API and web chat :8000
-	$(if $(wildcard domain.yml),$(MAKE) train && $(PY) -m bot.serve,$(PY) -m uvicorn api.main:app --host 127.0.0.1 --port 8000)
+	$(if $(wildcard domain.yml),$(MAKE) train && $(PY) -m bot.serve,$(PY) -m uvicorn api.main:app --host 127.0.0.1 --port 8000 --ws none)
 
 api: install  ## start only the HTTP API on :8000
-	$(PY) -m uvicorn api.main:app --host 127.0.0.1 --port 8000
+	$(PY) -m uvicorn api.main:app --host 127.0.0.1 --port 8000 --ws none
 
 CHROMIUM ?= /usr/bin/chromium
 

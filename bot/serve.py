@@ -22,7 +22,8 @@ def commands(*, rasa_port: int, action_port: int, api_port: int, endpoints_file:
         [py, "-m", "rasa", "run", "--model", str(MODEL), "--endpoints", str(endpoints_file),
          "--credentials", str(ROOT / "credentials.yml"), "--port", str(rasa_port), "--enable-api",
          "--interface", "127.0.0.1"],
-        [py, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(api_port)],
+        # --ws none: uvicorn's websocket support needs a newer `websockets` than Rasa pins; the API has no websocket.
+        [py, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(api_port), "--ws", "none"],
     ]
 
 

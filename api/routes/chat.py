@@ -20,8 +20,8 @@ from knowledge.loader import default_knowledge
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parents[1] / "static"
-# How domain.yml introduces a source, and the language that says so; the last one in a reply is its source.
-SOURCE_MARKERS = {"\n\nSource : ": "fr", "\n\nSources : ": "fr", "\n\nBron: ": "nl", "\n\nBronnen: ": "nl"}
+# How domain.yml introduces a source, and the language that says so.
+SOURCE_LABELS = {"Source : ": "fr", "Sources : ": "fr", "Bron: ": "nl", "Bronnen: ": "nl"}
 # The page loads nothing but its own files: no CDN, no inline script.
 PAGE_HEADERS = {"Content-Security-Policy": "default-src 'self'; img-src 'self' data:; base-uri 'none'; "
                                            "form-action 'self'; frame-ancestors 'none'",
@@ -74,26 +74,48 @@ class AssistantUnavailable(Exception):
     """Rasa did not answer: down, too slow, or failing."""
 
 
+def _label_at(text: str, label: str) -> int:
+    """Where `label` last opens a paragraph of `text`, or -1."""
+    inside = text.rfind("\n\n" + label)
+    if inside >= 0:
+        return inside + 2
+    return 0 if text.startswith(label) else -1
+
+
 def split_source(text: str) -> Tuple[str, Optional[str], Optional[str]]:
-    """The answer, its source and the language of the source label; the last label wins."""
-    at, marker = max((text.rfind(m), m) for m in SOURCE_MARKERS)
-    if at < 0 or not text[at + len(marker):].strip():
+    """The answer, its source and the language of the source label; the last label opening a paragraph wins."""
+    at, label = max((_label_at(text, label), label) for label in SOURCE_LABELS)
+    if at < 0 or not text[at + len(label):].strip():
         return text, None, None
-    return text[:at], text[at + len(marker):].strip(), SOURCE_MARKERS[marker]
+    return text[:at].rstrip(), text[at + len(label):].strip(), SOURCE_LABELS[label]
 
 
 def messages_from_rasa(replies: Sequence[Mapping[str, Any]]) -> List[MessageOut]:
-    """Rasa REST messages as chat messages; buttons sent on their own join the text before them."""
+    """One message per answer, closed by its source or its buttons.
+
+    Rasa's REST channel cuts every reply at its blank lines, so an answer arrives as paragraphs, its
+    source as a paragraph of its own ("Source : …") and buttons sometimes as a message without text.
+    """
     messages: List[MessageOut] = []
+    paragraphs: List[str] = []
     for reply in replies:
-        text = str(reply.get("text") or reply.get("image") or "")
+        answer, source, _ = split_source(str(reply.get("text") or reply.get("image") or ""))
         buttons = [ButtonOut(title=str(b.get("title", "")), payload=str(b.get("payload", "")))
                    for b in reply.get("buttons") or []]
-        if not text and buttons and messages:
+        if answer.strip():
+            paragraphs.append(answer)
+        if source is None and not buttons:
+            continue
+        if paragraphs:
+            messages.append(MessageOut(text="\n\n".join(paragraphs), source=source, buttons=buttons))
+            paragraphs = []
+        elif messages and (source is None or messages[-1].source is None):
+            messages[-1].source = source or messages[-1].source
             messages[-1].buttons.extend(buttons)
-        elif text or buttons:
-            answer, source, _ = split_source(text)
-            messages.append(MessageOut(text=answer, source=source, buttons=buttons))
+        else:
+            messages.append(MessageOut(text="", source=source, buttons=buttons))
+    if paragraphs:
+        messages.append(MessageOut(text="\n\n".join(paragraphs), source=None))
     return messages
 
 

@@ -16,7 +16,7 @@
         "votre cluster et les montants, l'avance, les déclarations de créance, les dépenses éligibles, les échéances. " +
         "Chaque réponse cite sa source.",
       inputLabel: "Votre question",
-      placeholder: "Par exemple : quel cluster pour 42 000 habitants ?",
+      placeholder: "Ex. : quel cluster pour 42 000 habitants ?",
       hint: "Entrée pour envoyer, Maj + Entrée pour aller à la ligne.",
       send: "Envoyer",
       fromUser: "Vous :",
@@ -47,7 +47,7 @@
         "bedragen, het voorschot, de schuldvorderingen, de subsidiabele kosten, de deadlines. " +
         "Elk antwoord vermeldt zijn bron.",
       inputLabel: "Uw vraag",
-      placeholder: "Bijvoorbeeld: welke cluster voor 42.000 inwoners?",
+      placeholder: "Bv.: welke cluster voor 42.000 inwoners?",
       hint: "Enter om te versturen, Shift + Enter voor een nieuwe regel.",
       send: "Versturen",
       fromUser: "U:",
@@ -71,7 +71,7 @@
   var STORAGE_KEY = "digilab.webchat.v1";
   var MAX_KEPT = 200;           // messages kept in sessionStorage
   var MAX_MESSAGE = 2000;       // as the API: longer is refused
-  var REQUEST_TIMEOUT_MS = 65000; // the API gives Rasa 30 s; this only catches a dead network
+  var REQUEST_TIMEOUT_MS = 65000; // the API gives Rasa 30 s: this only catches a dead network
   // Material Icons "thumb_up" (Apache-2.0); the thumb down is the same path turned over.
   var THUMB = "M1 21h4V9H1v12zm22-11c0-1.1-.9-2-2-2h-6.31l.95-4.57.03-.32c0-.41-.17-.79-.44-1.06L14.17 1 " +
     "7.59 7.59C7.22 7.95 7 8.45 7 9v10c0 1.1.9 2 2 2h9c.83 0 1.54-.5 1.84-1.22l3.02-7.05c.09-.23.14-.47.14-.73v-2z";
@@ -146,6 +146,7 @@
     state.lang = lang;
     save();
     applyLang();
+    autoGrow();
   }
 
   // ---- rendering --------------------------------------------------------------------------------
@@ -286,9 +287,11 @@
     });
   }
 
-  function scrollToEnd() {
+  // To the end of the conversation; a reply taller than the screen shows from its first line.
+  function scrollToEnd(firstOfReply) {
     window.requestAnimationFrame(function () {
-      els.composer.scrollIntoView({ block: "end" });
+      window.scrollTo(0, document.documentElement.scrollHeight);
+      if (firstOfReply && firstOfReply.getBoundingClientRect().top < 0) firstOfReply.scrollIntoView({ block: "start" });
     });
   }
 
@@ -371,17 +374,19 @@
       renderError(t("noAnswer"), null);
       return;
     }
-    data.messages.forEach(function (m, i) {
+    var first = null;
+    data.messages.forEach(function (m) {
       var mine = {
         role: "bot", text: m.text || "", source: m.source || null, lang: lang, question: question,
         buttons: (m.buttons || []).filter(function (b) { return b && b.title && b.payload; }),
         rating: 0
       };
       state.messages.push(mine);
-      els.log.appendChild(renderMessage(mine, true));
+      var node = els.log.appendChild(renderMessage(mine, true));
+      first = first || node;
     });
     save();
-    scrollToEnd();
+    scrollToEnd(first);
   }
 
   function rate(message, rating, row, note) {
@@ -408,9 +413,14 @@
 
   // ---- wiring -----------------------------------------------------------------------------------
 
+  // The box grows with the question, and with the example while it is empty (narrow screens wrap it).
   function autoGrow() {
-    els.input.style.height = "auto";
-    els.input.style.height = Math.min(els.input.scrollHeight + 4, 160) + "px";
+    var input = els.input;
+    var empty = !input.value;
+    if (empty) input.value = input.placeholder;
+    input.style.height = "auto";
+    input.style.height = Math.min(input.scrollHeight + 4, 160) + "px";  // + the 2px borders
+    if (empty) input.value = "";
   }
 
   function start() {
@@ -427,6 +437,7 @@
     save();
     applyLang();
     renderAll();
+    autoGrow();
     if (state.messages.length) scrollToEnd();
 
     els.composer.addEventListener("submit", function (event) {
@@ -445,6 +456,7 @@
       }
     });
     els.input.addEventListener("input", autoGrow);
+    window.addEventListener("resize", autoGrow);
     // Browsers differ on whether following "#message" also focuses it: make sure it does.
     document.querySelector(".skip-link").addEventListener("click", function (event) {
       event.preventDefault();

@@ -69,7 +69,7 @@ def postgres_url() -> Iterator[str]:
     admin.dispose()
 
 
-# ---- the assistant is away ----------------------------------------------------------------------------------
+# ---- the assistant is away ----------------------------------------------------------------------------------------
 
 def test_a_stopped_assistant_gives_a_503_with_the_french_message(settings_for, client):
     settings_for()
@@ -104,7 +104,7 @@ def test_an_assistant_that_never_answers_gives_a_503_after_the_timeout(settings_
         listener.close()
 
 
-# ---- bad messages ---------------------------------------------------------------------------------------------
+# ---- bad messages -------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("body", [
     {"sender": "web-1", "message": ""},
@@ -128,27 +128,54 @@ def test_the_reason_comes_in_dutch_with_lang_nl(settings_for, client):
     assert "message" in r.json()["message"]
 
 
-# ---- answers and their sources ----------------------------------------------------------------------------------
+# ---- answers and their sources ------------------------------------------------------------------------------------
+# Rasa's REST channel cuts each reply at its blank lines: these lists have the shape it sends.
 
-@pytest.mark.parametrize("reply, text, source", [
-    ("Avance = 30 % × 100 €.\n\nSource : Arrêté royal, Art. 6 §1", "Avance = 30 % × 100 €.", "Arrêté royal, Art. 6 §1"),
-    ("Voorschot = 30 %.\n\nBron: Koninklijk besluit, Art. 6 §1", "Voorschot = 30 %.", "Koninklijk besluit, Art. 6 §1"),
-    ("⚠️ Attention : x\n\nSources : A — B", "⚠️ Attention : x", "A — B"),
-    ("⚠️ Let op: x\n\nBronnen: A — B", "⚠️ Let op: x", "A — B"),
-    ("Projet « Source : vie »\n\nSource : Annexe", "Projet « Source : vie »", "Annexe"),
-    ("Au revoir !", "Au revoir !", None),
+def _rest(*parts, buttons=None):
+    replies = [{"recipient_id": "web-1", "text": part} for part in parts]
+    if buttons:
+        replies[-1]["buttons"] = [{"title": t, "payload": p} for t, p in buttons]
+    return replies
+
+
+@pytest.mark.parametrize("replies, text, source", [
+    (_rest("Avance = 30 % × 100 €.", "Source : Arrêté royal, Art. 6 §1"),
+     "Avance = 30 % × 100 €.", "Arrêté royal, Art. 6 §1"),
+    (_rest("Voorschot = 30 %.", "Bron: Koninklijk besluit, Art. 6 §1"),
+     "Voorschot = 30 %.", "Koninklijk besluit, Art. 6 §1"),
+    (_rest("⚠️ Attention, les sources ne concordent pas : x", "Sources : A — B"),
+     "⚠️ Attention, les sources ne concordent pas : x", "A — B"),
+    (_rest("⚠️ Let op: x", "Bronnen: A — B"), "⚠️ Let op: x", "A — B"),
+    (_rest("Projet « Source : vie »", "Description.", "Source : Annexe"),
+     "Projet « Source : vie »\n\nDescription.", "Annexe"),
+    (_rest("Au revoir !"), "Au revoir !", None),
 ])
-def test_the_source_is_split_from_the_answer_on_its_last_label(reply, text, source):
-    [message] = messages_from_rasa([{"recipient_id": "web-1", "text": reply}])
+def test_an_answer_comes_as_one_message_with_its_source_apart(replies, text, source):
+    [message] = messages_from_rasa(replies)
     assert (message.text, message.source) == (text, source)
 
 
-def test_buttons_travel_with_their_answer():
-    [message] = messages_from_rasa([
-        {"recipient_id": "web-1", "text": "Bonjour !",
-         "buttons": [{"title": "Quel cluster ?", "payload": "/ask_cluster"}]},
-        {"recipient_id": "web-1", "buttons": [{"title": "Échéances", "payload": "/ask_deadlines"}]},
-    ])
+def test_each_sourced_answer_of_a_turn_is_a_message_of_its_own():
+    messages = messages_from_rasa(_rest("Encore à réclamer : 164 515,75 €", "Source : Art. 7 §2",
+                                        "Attention : les échéances sont dépassées.", "La deuxième déclaration…",
+                                        "Source : Art. 7 §3"))
+    assert [(m.text, m.source) for m in messages] == [
+        ("Encore à réclamer : 164 515,75 €", "Art. 7 §2"),
+        ("Attention : les échéances sont dépassées.\n\nLa deuxième déclaration…", "Art. 7 §3")]
+
+
+def test_a_reply_with_buttons_keeps_its_source_and_its_buttons():
+    # Replies with buttons are not cut at blank lines.
+    [message] = messages_from_rasa(_rest("Je ne trouve pas la réponse.\n\nSource : Slides 2022",
+                                         buttons=[("Transmettre ma question à Digilab", "/human_handoff")]))
+    assert (message.text, message.source) == ("Je ne trouve pas la réponse.", "Slides 2022")
+    assert [(b.title, b.payload) for b in message.buttons] == [("Transmettre ma question à Digilab", "/human_handoff")]
+
+
+def test_buttons_sent_on_their_own_join_the_answer_before_them():
+    [message] = messages_from_rasa(_rest("Bonjour !", buttons=[("Quel cluster ?", "/ask_cluster")])
+                                   + [{"recipient_id": "web-1", "buttons": [{"title": "Échéances",
+                                                                            "payload": "/ask_deadlines"}]}])
     assert [(b.title, b.payload) for b in message.buttons] == [("Quel cluster ?", "/ask_cluster"),
                                                                 ("Échéances", "/ask_deadlines")]
 
@@ -165,12 +192,13 @@ def test_the_chat_page_is_served_at_the_root_with_its_own_files_only(settings_fo
     assert client.get("/static/chat.css").status_code == 200
 
 
-# ---- feedback -------------------------------------------------------------------------------------------------------
+# ---- feedback -----------------------------------------------------------------------------------------------------
 
 def _thumbs_down_is_stored(client: TestClient, database_url: str) -> None:
     r = client.post("/api/v1/feedback", params={"lang": "nl"}, json={
         "sender": "web-42", "question": "Hoeveel voorschot krijgt OCMW Genk?",
-        "answer": "Voorschot = 30 % × € 235.022,50 = € 70.506,75.\n\nBron: Koninklijk besluit, Art. 6 §1", "rating": -1})
+        "answer": "Voorschot = 30 % × € 235.022,50 = € 70.506,75.\n\nBron: Koninklijk besluit, Art. 6 §1",
+        "rating": -1})
     assert r.status_code == 201 and isinstance(r.json()["id"], int)
     with session_scope(database_url) as session:
         rows = session.execute(select(Feedback).where(Feedback.conversation_id == "web-42")).scalars().all()

@@ -1,4 +1,4 @@
-"""The web chat in a real Chromium against the real assistant: FR and NL, keyboard only, phone, reload, feedback, axe."""
+"""The web chat in a real Chromium against the real assistant: FR/NL, keyboard, phone, reload, feedback, axe."""
 from __future__ import annotations
 
 import os
@@ -22,8 +22,6 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
 ARTIFACTS = ROOT / "tests" / "artifacts"
-# uvicorn 0.54's automatic WebSocket support needs websockets >= 13, Rasa 3.6 pins 10.4; the API serves no WebSocket.
-NO_WEBSOCKETS = {"UVICORN_WS": "none"}
 ANSWERS = ".message.bot:not(.welcome)"
 STORAGE = "JSON.parse(sessionStorage.getItem('digilab.webchat.v1'))"
 
@@ -31,7 +29,7 @@ STORAGE = "JSON.parse(sessionStorage.getItem('digilab.webchat.v1'))"
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory) -> Iterator[Dict[str, str]]:
     workdir = tmp_path_factory.mktemp("webchat")
-    with assistant(workdir, NO_WEBSOCKETS) as urls:
+    with assistant(workdir) as urls:
         yield {**urls, "database_url": f"sqlite:///{workdir}/digilab.db"}
     engine_for(f"sqlite:///{workdir}/digilab.db").dispose()
 
@@ -48,7 +46,7 @@ def browser() -> Iterator[Browser]:
 
 
 def open_chat(browser: Browser, url: str, **context_options) -> Page:
-    context = browser.new_context(locale="fr-BE", **{"viewport": {"width": 1280, "height": 800}, **context_options})
+    context = browser.new_context(**{"locale": "fr-BE", "viewport": {"width": 1280, "height": 800}, **context_options})
     context.set_default_timeout(90_000)
     page = context.new_page()
     page.goto(url + "/")
@@ -85,13 +83,14 @@ def axe_violations(page: Page) -> list:
 
 def test_a_french_question_gets_its_answer_with_the_source_under_it(page):
     ask(page, "subside de 235 022,50 €, on a reçu 70 506,75 €, combien peut-on encore réclamer ?")
-    answer = page.locator(ANSWERS).last
+    answer = page.locator(ANSWERS).filter(has_text="Encore à réclamer")
     expect(answer.locator(".message-text")).to_contain_text("Encore à réclamer : 164\u202f515,75 €")
     expect(answer.locator(".message-text")).not_to_contain_text("Source :")
     expect(answer.locator(".source .source-label")).to_have_text("Source")
     expect(answer.locator(".source")).to_contain_text("Art.")
     expect(page.locator("html")).to_have_attribute("lang", "fr")
-    page.screenshot(path=str(ARTIFACTS / "webchat-fr-answer.png"), full_page=True)
+    answer.evaluate("node => node.scrollIntoView({block: 'start'})")
+    page.screenshot(path=str(ARTIFACTS / "webchat-fr-answer.png"))
 
 
 def test_a_dutch_question_turns_the_page_dutch(page):
@@ -105,7 +104,7 @@ def test_a_dutch_question_turns_the_page_dutch(page):
     expect(page.locator("label[for=message]")).to_have_text("Uw vraag")
     expect(page.locator("#send")).to_have_text("Versturen")
     expect(page.locator(".lang-button[data-lang=nl]")).to_have_attribute("aria-pressed", "true")
-    page.screenshot(path=str(ARTIFACTS / "webchat-nl-answer.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / "webchat-nl-answer.png"))
 
 
 def test_the_fr_nl_switch_changes_the_page_and_the_bot_language(page):
@@ -129,7 +128,7 @@ def test_the_fr_nl_switch_changes_the_page_and_the_bot_language(page):
     expect(page.locator(".lang-button[data-lang=fr]")).to_have_attribute("aria-pressed", "true")
 
 
-# ---- keyboard only --------------------------------------------------------------------------------------------------
+# ---- keyboard only ------------------------------------------------------------------------------------------------
 
 def focused(page: Page) -> Dict[str, str]:
     return page.evaluate("""() => { const e = document.activeElement, s = getComputedStyle(e);
@@ -171,7 +170,7 @@ def test_the_chat_works_with_the_keyboard_alone(page):
     expect(page.locator(ANSWERS).last).to_contain_text("Projets de taille moyenne")
 
 
-# ---- memory, feedback, errors ---------------------------------------------------------------------------------------
+# ---- memory, feedback, errors -------------------------------------------------------------------------------------
 
 def test_the_conversation_survives_a_reload(page):
     ask(page, "Bonjour")
@@ -194,7 +193,7 @@ def test_the_conversation_survives_a_reload(page):
 def test_a_thumbs_down_is_stored_with_the_question(page, servers):
     question = "subside de 100 000 €, on a reçu 30 000 €, combien peut-on encore réclamer ?"
     ask(page, question)
-    answer = page.locator(ANSWERS).last
+    answer = page.locator(ANSWERS).filter(has_text="Encore à réclamer")
     down = answer.get_by_role("button", name="Réponse pas utile")
     expect(down).to_have_attribute("aria-pressed", "false")
     down.click()
@@ -213,11 +212,11 @@ def api_without_rasa(tmp_path_factory) -> Iterator[str]:
     """The API alone, its Rasa stopped: what users see while the assistant restarts."""
     workdir = tmp_path_factory.mktemp("no-rasa")
     port = free_port()
-    env = {**os.environ, **NO_WEBSOCKETS, "RASA_URL": f"http://127.0.0.1:{free_port()}",
+    env = {**os.environ, "RASA_URL": f"http://127.0.0.1:{free_port()}",
            "DATABASE_URL": f"sqlite:///{workdir}/digilab.db"}
     with open(workdir / "api.log", "w") as log:
         proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1",
-                                 "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+                                 "--port", str(port), "--ws", "none"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
             wait_for(f"http://127.0.0.1:{port}/health", proc)
             yield f"http://127.0.0.1:{port}"
@@ -234,6 +233,7 @@ def test_a_stopped_assistant_gets_a_friendly_message_and_a_retry(browser, api_wi
         expect(error).to_contain_text("L'assistant Digilab ne répond pas pour le moment.")
         expect(error.get_by_role("button", name="Réessayer")).to_be_visible()
         expect(page.locator(".message.user")).to_have_count(1)  # the question is kept
+        assert axe_violations(page) == []
     finally:
         page.context.close()
 
@@ -255,7 +255,7 @@ def test_a_lost_network_gets_a_friendly_message_in_the_page_language(browser, se
         page.context.close()
 
 
-# ---- phone and accessibility -----------------------------------------------------------------------------------------
+# ---- phone and accessibility --------------------------------------------------------------------------------------
 
 def test_the_chat_fits_a_phone(browser, servers):
     page = open_chat(browser, servers["api"], viewport={"width": 390, "height": 844}, is_mobile=True,
@@ -266,6 +266,12 @@ def test_the_chat_fits_a_phone(browser, servers):
         assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
         expect(page.locator("#send")).to_be_in_viewport()
         expect(page.locator("#message")).to_be_in_viewport()
+        # The page scrolled to the new answer: its source and thumbs are on screen, not under the question box.
+        answer = page.locator(ANSWERS).last
+        expect(answer.locator(".source")).to_contain_text("Koninklijk besluit")
+        expect(answer.locator(".thumb").first).to_be_in_viewport()
+        box, composer = answer.bounding_box(), page.locator("#composer").bounding_box()
+        assert box["y"] + box["height"] <= composer["y"] + 1
         page.screenshot(path=str(ARTIFACTS / "webchat-phone.png"))
         assert axe_violations(page) == []
     finally:

@@ -10,6 +10,8 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory):
+    # The bridge needs only Rasa and the action server. uvicorn 0.54's websocket support does not
+    # import with the websockets 10.4 Rasa pins, and would stop the API the harness also starts.
     with assistant(tmp_path_factory.mktemp("assistant")) as urls:
         yield urls
 
@@ -48,7 +50,7 @@ def test_a_french_question_gets_a_french_answer_with_its_source(api):
 def test_a_dutch_question_gets_a_dutch_answer_with_its_source(api):
     user = new_user(api, "nl")
     answer = texts(user.ask("Hoeveel voorschot krijgt OCMW Genk?", said("Bron:")))
-    assert "Vlotte balie" in answer and "€ 70.506,75" in answer
+    assert "Voorschot" in answer and "€ 70.506,75" in answer
 
 
 def test_pressing_a_button_sends_its_payload(api):
