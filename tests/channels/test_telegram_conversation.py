@@ -10,8 +10,6 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory):
-    # The bridge needs only Rasa and the action server. uvicorn 0.54's websocket support does not
-    # import with the websockets 10.4 Rasa pins, and would stop the API the harness also starts.
     with assistant(tmp_path_factory.mktemp("assistant")) as urls:
         yield urls
 

