@@ -8,6 +8,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.replies import kb, lang_of, say_error, say_issues
+from bot.actions.values import recent_beneficiary
 from rules.errors import RuleError
 from rules.money import format_eur, format_percent
 from rules.payments import PaymentTerms, advance_for
@@ -27,9 +28,8 @@ class ActionAdvance(Action):
             return _reset()
         facts = [kb().fact("cpas_2023.advance_rate"), kb().fact("cpas_2023.first_claim_cap_rate")]
         eur = {k: format_eur(v, lang) for k, v in vars(result).items()}
-        named = tracker.get_slot("organisation")
-        if named:
-            b = kb().beneficiary(named)
+        b = recent_beneficiary(tracker)
+        if b and b.total == result.grant:
             dispatcher.utter_message(response="utter_advance_annex", organisation=b.name(lang), project=b.project,
                                      published=format_eur(b.advance, lang), rate=format_percent(terms.advance_rate, lang),
                                      **eur, source=kb().cite(b.source, *[f.source for f in facts], lang=lang))

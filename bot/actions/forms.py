@@ -108,16 +108,17 @@ class ValidateBeneficiaryForm(FormValidationAction):
 
 
 def _grant_from_message(tracker: Tracker) -> Slots:
-    """A grant typed as an amount, or the annex total of a named 2023 beneficiary."""
+    """A grant typed as an amount, or the annex total of a named 2023 beneficiary.
+
+    Only the form's own slots survive its validation, so the beneficiary is found again
+    afterwards by `values.recent_beneficiary`."""
     if not _requested(tracker, "grant"):
         return {}
     named = beneficiary(tracker)
     if named:
-        return {"grant": str(named.total), "organisation": named.id}
+        return {"grant": str(named.total)}
     found = numbers(tracker, "amount")
-    if not found:
-        return {}
-    return {"grant": str(max(found)), "organisation": None}
+    return {"grant": str(max(found))} if found else {}
 
 
 def _valid_amount(slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, *,

@@ -40,6 +40,16 @@ def beneficiary(tracker: Tracker) -> Optional[Beneficiary]:
     return None
 
 
+def recent_beneficiary(tracker: Tracker, *, turns: int = 3) -> Optional[Beneficiary]:
+    """The beneficiary named in the user's last few messages (the form's question and answers)."""
+    texts = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"][-turns:]
+    for text in reversed(texts or [latest_text(tracker)]):
+        matches = find_beneficiaries(kb(), text)
+        if matches:
+            return matches[0].beneficiary
+    return None
+
+
 def says_advance_only(tracker: Tracker) -> bool:
     return bool(_ADVANCE_WORDS & set(normalise(latest_text(tracker))))
 

@@ -44,8 +44,8 @@ def test_advance_on_an_amount_shows_the_computation(domain):
 
 def test_advance_for_a_named_cpas_uses_the_annex_and_flags_waterloo(domain, kb):
     waterloo = next(b for b in kb.beneficiaries if "Waterloo" in b.annex_name)
-    slots = {"grant": str(waterloo.total), "organisation": waterloo.id, "language": "nl"}
-    _, replies = run(ActionAdvance(), tracker(slots=slots), domain)
+    slots = {"grant": str(waterloo.total), "language": "nl"}
+    _, replies = run(ActionAdvance(), tracker("voorschot OCMW Waterloo", slots=slots), domain)
     assert "€ 46.219,46" in replies[0] and "€ 46.219,44" in replies[0]
     assert any("bronnen zijn het niet eens" in r for r in replies[1:])
 
@@ -111,3 +111,13 @@ def test_a_laptop_under_the_2023_call_depends_on_the_financial_plan(domain):
 def test_dont_know_gives_the_digilab_contact(domain):
     _, replies = run(ActionDontKnow(), tracker("?"), domain)
     assert "digilab@mi-is.be" in replies[0] and "+32 2 508 85 86" in replies[0]
+
+
+def test_a_named_ocmw_fills_the_grant_from_the_annex(domain):
+    import asyncio
+    from bot.actions.forms import ValidateAdvanceForm
+    from rasa_sdk.executor import CollectingDispatcher
+    t = tracker("Hoeveel voorschot krijgt OCMW Genk?", intent="ask_advance", slots={"language": "nl"})
+    t.slots.update({"grant": None})
+    events = asyncio.run(ValidateAdvanceForm().run(CollectingDispatcher(), t, domain))
+    assert {e["name"]: e["value"] for e in events if e.get("event") == "slot"}["grant"] == "235022.50"
