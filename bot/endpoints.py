@@ -10,10 +10,11 @@ import yaml
 
 
 def endpoints(env: Mapping[str, str] = os.environ) -> Dict:
-    """Action server, tracker store (SQLite file or TRACKER_STORE_URL) and lock store (memory or REDIS_URL)."""
+    """Action server, tracker store (SQLite file, TRACKER_STORE_URL, or `memory`) and lock store (memory or REDIS_URL)."""
     config: Dict = {"action_endpoint": {"url": env.get("ACTION_SERVER_URL", "http://127.0.0.1:5055/webhook")}}
     tracker_url = env.get("TRACKER_STORE_URL", "sqlite:///trackers.db")
-    config["tracker_store"] = _sql_store(tracker_url)
+    if tracker_url != "memory":  # memory: Rasa's in-memory store (no helpdesk statistics)
+        config["tracker_store"] = _sql_store(tracker_url)
     if env.get("REDIS_URL"):
         redis = urlparse(env["REDIS_URL"])
         config["lock_store"] = {"type": "redis", "url": redis.hostname, "port": redis.port or 6379,

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 from typing import Dict, List, Tuple
 
-from bot.actions.language import detect_language
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "digilab.tar.gz"
@@ -40,14 +39,18 @@ async def evaluate(model: Path = MODEL) -> Dict[str, Dict]:
     report: Dict[str, Dict] = {}
     for lang, path in TEST_SETS.items():
         pairs = examples(path)
-        predicted = [((await agent.parse_message(text)).get("intent") or {}).get("name") for text, _ in pairs]
+        parsed = [await agent.parse_message(text) for text, _ in pairs]
+        predicted = [(p.get("intent") or {}).get("name") for p in parsed]
+        # The language a first message would set (French when the message does not say).
+        languages = [next((e["value"] for e in p.get("entities", []) if e["entity"] in ("message_language", "language")),
+                          "fr") for p in parsed]
         gold = [intent for _, intent in pairs]
         errors = [(t, g, p) for (t, g), p in zip(pairs, predicted) if g != p]
         report[lang] = {
             "examples": len(pairs),
             "intent_accuracy": round(sum(g == p for g, p in zip(gold, predicted)) / len(pairs), 4),
             "intent_macro_f1": round(macro_f1(gold, predicted), 4),
-            "language_accuracy": round(sum(detect_language(t, None) == lang for t, _ in pairs) / len(pairs), 4),
+            "language_accuracy": round(sum(found == lang for found in languages) / len(pairs), 4),
             "errors": errors,
         }
     return report

@@ -6,22 +6,20 @@ import logging
 import re
 import sys
 from collections import OrderedDict
-from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 from urllib.parse import urlsplit
 
-import httpx
 from pydantic import BaseSettings
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction, InlineKeyboardButtonLimit, MessageLimit
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
+from channels.rasa import LANGUAGES, Answer, AssistantUnavailable, Button, RasaClient, answers_from_rasa
 from knowledge.loader import default_knowledge
 
 logger = logging.getLogger("channels.telegram")  # not "__main__" under `python -m`
 
-LANGUAGES = ("fr", "nl")
 # Each language is named in itself, so the buttons read the same whatever the chat's language.
 LANGUAGE_BUTTONS = {"fr": "FR · Français", "nl": "NL · Nederlands"}
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
@@ -85,36 +83,6 @@ def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> List[str
     return chunks
 
 
-@dataclass(frozen=True)
-class Button:
-    title: str
-    payload: str
-
-
-@dataclass(frozen=True)
-class Reply:
-    """One assistant message: its text and its quick replies."""
-
-    text: str
-    buttons: Tuple[Button, ...] = ()
-
-
-def replies_from_rasa(messages: Sequence[Mapping[str, Any]]) -> List[Reply]:
-    """Rasa REST channel messages as replies; an image travels as its link, custom payloads are dropped."""
-    replies: List[Reply] = []
-    for message in messages:
-        text = message.get("text") or message.get("image") or ""
-        buttons = tuple(Button(str(b.get("title", "")), str(b.get("payload", "")))
-                        for b in message.get("buttons") or [])
-        if not text and buttons and replies:
-            # Buttons sent as a message of their own belong under the text before them.
-            last = replies.pop()
-            replies.append(Reply(last.text, last.buttons + buttons))
-        elif text or buttons:
-            replies.append(Reply(text, buttons))
-    return replies
-
-
 class PayloadMap:
     """Callback data for button payloads: the payload itself when it fits Telegram's 64 bytes, else a short id."""
 
@@ -160,14 +128,14 @@ def keyboard(buttons: Sequence[Button], payloads: PayloadMap) -> Optional[Inline
 Outgoing = Tuple[str, Optional[InlineKeyboardMarkup]]
 
 
-def telegram_messages(replies: Sequence[Reply], payloads: PayloadMap) -> List[Outgoing]:
-    """The (text, keyboard) messages to send for some replies; a keyboard rides on the last part of its reply."""
+def telegram_messages(answers: Sequence[Answer], payloads: PayloadMap) -> List[Outgoing]:
+    """The (text, keyboard) messages to send: each answer with its source line; a keyboard rides on its last part."""
     messages: List[Outgoing] = []
-    for reply in replies:
+    for answer in answers:
         # Telegram refuses an empty text: a keyboard alone needs something to hang on.
-        parts = split_text(reply.text) or ["…"]
+        parts = split_text(answer.with_source()) or ["…"]
         messages += [(part, None) for part in parts[:-1]]
-        messages.append((parts[-1], keyboard(reply.buttons, payloads)))
+        messages.append((parts[-1], keyboard(answer.buttons, payloads)))
     return messages
 
 
@@ -213,41 +181,6 @@ def webhook_options(settings: BridgeSettings) -> Dict[str, Any]:
     }
 
 
-# --- The assistant, over Rasa's REST channel ------------------------------------------------
-
-
-class AssistantUnreachable(Exception):
-    """Rasa did not answer: down, too slow, or failing."""
-
-
-class RasaChannel:
-    """The assistant behind Rasa's REST channel, one conversation per sender."""
-
-    def __init__(self, base_url: str, *, timeout: float):
-        self._http = httpx.AsyncClient(base_url=base_url.rstrip("/"), timeout=timeout)
-
-    async def send(self, *, sender: str, message: str) -> List[Mapping[str, Any]]:
-        try:
-            response = await self._http.post("/webhooks/rest/webhook", json={"sender": sender, "message": message})
-            response.raise_for_status()
-            return response.json()
-        except (httpx.HTTPError, ValueError) as exc:
-            raise AssistantUnreachable(f"{self._http.base_url}: {exc!r}") from exc
-
-    async def language(self, sender: str) -> Optional[str]:
-        """The conversation's `language` slot; None when Rasa's HTTP API does not tell."""
-        try:
-            response = await self._http.get(f"/conversations/{sender}/tracker", params={"include_events": "NONE"})
-            response.raise_for_status()
-            lang = (response.json().get("slots") or {}).get("language")
-        except (httpx.HTTPError, ValueError, AttributeError):
-            return None
-        return lang if lang in LANGUAGES else None
-
-    async def aclose(self) -> None:
-        await self._http.aclose()
-
-
 # --- Handlers ----------------------------------------------------------------------------------
 
 
@@ -269,10 +202,10 @@ def _text(code: str, lang: str) -> str:
 async def converse(update: Update, context: ContextTypes.DEFAULT_TYPE, message: str) -> None:
     """Send one user message to the assistant and carry its replies back to the chat."""
     chat = update.effective_chat
-    assistant: RasaChannel = context.bot_data["assistant"]
+    assistant: RasaClient = context.bot_data["assistant"]
     await chat.send_action(ChatAction.TYPING)
-    replies = replies_from_rasa(await assistant.send(sender=sender_for(chat.id), message=message))
-    for text, markup in telegram_messages(replies, _payloads(context)):
+    answers = answers_from_rasa(await assistant.send(sender=sender_for(chat.id), message=message))
+    for text, markup in telegram_messages(answers, _payloads(context)):
         await chat.send_message(text, reply_markup=markup)
     # Remembered so that, should the assistant go down, the apology is in the user's language.
     lang = await assistant.language(sender_for(chat.id))
@@ -332,7 +265,7 @@ async def text_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the error and, when the chat is known, apologise in its language."""
-    if isinstance(context.error, AssistantUnreachable):
+    if isinstance(context.error, AssistantUnavailable):
         logger.warning("Assistant unreachable: %s", context.error)
         code = "telegram_assistant_unreachable"
     else:
@@ -375,7 +308,7 @@ def main() -> None:
         .post_shutdown(close_assistant)
         .build()
     )
-    application.bot_data["assistant"] = RasaChannel(settings.rasa_url, timeout=settings.rasa_timeout_seconds)
+    application.bot_data["assistant"] = RasaClient(settings.rasa_url, timeout=settings.rasa_timeout_seconds)
 
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CommandHandler("help", help_command))

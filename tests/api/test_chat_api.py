@@ -13,7 +13,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, select, text
 
 from api.main import create_app
-from api.routes.chat import messages_from_rasa
 from api.settings import get_settings
 from helpdesk.db import engine_for, session_scope
 from helpdesk.models import Feedback
@@ -126,58 +125,6 @@ def test_the_reason_comes_in_dutch_with_lang_nl(settings_for, client):
     r = client.post("/api/v1/chat", params={"lang": "nl"}, json={"sender": "web-1", "message": ""})
     assert r.status_code == 422 and r.json()["message"].startswith("Ongeldige aanvraag: ")
     assert "message" in r.json()["message"]
-
-
-# ---- answers and their sources ------------------------------------------------------------------------------------
-# Rasa's REST channel cuts each reply at its blank lines: these lists have the shape it sends.
-
-def _rest(*parts, buttons=None):
-    replies = [{"recipient_id": "web-1", "text": part} for part in parts]
-    if buttons:
-        replies[-1]["buttons"] = [{"title": t, "payload": p} for t, p in buttons]
-    return replies
-
-
-@pytest.mark.parametrize("replies, text, source", [
-    (_rest("Avance = 30 % × 100 €.", "Source : Arrêté royal, Art. 6 §1"),
-     "Avance = 30 % × 100 €.", "Arrêté royal, Art. 6 §1"),
-    (_rest("Voorschot = 30 %.", "Bron: Koninklijk besluit, Art. 6 §1"),
-     "Voorschot = 30 %.", "Koninklijk besluit, Art. 6 §1"),
-    (_rest("⚠️ Attention, les sources ne concordent pas : x", "Sources : A — B"),
-     "⚠️ Attention, les sources ne concordent pas : x", "A — B"),
-    (_rest("⚠️ Let op: x", "Bronnen: A — B"), "⚠️ Let op: x", "A — B"),
-    (_rest("Projet « Source : vie »", "Description.", "Source : Annexe"),
-     "Projet « Source : vie »\n\nDescription.", "Annexe"),
-    (_rest("Au revoir !"), "Au revoir !", None),
-])
-def test_an_answer_comes_as_one_message_with_its_source_apart(replies, text, source):
-    [message] = messages_from_rasa(replies)
-    assert (message.text, message.source) == (text, source)
-
-
-def test_each_sourced_answer_of_a_turn_is_a_message_of_its_own():
-    messages = messages_from_rasa(_rest("Encore à réclamer : 164 515,75 €", "Source : Art. 7 §2",
-                                        "Attention : les échéances sont dépassées.", "La deuxième déclaration…",
-                                        "Source : Art. 7 §3"))
-    assert [(m.text, m.source) for m in messages] == [
-        ("Encore à réclamer : 164 515,75 €", "Art. 7 §2"),
-        ("Attention : les échéances sont dépassées.\n\nLa deuxième déclaration…", "Art. 7 §3")]
-
-
-def test_a_reply_with_buttons_keeps_its_source_and_its_buttons():
-    # Replies with buttons are not cut at blank lines.
-    [message] = messages_from_rasa(_rest("Je ne trouve pas la réponse.\n\nSource : Slides 2022",
-                                         buttons=[("Transmettre ma question à Digilab", "/human_handoff")]))
-    assert (message.text, message.source) == ("Je ne trouve pas la réponse.", "Slides 2022")
-    assert [(b.title, b.payload) for b in message.buttons] == [("Transmettre ma question à Digilab", "/human_handoff")]
-
-
-def test_buttons_sent_on_their_own_join_the_answer_before_them():
-    [message] = messages_from_rasa(_rest("Bonjour !", buttons=[("Quel cluster ?", "/ask_cluster")])
-                                   + [{"recipient_id": "web-1", "buttons": [{"title": "Échéances",
-                                                                            "payload": "/ask_deadlines"}]}])
-    assert [(b.title, b.payload) for b in message.buttons] == [("Quel cluster ?", "/ask_cluster"),
-                                                                ("Échéances", "/ask_deadlines")]
 
 
 # ---- the page -----------------------------------------------------------------------------------------------------

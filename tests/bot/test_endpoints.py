@@ -15,3 +15,7 @@ def test_production_settings_come_from_the_environment():
     assert config["tracker_store"] == {"type": "SQL", "dialect": "postgresql", "url": "db.internal", "port": 5433,
                                        "db": "assistant", "username": "rasa", "password": "secret"}
     assert config["lock_store"] == {"type": "redis", "url": "cache.internal", "port": 6380, "db": 2}
+
+
+def test_the_tracker_store_can_be_kept_in_memory():
+    assert "tracker_store" not in endpoints({"TRACKER_STORE_URL": "memory"})

@@ -1,8 +1,13 @@
-"""The conversation's language follows the user; short or mixed messages keep it."""
+"""The conversation's language follows the user; short or unclear messages keep it."""
 import pytest
 
-from bot.actions.language import ValidateSlotMappings, detect_language
-from tests.bot.conftest import tracker
+from bot.language import detect_language, examples, message_language, train
+from bot.nlu import LanguageDetector
+
+
+@pytest.fixture(scope="module")
+def model():
+    return train(*examples(LanguageDetector.get_default_config()["examples"].items()))
 
 
 @pytest.mark.parametrize("text, current, expected", [
@@ -16,11 +21,22 @@ from tests.bot.conftest import tracker
     ("Digikar", "nl", "nl"),
     ("", None, "fr"),
 ])
-def test_detect_language(text, current, expected):
-    assert detect_language(text, current) == expected
+def test_detect_language(model, text, current, expected):
+    assert detect_language(text, current, model) == expected
 
 
-def test_asking_for_dutch_switches_even_in_french_words():
-    t = tracker("en néerlandais svp", intent="request_language", entities=[{"entity": "language", "value": "nl"}])
-    import asyncio
-    assert asyncio.run(ValidateSlotMappings().extract_language(None, t, {})) == {"language": "nl"}
+def test_numbers_and_names_alone_say_nothing(model):
+    assert message_language("€ 235.022,50", model) is None
+    assert message_language("CPAS de Liège", model) is None
+
+
+def test_a_request_to_switch_is_not_taken_as_the_language_it_is_written_in(model):
+    from rasa.shared.nlu.training_data.message import Message
+
+    detector = LanguageDetector({}, None, None, model)
+    message = Message({"text": "en néerlandais svp", "intent": {"name": "request_language"}})
+    detector.process([message])
+    assert not [e for e in message.get("entities", []) if e["entity"] == "message_language"]
+    plain = Message({"text": "tegen wanneer moet de schuldvordering binnen", "intent": {"name": "ask_deadlines"}})
+    detector.process([plain])
+    assert [e["value"] for e in plain.get("entities") if e["entity"] == "message_language"] == ["nl"]

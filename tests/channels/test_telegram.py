@@ -5,9 +5,10 @@ import socket
 import pytest
 from hypothesis import given, strategies as st
 
+from channels.rasa import Answer, Button, answers_from_rasa
 from channels.telegram import (
-    AssistantUnreachable, BridgeSettings, Button, PayloadMap, RasaChannel, Reply, keyboard, language_payload,
-    replies_from_rasa, reply_language, requested_language, sender_for, split_text, telegram_language,
+    BridgeSettings, PayloadMap, keyboard, language_payload,
+    reply_language, requested_language, sender_for, split_text, telegram_language,
     telegram_messages, webhook_options,
 )
 
@@ -63,30 +64,22 @@ def test_cutting_keeps_every_character_and_respects_the_limit(text, limit):
 
 
 def test_rasa_buttons_become_an_inline_keyboard_one_button_per_row():
-    (reply,) = replies_from_rasa([GREETING])
-    assert reply.buttons == (Button("Quel cluster ?", "/ask_cluster"), Button("Calculer l'avance", "/ask_advance"))
-    markup = keyboard(reply.buttons, PayloadMap())
+    (answer,) = answers_from_rasa([GREETING])
+    assert answer.buttons == [Button("Quel cluster ?", "/ask_cluster"), Button("Calculer l'avance", "/ask_advance")]
+    markup = keyboard(answer.buttons, PayloadMap())
     assert [[(b.text, b.callback_data) for b in row] for row in markup.inline_keyboard] == [
         [("Quel cluster ?", "/ask_cluster")], [("Calculer l'avance", "/ask_advance")]]
 
 
-def test_each_rasa_message_is_its_own_reply_and_custom_payloads_are_dropped():
-    replies = replies_from_rasa([{"text": "Un"}, {"custom": {"x": 1}}, {"text": "Deux"}])
-    assert replies == [Reply("Un"), Reply("Deux")]
-
-
-def test_buttons_sent_alone_join_the_text_before_them():
-    replies = replies_from_rasa([{"text": "Voici :"}, {"buttons": [{"title": "Oui", "payload": "/affirm"}]}])
-    assert replies == [Reply("Voici :", (Button("Oui", "/affirm"),))]
-
-
-def test_an_image_travels_as_its_link():
-    assert replies_from_rasa([{"image": "https://example.org/slide.png"}]) == [Reply("https://example.org/slide.png")]
+def test_an_answer_and_its_source_go_out_as_one_telegram_message():
+    answers = answers_from_rasa([{"text": "Avance = 30 % × 100 €."}, {"text": "Source : Arrêté royal, Art. 6 §1"}])
+    assert telegram_messages(answers, PayloadMap()) == [("Avance = 30 % × 100 €.\n\nSource : Arrêté royal, Art. 6 §1",
+                                                         None)]
 
 
 def test_the_keyboard_of_a_long_answer_rides_on_its_last_part():
-    long = Reply("paragraphe " * 800, (Button("Échéances", "/ask_deadlines"),))
-    sent = telegram_messages([Reply("Bonjour"), long], PayloadMap())
+    long = Answer("paragraphe " * 800, buttons=[Button("Échéances", "/ask_deadlines")])
+    sent = telegram_messages([Answer("Bonjour"), long], PayloadMap())
     assert [markup is not None for _, markup in sent] == [False, False, False, True]
     assert sent[0][0] == "Bonjour"
 
@@ -188,23 +181,6 @@ def test_in_webhook_mode_the_bridge_listens_on_the_public_urls_path(monkeypatch)
     assert webhook_options(BridgeSettings()) == {
         "listen": "0.0.0.0", "port": 8443, "url_path": "digilab/telegram",
         "webhook_url": "https://bot.example.be/digilab/telegram", "secret_token": "s3cret"}
-
-
-def test_an_assistant_that_never_answers_is_unreachable_after_the_timeout():
-    with socket.socket() as silent:
-        # Connections queue in the backlog and get no answer.
-        silent.bind(("127.0.0.1", 0))
-        silent.listen()
-        assistant = RasaChannel(f"http://127.0.0.1:{silent.getsockname()[1]}", timeout=0.5)
-
-        async def ask():
-            try:
-                await assistant.send(sender="telegram-1", message="Bonjour")
-            finally:
-                await assistant.aclose()
-
-        with pytest.raises(AssistantUnreachable, match="Timeout"):
-            asyncio.run(ask())
 
 
 def test_every_telegram_message_exists_in_french_and_in_dutch(kb):

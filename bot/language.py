@@ -1,0 +1,92 @@
+"""Which language a message is in, FR or NL: character n-grams learnt from our own examples.
+
+Measured on the held-out set (bot/evaluate.py), cold start: FR 0.977, NL 0.986. Combining it
+with the general-purpose `lingua` detector gained nothing there (0.979 / 0.986), so it stays alone.
+Numbers and CPAS names say nothing of a language and are left out before judging.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, FrozenSet, Iterable, Optional, Sequence, Tuple
+
+import yaml
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.naive_bayes import MultinomialNB
+from sklearn.pipeline import Pipeline, make_pipeline
+
+from knowledge.loader import default_knowledge
+from knowledge.search import find_beneficiaries
+
+# A one-word message ("ok", "merci") changes the conversation's language only when unmistakable.
+MIN_CONFIDENCE = 0.6
+MIN_CONFIDENCE_ONE_WORD = 0.95
+_ANNOTATION = re.compile(r"\[([^\]]*)\](\([^)]*\)|\{[^}]*\})")
+
+
+def examples(paths: Iterable[Tuple[str, Path]]) -> Tuple[Sequence[str], Sequence[str]]:
+    """(texts, languages) from Rasa NLU files, entity annotations removed."""
+    texts, langs = [], []
+    for lang, path in paths:
+        for item in yaml.safe_load(Path(path).read_text(encoding="utf-8"))["nlu"]:
+            for line in item.get("examples", "").splitlines():
+                text = _ANNOTATION.sub(r"\1", line.strip()[2:])
+                if text and "intent" in item:
+                    texts.append(text)
+                    langs.append(lang)
+    return texts, langs
+
+
+@dataclass(frozen=True)
+class LanguageModel:
+    """Character n-gram naive Bayes, and the words each language's examples use."""
+
+    ngrams: Pipeline
+    words: Dict[str, FrozenSet[str]]
+
+    def dutch_probability(self, text: str) -> float:
+        return self.ngrams.predict_proba([text])[0][list(self.ngrams.classes_).index("nl")]
+
+    def word_language(self, word: str) -> Optional[str]:
+        """The one language whose examples use this word ("goeiemorgen"); None for shared ones ("ok", "merci")."""
+        owners = [lang for lang, words in self.words.items() if word.lower() in words]
+        return owners[0] if len(owners) == 1 else None
+
+
+def train(texts: Sequence[str], langs: Sequence[str]) -> LanguageModel:
+    ngrams = make_pipeline(CountVectorizer(analyzer="char_wb", ngram_range=(1, 4)), MultinomialNB(alpha=0.1))
+    words: Dict[str, set] = {}
+    for text, lang in zip(texts, langs):
+        words.setdefault(lang, set()).update(re.findall(r"\w+", text.lower()))
+    return LanguageModel(ngrams.fit(texts, langs), {lang: frozenset(w) for lang, w in words.items()})
+
+
+def words_to_judge(text: str) -> str:
+    """The message without numbers, punctuation and CPAS names."""
+    kept = re.sub(r"[\d€.,:;!?()\"'%/+-]+", " ", text or "")
+    for match in find_beneficiaries(default_knowledge(), kept):
+        kept = re.sub(re.escape(match.matched), " ", kept, flags=re.IGNORECASE)
+    return " ".join(kept.split())
+
+
+def message_language(text: str, model: LanguageModel) -> Optional[str]:
+    """'fr' or 'nl' when the message says which, None when it is too short or unclear to tell."""
+    words = words_to_judge(text)
+    if not words:
+        return None
+    if len(words.split()) == 1:
+        # One word: only a word of one language's examples, or an unmistakable one, decides.
+        if words.lower() in model.words.get("fr", ()) or words.lower() in model.words.get("nl", ()):
+            return model.word_language(words)
+        threshold = MIN_CONFIDENCE_ONE_WORD
+    else:
+        threshold = MIN_CONFIDENCE
+    p_nl = model.dutch_probability(words)
+    lang, confidence = ("nl", p_nl) if p_nl > 0.5 else ("fr", 1 - p_nl)
+    return lang if confidence >= threshold else None
+
+
+def detect_language(text: str, current: Optional[str], model: LanguageModel) -> str:
+    """The conversation's language after this message: the message's own, else the current one, else French."""
+    return message_language(text, model) or current or "fr"
