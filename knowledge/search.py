@@ -41,16 +41,25 @@ def _names(b: Beneficiary) -> List[str]:
     return [b.organisation, b.organisation_nl, b.annex_name, b.project, *b.aliases]
 
 
+# Every name of every beneficiary, normalised once per knowledge base (this runs on every message).
+_INDEXES: Dict[int, Tuple[KnowledgeBase, List[Tuple[Beneficiary, str, List[str]]]]] = {}
+
+
+def _index(kb: KnowledgeBase) -> List[Tuple[Beneficiary, str, List[str]]]:
+    if id(kb) not in _INDEXES:
+        _INDEXES[id(kb)] = (kb, [(b, name, [w for w in normalise(name) if w not in _GENERIC])
+                                 for b in kb.beneficiaries for name in _names(b)])
+    return _INDEXES[id(kb)][1]
+
+
 def find_beneficiaries(kb: KnowledgeBase, text: str, *, prefix: bool = False, limit: int = 5) -> List[Match]:
     """Beneficiaries named in `text`, best first; `prefix` also accepts the start of a name."""
     words = [w for w in normalise(text) if w not in _GENERIC]
     best: Dict[str, Match] = {}
-    for b in kb.beneficiaries:
-        for name in _names(b):
-            name_words = [w for w in normalise(name) if w not in _GENERIC]
-            score = _score(words, name_words, prefix=prefix)
-            if score and (b.id not in best or score > best[b.id].score):
-                best[b.id] = Match(b, score, name)
+    for b, name, name_words in _index(kb):
+        score = _score(words, name_words, prefix=prefix)
+        if score and (b.id not in best or score > best[b.id].score):
+            best[b.id] = Match(b, score, name)
     ranked = sorted(best.values(), key=lambda m: -m.score)
     if ranked and ranked[0].score == 100:
         ranked = [m for m in ranked if m.score == 100]

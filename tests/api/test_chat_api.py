@@ -1,16 +1,13 @@
 """The web chat API: answers split from their source, a clear 503 when the assistant is away, feedback stored."""
 from __future__ import annotations
 
-import os
-import secrets
 import socket
 import threading
 from typing import Iterator
-from urllib.parse import quote, urlparse
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 
 from api.main import create_app
 from api.settings import get_settings
@@ -18,16 +15,6 @@ from helpdesk.db import engine_for, session_scope
 from helpdesk.models import Feedback
 from tests.e2e.servers import free_port
 
-PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
-
-
-def _port_open(url: str) -> bool:
-    parsed = urlparse(url)
-    try:
-        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 5432), timeout=1):
-            return True
-    except OSError:
-        return False
 
 
 @pytest.fixture
@@ -49,23 +36,6 @@ def settings_for(monkeypatch, tmp_path):
 def client() -> Iterator[TestClient]:
     with TestClient(create_app()) as test_client:
         yield test_client
-
-
-@pytest.fixture(scope="module")
-def postgres_url() -> Iterator[str]:
-    """A URL whose connections see only a fresh schema of the shared test database."""
-    if not _port_open(PG_URL):
-        pytest.skip(f"PostgreSQL is not reachable at {PG_URL}")
-    schema = f"chat_test_{os.getpid()}_{secrets.token_hex(4)}"
-    admin = create_engine(PG_URL, future=True)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = f"{PG_URL}?options={quote(f'-csearch_path={schema}')}"
-    yield url
-    engine_for(url).dispose()
-    with admin.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
 
 
 # ---- the assistant is away ----------------------------------------------------------------------------------------

@@ -7,19 +7,15 @@ from __future__ import annotations
 
 import asyncio
 import email
-import os
-import secrets
-import socket
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from email import policy
 from typing import Iterator, List, Optional
-from urllib.parse import quote, urlparse
 
 import pytest
 from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect, text
 
 from api.main import create_app
 from api.settings import get_settings
@@ -30,32 +26,7 @@ from helpdesk.tickets import create_ticket
 from tests.e2e.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 TOKEN = "test-helpdesk-token-4f9a"
-
-
-def _port_open(url: str) -> bool:
-    parsed = urlparse(url)
-    try:
-        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 5432), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A URL whose connections see only a fresh schema of the test database."""
-    if not _port_open(PG_URL):
-        pytest.skip(f"PostgreSQL is not reachable at {PG_URL}")
-    schema = f"helpdesk_test_{os.getpid()}_{secrets.token_hex(4)}"
-    admin = create_engine(PG_URL, future=True)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    yield f"{PG_URL}?options={quote(f'-csearch_path={schema}')}"
-    with admin.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
