@@ -89,7 +89,9 @@ def serve_and_measure(project: Path, model: Path, texts: Sequence[str], *, actio
                                        str(action_port)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                       stderr=subprocess.DEVNULL))
         args += ["--endpoints", str(ends), "--credentials", str(ROOT / "credentials.yml")]
-    rasa = subprocess.Popen([sys.executable, "-m", "rasa", "run", *args], cwd=project, env=env,
+    # Ours runs as `make run` does (bot.rasa_server); the stock bot with plain Rasa.
+    rasa = subprocess.Popen([sys.executable, "-m", "bot.rasa_server" if actions else "rasa", "run", *args],
+                            cwd=project, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     procs.append(rasa)
     try:

@@ -19,7 +19,7 @@ def commands(*, rasa_port: int, action_port: int, api_port: int, endpoints_file:
     py = sys.executable
     return [
         [py, "-m", "rasa_sdk", "--actions", "bot.actions", "--port", str(action_port)],
-        [py, "-m", "rasa", "run", "--model", str(MODEL), "--endpoints", str(endpoints_file),
+        [py, "-m", "bot.rasa_server", "run", "--model", str(MODEL), "--endpoints", str(endpoints_file),
          "--credentials", str(ROOT / "credentials.yml"), "--port", str(rasa_port), "--enable-api",
          "--interface", "127.0.0.1"],
         # --ws none: uvicorn's websocket support needs a newer `websockets` than Rasa pins; the API has no websocket.

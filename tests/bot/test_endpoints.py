@@ -19,3 +19,16 @@ def test_production_settings_come_from_the_environment():
 
 def test_the_tracker_store_can_be_kept_in_memory():
     assert "tracker_store" not in endpoints({"TRACKER_STORE_URL": "memory"})
+
+
+def test_the_rasa_server_still_refuses_a_malformed_action_response():
+    import pytest
+    from jsonschema import ValidationError
+    from rasa.core.actions.action import RemoteAction
+
+    from bot.rasa_server import _validate_action_result
+
+    action = RemoteAction("action_answer", None)
+    assert _validate_action_result(action, {"events": [], "responses": [{"text": "ok"}]})
+    with pytest.raises(ValidationError, match="Failed to validate Action server response"):
+        _validate_action_result(action, {"events": [{"event": "slot", "name": 3}], "responses": []})
