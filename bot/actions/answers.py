@@ -6,7 +6,9 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.actions.cluster import answer_cluster
 from bot.actions.replies import entity_values, kb, lang_of, latest_text, say_facts, say_issues
+from bot.actions.values import numbers
 from knowledge.models import Fact
 from knowledge.search import normalise
 
@@ -34,6 +36,10 @@ INTENT_TOPICS: Dict[str, List[str]] = {
 }
 # Staff ask first about the call they manage (2023), then the one they apply to.
 CALL_ORDER = ["cpas_2023", "cpas_2022", "calls_2023_2024", "programme", "social_actors", "ict_2008"]
+# Questions about the programme as a whole are answered by its own facts first.
+PROGRAMME_FIRST = ["programme", "calls_2023_2024", "social_actors", "cpas_2023", "cpas_2022", "ict_2008"]
+INTENT_CALL_ORDER = {"ask_programme": PROGRAMME_FIRST, "ask_definition": PROGRAMME_FIRST,
+                     "ask_figures": PROGRAMME_FIRST}
 YEAR_CALLS = {"2008": ["ict_2008"], "2009": ["ict_2008"], "2022": ["cpas_2022"],
               "2023": ["cpas_2023", "calls_2023_2024"], "2024": ["cpas_2023", "calls_2023_2024"]}
 MAX_FACTS = 4
@@ -42,18 +48,21 @@ _STOP = set("le la les de des du un une et ou a au aux en est pour que qui quoi 
             "is zijn we wij u jullie ik mag kan moet er op in te met aan om bij".split())
 
 
-def pick_facts(intent: str, text: str, years: List[str]) -> List[Fact]:
-    """The facts of the intent's topics, those sharing words with the question first."""
+def pick_facts(intent: str, text: str, years: List[str], lang: str = "fr") -> List[Fact]:
+    """The facts of the intent's topics, those sharing words with the question (in its language) first."""
     facts = [f for topic in INTENT_TOPICS.get(intent, []) for f in kb().about(topic)]
     calls = [c for y in years for c in YEAR_CALLS.get(y, [])]
     if calls and any(f.call in calls for f in facts):
         facts = [f for f in facts if f.call in calls]
     words = set(normalise(text)) - _STOP
+    order = INTENT_CALL_ORDER.get(intent, CALL_ORDER)
 
     def rank(item):
         index, fact = item
-        overlap = len(words & set(normalise(fact.fr + " " + fact.nl)))
-        return (-overlap, CALL_ORDER.index(fact.call), index)
+        # A word counts inside a longer one too: "budget" in "totaalbudget", "avance" in "avances".
+        fact_words = set(normalise(fact.text(lang)))
+        overlap = sum(1 for w in words if len(w) > 3 and any(w in fw for fw in fact_words))
+        return (-overlap, order.index(fact.call), index)
 
     return [f for _, f in sorted(enumerate(facts), key=rank)[:MAX_FACTS]]
 
@@ -65,7 +74,12 @@ class ActionAnswer(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         lang = lang_of(tracker)
         intent: Optional[str] = ((tracker.latest_message or {}).get("intent") or {}).get("name")
-        facts = pick_facts(intent or "", latest_text(tracker), entity_values(tracker, "call_year"))
+        if intent == "ask_eligibility":
+            # "8 000 habitants, on peut participer ?": the rule answers before the general conditions.
+            population = numbers(tracker, "population")
+            if population:
+                answer_cluster(dispatcher, population[0], lang)
+        facts = pick_facts(intent or "", latest_text(tracker), entity_values(tracker, "call_year"), lang)
         if not facts:
             dispatcher.utter_message(response="utter_dont_know", contact=kb().fact("digilab.contact").text(lang))
             return []

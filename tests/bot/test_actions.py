@@ -121,3 +121,15 @@ def test_a_named_ocmw_fills_the_grant_from_the_annex(domain):
     t.slots.update({"grant": None})
     events = asyncio.run(ValidateAdvanceForm().run(CollectingDispatcher(), t, domain))
     assert {e["name"]: e["value"] for e in events if e.get("event") == "slot"}["grant"] == "235022.50"
+
+
+def test_an_eligibility_question_with_a_population_gets_the_rule_first(domain):
+    _, replies = run(ActionAnswer(), tracker("un CPAS de 8 000 habitants peut participer ?", intent="ask_eligibility"),
+                     domain)
+    assert replies[0].startswith("Avec 8\u202f000 habitants, votre CPAS est sous le seuil")
+
+
+def test_the_programme_budget_question_starts_with_the_programme_facts(domain):
+    _, replies = run(ActionAnswer(), tracker("wat is het budget van het programma?", intent="ask_programme",
+                                             slots={"language": "nl"}), domain)
+    assert "26 miljoen euro" in replies[0].split("\n\n")[0] or "€ 30.000.000" in replies[0].split("\n\n")[0]
