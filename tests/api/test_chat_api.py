@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from api.main import create_app
 from api.settings import get_settings
-from helpdesk.db import engine_for, session_scope
+from helpdesk.db import session_scope
 from helpdesk.models import Feedback
 from tests.e2e.servers import free_port
 

@@ -4,7 +4,7 @@ import socket
 
 import pytest
 
-from channels.rasa import Answer, AssistantUnavailable, Button, RasaClient, answers_from_rasa, language_of_sources
+from channels.rasa import Answer, AssistantUnavailable, RasaClient, answers_from_rasa, language_of_sources
 
 
 # Rasa's REST channel cuts each reply at its blank lines: these lists have the shape it sends.

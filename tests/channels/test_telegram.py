@@ -1,6 +1,4 @@
 """The bridge's pure parts: cutting long texts, Rasa replies as keyboards, the payload map, languages, settings."""
-import asyncio
-import socket
 
 import pytest
 from hypothesis import given, strategies as st
