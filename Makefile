@@ -67,6 +67,9 @@ test: install $(CHROMIUM)  ## run every test (unit, API, database on SQLite and 
 bench: install train  ## print training time, model size, memory and latency figures
 	$(PY) -m bench
 
+lint: install  ## undefined names, unused imports, syntax errors (ruff)
+	$(PY) -m ruff check .
+
 telegram: install  ## start only the Telegram bridge (needs TELEGRAM_BOT_TOKEN)
 	$(PY) -m channels.telegram
 
