@@ -1,32 +1,24 @@
 """Every bad request becomes a 422 with a reason in the asker's language."""
 from __future__ import annotations
 
-from decimal import Decimal
-
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from knowledge.loader import default_knowledge
+from rules.discrepancies import explain
 from rules.errors import RuleError
-from rules.money import format_eur
 
 
 def _lang(request: Request) -> str:
     return "nl" if request.query_params.get("lang") == "nl" else "fr"
 
 
-def rule_error_message(error: RuleError, lang: str) -> str:
-    params = {k: format_eur(v, lang) if isinstance(v, Decimal) and k != "value" else v
-              for k, v in error.params.items()}
-    return default_knowledge().message(error.code, lang, **params)
-
-
 def install(app: FastAPI) -> None:
     @app.exception_handler(RuleError)
     async def rule_error(request: Request, exc: RuleError) -> JSONResponse:
         return JSONResponse(status_code=422, content={
-            "code": exc.code, "message": rule_error_message(exc, _lang(request)),
+            "code": exc.code, "message": explain(default_knowledge(), exc, _lang(request)),
             "detail": [{"field": exc.params.get("field"), "value": str(exc.params.get("value"))}],
         })
 

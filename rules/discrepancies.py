@@ -1,15 +1,28 @@
-"""Say a data issue in the asker's language, money formatted for people."""
+"""Say a data issue or a rule error in the asker's language, money formatted for people."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Collection, Mapping
 
 from knowledge.loader import DataIssue, KnowledgeBase
+from rules.errors import RuleError
 from rules.money import format_eur
+
+
+def _fill(kb: KnowledgeBase, code: str, params: Mapping[str, object], lang: str, *,
+          raw: Collection[str] = ()) -> str:
+    """The message `code`, its Decimal figures written as euros (except the `raw` ones, shown as typed)."""
+    shown = {k: format_eur(v, lang) if isinstance(v, Decimal) and k not in raw else v for k, v in params.items()}
+    return kb.message(code, lang, **shown)
 
 
 def describe(kb: KnowledgeBase, issue: DataIssue, lang: str) -> str:
     """The issue's text: recorded wording, or its message filled with formatted figures."""
     if not issue.code:
         return issue.nl if lang == "nl" else issue.fr
-    params = {k: format_eur(v, lang) if isinstance(v, Decimal) else v for k, v in issue.params.items()}
-    return kb.message(issue.code, lang, **params)
+    return _fill(kb, issue.code, issue.params, lang)
+
+
+def explain(kb: KnowledgeBase, error: RuleError, lang: str) -> str:
+    """Why the rule refused the input; the offending `value` is repeated as the user gave it."""
+    return _fill(kb, error.code, error.params, lang, raw={"value"})

@@ -41,10 +41,8 @@ def as_amount(value: Number, *, field: str = "amount", allow_zero: bool = False)
 
 def format_eur(amount: Decimal, lang: str) -> str:
     """'70 506,75 €' in French, '€ 70.506,75' in Dutch."""
-    grouped = f"{to_cents(amount):,.2f}"  # 70,506.75
-    if lang == "nl":
-        return "€ " + grouped.replace(",", " ").replace(".", ",").replace(" ", ".")
-    return grouped.replace(",", "\u202f").replace(".", ",") + " €"
+    number = format_number(to_cents(amount), lang)  # to_cents keeps two decimals: 120000 → 120000.00
+    return f"€ {number}" if lang == "nl" else f"{number} €"
 
 
 def format_number(value: Union[int, Decimal], lang: str) -> str:

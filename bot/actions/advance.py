@@ -42,4 +42,4 @@ class ActionAdvance(Action):
 
 
 def _reset() -> List[Dict]:
-    return [SlotSet("grant", None), SlotSet("organisation", None)]
+    return [SlotSet("grant", None)]

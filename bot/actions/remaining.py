@@ -43,4 +43,4 @@ class ActionRemaining(Action):
 
 
 def _reset() -> List[Dict]:
-    return [SlotSet("grant", None), SlotSet("received", None), SlotSet("organisation", None)]
+    return [SlotSet("grant", None), SlotSet("received", None)]

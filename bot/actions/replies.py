@@ -1,7 +1,6 @@
 """How actions speak: one fact or computed answer, with its source, in the asker's language."""
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import List, Sequence
 
 from rasa_sdk import Tracker
@@ -9,9 +8,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from knowledge.loader import DataIssue, KnowledgeBase, default_knowledge
 from knowledge.models import Fact
-from rules.discrepancies import describe
+from rules.discrepancies import describe, explain
 from rules.errors import RuleError
-from rules.money import format_eur
 
 
 def kb() -> KnowledgeBase:
@@ -36,9 +34,7 @@ def say_issues(dispatcher: CollectingDispatcher, issues: Sequence[DataIssue], la
 
 
 def say_error(dispatcher: CollectingDispatcher, error: RuleError, lang: str) -> None:
-    params = {k: format_eur(v, lang) if isinstance(v, Decimal) and k != "value" else v
-              for k, v in error.params.items()}
-    dispatcher.utter_message(response="utter_plain", answer=kb().message(error.code, lang, **params))
+    dispatcher.utter_message(response="utter_plain", answer=explain(kb(), error, lang))
 
 
 def entity_values(tracker: Tracker, name: str) -> List[str]:

@@ -14,7 +14,7 @@ from rules.parsing import parse_number, parse_numbers
 
 _YEARS = range(2000, 2031)
 _ADVANCE_WORDS = {"avance", "avances", "voorschot", "voorschotten"}
-_NOTHING_WORDS = {"rien", "niets", "nothing", "aucun", "aucune", "niks", "nul", "nog", "pas"}
+_NOTHING_WORDS = {"rien", "niets", "niks", "nothing"}
 
 
 def numbers(tracker: Tracker, entity: str) -> List[Decimal]:
@@ -31,23 +31,24 @@ def numbers(tracker: Tracker, entity: str) -> List[Decimal]:
     return plain
 
 
-def beneficiary(tracker: Tracker) -> Optional[Beneficiary]:
-    """The 2023 beneficiary the message names (tagged entity first, then the whole text)."""
-    for text in [*entity_values(tracker, "organisation"), latest_text(tracker)]:
+def _first_named(texts: List[str]) -> Optional[Beneficiary]:
+    """The best match in the first of `texts` that names a 2023 beneficiary."""
+    for text in texts:
         matches = find_beneficiaries(kb(), text)
         if matches:
             return matches[0].beneficiary
     return None
+
+
+def beneficiary(tracker: Tracker) -> Optional[Beneficiary]:
+    """The 2023 beneficiary the message names (tagged entity first, then the whole text)."""
+    return _first_named([*entity_values(tracker, "organisation"), latest_text(tracker)])
 
 
 def recent_beneficiary(tracker: Tracker, *, turns: int = 3) -> Optional[Beneficiary]:
     """The beneficiary named in the user's last few messages (the form's question and answers)."""
     texts = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"][-turns:]
-    for text in reversed(texts or [latest_text(tracker)]):
-        matches = find_beneficiaries(kb(), text)
-        if matches:
-            return matches[0].beneficiary
-    return None
+    return _first_named(list(reversed(texts or [latest_text(tracker)])))
 
 
 def says_advance_only(tracker: Tracker) -> bool:
@@ -56,4 +57,4 @@ def says_advance_only(tracker: Tracker) -> bool:
 
 def says_nothing(tracker: Tracker) -> bool:
     words = set(normalise(latest_text(tracker)))
-    return bool(words & {"rien", "niets", "niks", "nothing"}) or bool(re.fullmatch(r"\s*0\s*", latest_text(tracker)))
+    return bool(words & _NOTHING_WORDS) or bool(re.fullmatch(r"\s*0\s*", latest_text(tracker)))
