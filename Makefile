@@ -12,8 +12,9 @@ PYTHON310 ?= $(shell for c in python3.10 $$(ls -d $$(pyenv root 2>/dev/null)/ver
 	"$$c" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' 2>/dev/null && { command -v "$$c"; break; }; done)
 UV ?= $(shell command -v uv 2>/dev/null || echo .uv/bin/uv)
 
+# The model also depends on our NLU components' code and on the names in knowledge/.
 MODEL_INPUTS := config.yml domain.yml $(wildcard bot/data/*.yml bot/data/nlu/*.yml) \
-	$(wildcard knowledge/data/*.yml)
+	$(wildcard knowledge/data/*.yml) bot/nlu.py bot/language.py bot/train.py
 
 .PHONY: help install lock run api test train bench telegram lint clean
 

