@@ -16,7 +16,7 @@ UV ?= $(shell command -v uv 2>/dev/null || echo .uv/bin/uv)
 MODEL_INPUTS := config.yml domain.yml $(wildcard bot/data/*.yml bot/data/nlu/*.yml) \
 	$(wildcard knowledge/data/*.yml) bot/nlu.py bot/language.py bot/train.py
 
-.PHONY: help install lock run api test train bench telegram lint clean
+.PHONY: help install lock run api test train eval bench telegram lint clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -64,6 +64,9 @@ $(CHROMIUM):
 test: install $(CHROMIUM)  ## run every test (unit, API, database on SQLite and PostgreSQL, end-to-end, browser)
 	$(MAKE) train
 	CHROMIUM=$(CHROMIUM) $(PY) -m pytest
+
+eval: install train  ## end-to-end answer benchmark: dev and test halves per topic and language (real servers)
+	$(PY) -m tests.eval
 
 bench: install train  ## print training time, model size, memory and latency figures
 	$(PY) -m bench
