@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 _SPACES = "\u00a0\u202f\u2009 "
 _NUMBER = re.compile(
@@ -43,20 +44,146 @@ def _plain(digits: str) -> Optional[Decimal]:
 
 def parse_numbers(text: str) -> List[Decimal]:
     """Every number in a message, signed, multipliers applied, in order of appearance."""
-    found = []
-    for match in _NUMBER.finditer(text or ""):
-        value = _plain(match.group("num"))
-        if value is None:
-            continue
-        mult = (match.group("mult") or "").lower()
-        value *= _MULTIPLIERS.get(mult, 1)
-        if match.group("sign"):
-            value = -value
-        found.append(value)
-    return found
+    return [q.value for q in read_quantities(text)]
 
 
 def parse_number(text: str) -> Optional[Decimal]:
     """The first number in a message, or None."""
     numbers = parse_numbers(text)
     return numbers[0] if numbers else None
+
+
+# --- Numbers by role: what each number in a message counts ("6 mois", "3 devis", "42 000 hab").
+
+_FR_UNITS = {"zero": 0, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
+             "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14,
+             "quinze": 15, "seize": 16, "vingt": 20, "vingts": 20, "trente": 30, "quarante": 40,
+             "cinquante": 50, "soixante": 60, "septante": 70, "huitante": 80, "octante": 80, "nonante": 90}
+_FR_SCALES = {"cent": 100, "cents": 100, "mille": 1000}
+_FR_WORD = "|".join(sorted([*_FR_UNITS, *_FR_SCALES], key=len, reverse=True))
+_FR_RUN = re.compile(rf"\b(?:{_FR_WORD})(?:(?:[\s-]+|\s+et\s+)(?:{_FR_WORD}))*\b", re.IGNORECASE)
+
+
+def _french_words_value(words: List[str]) -> Optional[int]:
+    """'septante-cinq mille' -> 75000, 'quatre-vingt-dix' -> 90, 'deux cent mille' -> 200000."""
+    total, current, previous = 0, 0, None
+    for word in words:
+        if word in _FR_SCALES:
+            scale = _FR_SCALES[word]
+            if scale == 100:
+                current = (current or 1) * 100
+            else:
+                total, current = total + (current or 1) * scale, 0
+        elif word in ("vingt", "vingts") and previous in ("quatre",):
+            current = current - 4 + 80  # quatre-vingt(s): 80
+        else:
+            current += _FR_UNITS[word]
+        previous = word
+    return total + current
+
+
+def spell_out_numbers(text: str) -> str:
+    """French number words written as digits ('septante-cinq mille habitants' -> '75000 habitants')."""
+    def digits(match: "re.Match[str]") -> str:
+        words = [w for w in re.split(r"[\s-]+", match.group(0).lower()) if w != "et"]
+        if words in (["un"], ["une"]):
+            return match.group(0)  # "un CPAS", "une avance": an article, not a number
+        if words[0] in _FR_SCALES and re.search(r"\d\s*$", match.string[:match.start()]):
+            return match.group(0)  # "42 mille": a multiplier of the digits before it
+        return str(_french_words_value(words))
+
+    return _FR_RUN.sub(digits, text or "")
+
+
+ROLES = {
+    "inhabitants": r"hab\w*|inh\w*|inw\w*|personnes|mensen|residents|burgers",
+    "eur": r"€|eur\w*|k€|m€",
+    "percent": r"%|pour\s?cent|pourcent|procent|percent",
+    "months": r"mois|maand\w*|months?|m\b",
+    "quotes": r"devis|offertes?|prijsoffertes?|quotes?",
+    "years": r"ans?\b|annees?|années?|jaar|jaren|years?",
+    "days": r"jours?|dagen|dag|days?",
+    "projects": r"projets?|projecten|project|cpas|ocmw\w*|communes?|gemeenten?",
+}
+_AFTER = {role: re.compile(rf"\s*(?:{pattern})", re.IGNORECASE) for role, pattern in ROLES.items()}
+_EUR_BEFORE = re.compile(r"(?:€|eur|euros?)\s*$", re.IGNORECASE)
+_ARTICLE_BEFORE = re.compile(r"(?:\bart\.?|\barticle|\bartikel|§)\s*$", re.IGNORECASE)
+_APPROX_BEFORE = re.compile(r"(?:\+\s*/\s*-|±|\+-|environ|ongeveer|ca\.?|circa|a peu pres|à peu près|zo'n)\s*$",
+                            re.IGNORECASE)
+CALENDAR_YEARS = range(1990, 2041)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number of a message and what it counts: a `role` of ROLES, 'article', 'year', or None when unsaid."""
+
+    value: Decimal
+    role: Optional[str]
+    approximate: bool = False
+
+
+def _pieces(run: str) -> List[Tuple[int, str]]:
+    """A run of digits and separators cut into numbers: '2023, 42 000' is 2023 and 42 000, not one number."""
+    pieces: List[Tuple[int, str]] = []
+    for part in re.finditer(r"[^,;]+(?:[,;]\d+)*(?=[,;]\s|$)|[^,;\s][^;]*?(?=[,;]\s|$)", run):
+        text, offset = part.group(0), part.start()
+        if _plain(text) is not None:
+            pieces.append((offset, text))
+            continue
+        # "2023 42 000": a group of three digits belongs to the number before it only when that one can lead a group.
+        tokens = [(m.start() + offset, m.group(0)) for m in re.finditer(r"\S+", text)]
+        current: Optional[Tuple[int, str]] = None
+        for start, token in tokens:
+            if current and re.fullmatch(r"\d{3}([.,]\d{1,2})?", token) and re.fullmatch(r"\d{1,3}( \d{3})*", current[1]):
+                current = (current[0], f"{current[1]} {token}")
+            else:
+                if current:
+                    pieces.append(current)
+                current = (start, token)
+        if current:
+            pieces.append(current)
+    return [(start, piece.strip(" .,'")) for start, piece in pieces if _plain(piece.strip(" .,'")) is not None]
+
+
+def read_quantities(text: str) -> List[Quantity]:
+    """Every number of a message with its role, from the words around it."""
+    text = spell_out_numbers(text)
+    found = []
+    for match in _NUMBER.finditer(text):
+        pieces = _pieces(match.group("num"))
+        for index, (offset, digits) in enumerate(pieces):
+            start = match.start("num") + offset
+            end = start + len(digits)
+            last = index == len(pieces) - 1
+            mult = (match.group("mult") or "").lower() if last else ""
+            value = _plain(digits) * _MULTIPLIERS.get(mult, 1)
+            before = text[:start] if index else text[:match.start()] + (match.group("sign") or "")
+            after = text[match.end():] if last else text[end:]
+            approximate = bool(_APPROX_BEFORE.search(before.rstrip()))
+            if index == 0 and match.group("sign") and not approximate:
+                value = -value
+            found.append(Quantity(value, _role(text[:start], after, mult, value), approximate))
+    return found
+
+
+_ORDINALS = re.compile(r"^\s*(?:premi\w+|derni\w+|eerste|laatste|first|last)\b", re.IGNORECASE)
+
+
+def _role(before: str, after: str, mult: str, value: Decimal) -> Optional[str]:
+    if _ARTICLE_BEFORE.search(before):
+        return "article"
+    if mult.endswith("€") or _EUR_BEFORE.search(before):
+        return "eur"
+    after = _ORDINALS.sub("", after)
+    for role, pattern in _AFTER.items():
+        if pattern.match(after):
+            return role
+    if not mult and value == value.to_integral_value() and int(value) in CALENDAR_YEARS:
+        return "year"
+    return None
+
+
+def numbers_for(text: str, role: str) -> List[Decimal]:
+    """The numbers of `text` that can be a `role`: those said to be one first, then those said without any role."""
+    quantities = read_quantities(text)
+    return [q.value for q in quantities if q.role == role] + [q.value for q in quantities if q.role is None]

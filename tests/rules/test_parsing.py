@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from rules.parsing import parse_number, parse_numbers
+from rules.parsing import numbers_for, parse_number, parse_numbers, read_quantities
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -11,7 +11,7 @@ from rules.parsing import parse_number, parse_numbers
     ("42K inwoners", "42000"), ("€ 235.022,50", "235022.50"), ("235 022,50 €", "235022.50"),
     ("235022.5", "235022.5"), ("235022,50", "235022.50"), ("1,2 million", "1200000"),
     ("1,5 miljoen", "1500000"), ("60k€", "60000"), ("120.000€", "120000"), ("42 mille", "42000"),
-    ("1.234.567", "1234567"), ("12,5", "12.5"), ("-5000", "-5000"), ("septante", None), ("", None),
+    ("1.234.567", "1234567"), ("12,5", "12.5"), ("-5000", "-5000"), ("septante", "70"), ("", None),
 ])
 def test_one_number(text, expected):
     assert parse_number(text) == (Decimal(expected) if expected else None)
@@ -23,3 +23,35 @@ def test_every_number_in_a_sentence_in_order():
 
 def test_a_year_range_is_two_years_not_a_negative_number():
     assert parse_numbers("2023-2024") == [Decimal("2023"), Decimal("2024")]
+
+
+@pytest.mark.parametrize("text, value, role", [
+    ("+/- 33.000 hab", "33000", "inhabitants"), ("33 000 hab", "33000", "inhabitants"),
+    ("septante-cinq mille habitants", "75000", "inhabitants"), ("quatre-vingt-dix mille inwoners", "90000", "inhabitants"),
+    ("deux cent mille habitants", "200000", "inhabitants"), ("après les 6 premiers mois", "6", "months"),
+    ("na de eerste 6 maanden", "6", "months"), ("faut-il 3 devis ?", "3", "quotes"), ("3 offertes", "3", "quotes"),
+    ("on a 2 projets", "2", "projects"), ("art. 7 §2", "7", "article"), ("subside de 235.022,50 EUR", "235022.50", "eur"),
+    ("€ 98.500", "98500", "eur"), ("60k€", "60000", "eur"), ("30 %", "30", "percent"), ("pour 3 ans", "3", "years"),
+    ("appel 2023", "2023", "year"), ("33k", "33000", None),
+])
+def test_each_number_is_read_with_its_role(text, value, role):
+    first = read_quantities(text)[0]
+    assert (first.value, first.role) == (Decimal(value), role)
+
+
+def test_plus_minus_before_a_number_means_about_not_negative():
+    (q,) = read_quantities("+/- 33.000 inwoners")
+    assert q.value == Decimal("33000") and q.approximate
+
+
+def test_a_year_then_a_population_are_two_numbers():
+    assert [(q.value, q.role) for q in read_quantities("appel 2023, 42 000 habitants")] == [
+        (Decimal("2023"), "year"), (Decimal("42000"), "inhabitants")]
+
+
+def test_a_slot_takes_only_a_number_of_its_role_or_one_said_without_role():
+    assert numbers_for("après les 6 premiers mois, on a 42 000 habitants", "inhabitants") == [Decimal("42000")]
+    assert numbers_for("après les 6 premiers mois", "inhabitants") == []
+    assert numbers_for("subside 200.000, on a reçu 60.000 €", "eur") == [Decimal("60000"), Decimal("200000")]
+    assert numbers_for("42 000 habitants, subside 120.000 €", "inhabitants") == [Decimal("42000")]
+    assert numbers_for("subside 200.000", "eur") == [Decimal("200000")]
