@@ -7,6 +7,7 @@ from typing import Optional, Sequence, Union
 
 from knowledge.models import Cluster, SourceRef
 from rules.errors import InvalidPopulation
+from rules.parsing import as_written
 
 # Input sanity bound, not a fact of the subsidies.
 MAX_POPULATION = 100_000_000
@@ -36,7 +37,7 @@ def as_population(value: Union[int, str, Decimal]) -> int:
     if isinstance(value, bool):
         raise InvalidPopulation("population_not_number", value=value)
     try:
-        number = Decimal(str(value).strip())
+        number = Decimal(str(as_written(value)).strip())
     except Exception:
         raise InvalidPopulation("population_not_number", value=value) from None
     if not number.is_finite() or number != number.to_integral_value():

@@ -1,10 +1,12 @@
 """Exact money: Decimal built from strings, rounded half-up to the cent in one place."""
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Union
 
 from rules.errors import InvalidAmount
+from rules.parsing import as_written
 
 CENT = Decimal("0.01")
 # Input sanity bound, not a fact of the subsidies: no grant of this programme comes near it.
@@ -23,7 +25,7 @@ def as_amount(value: Number, *, field: str = "amount", allow_zero: bool = False)
     if isinstance(value, bool):
         raise InvalidAmount("amount_not_number", field=field, value=value)
     try:
-        amount = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+        amount = Decimal(str(value)) if isinstance(value, float) else Decimal(_written(value))
     except (InvalidOperation, TypeError, ValueError):
         raise InvalidAmount("amount_not_number", field=field, value=value) from None
     if not amount.is_finite():
@@ -37,6 +39,13 @@ def as_amount(value: Number, *, field: str = "amount", allow_zero: bool = False)
     if amount != to_cents(amount):
         raise InvalidAmount("amount_fraction_of_cent", field=field, value=amount)
     return amount
+
+
+def _written(value: Number) -> Number:
+    # "10.005" from a program is ten euros and half a cent; typed by a person, "€ 10.005" is ten thousand and five.
+    if isinstance(value, str) and re.fullmatch(r"\s*-?\d+(\.\d+)?\s*", value):
+        return value.strip()
+    return as_written(value)
 
 
 def format_eur(amount: Decimal, lang: str) -> str:

@@ -47,6 +47,14 @@ def parse_numbers(text: str) -> List[Decimal]:
     return [q.value for q in read_quantities(text)]
 
 
+def as_written(value: object) -> object:
+    """A string holding one number as people write it ("12.000", "€ 235.022,50") as that Decimal; anything else as given."""
+    if not isinstance(value, str):
+        return value
+    found = parse_numbers(value)
+    return found[0] if len(found) == 1 else value
+
+
 def parse_number(text: str) -> Optional[Decimal]:
     """The first number in a message, or None."""
     numbers = parse_numbers(text)

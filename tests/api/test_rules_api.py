@@ -112,3 +112,9 @@ def test_the_source_is_given_in_dutch_when_asked():
 def test_openapi_docs_are_served():
     assert client.get("/docs").status_code == 200
     assert "/api/v1/remaining" in client.get("/openapi.json").json()["paths"]
+
+
+def test_populations_and_grants_are_read_as_people_write_them():
+    assert client.get("/api/v1/cluster", params={"population": "12.000"}).json()["cluster"] == "small"
+    assert client.get("/api/v1/cluster", params={"population": "42 000 hab"}).json()["cluster"] == "medium"
+    assert client.get("/api/v1/advance", params={"grant": "€ 235.022,50"}).json()["advance"] == 70506.75
