@@ -14,7 +14,7 @@ UV ?= $(shell command -v uv 2>/dev/null || echo .uv/bin/uv)
 
 # The model also depends on our NLU components' code and on the names in knowledge/.
 MODEL_INPUTS := config.yml domain.yml $(wildcard bot/data/*.yml bot/data/nlu/*.yml) \
-	$(wildcard knowledge/data/*.yml) bot/nlu.py bot/language.py bot/train.py
+	$(wildcard knowledge/data/*.yml knowledge/data/*/*.yml) bot/nlu.py bot/language.py bot/sentences.py bot/train.py bot/retrieval.py
 
 .PHONY: help install lock run api test train eval bench telegram lint clean
 

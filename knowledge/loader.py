@@ -5,12 +5,12 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Tuple
+from typing import Dict, Iterable, List, Optional, Tuple, Union
 
 import yaml
 from pydantic import ValidationError
 
-from knowledge.models import Beneficiary, Cluster, CostItem, Discrepancy, Fact, Message, Source, SourceRef
+from knowledge.models import Beneficiary, Cluster, CostItem, Discrepancy, Fact, Message, Questions, Source, SourceRef
 
 DATA_DIR = Path(__file__).parent / "data"
 MESSAGES_FILE = Path(__file__).parent / "messages.yml"
@@ -39,6 +39,11 @@ class DataIssue:
     nl: str = ""
     code: str = ""
     params: Dict[str, object] = field(default_factory=dict)
+    # The facts this disagreement concerns: an answer giving one of them mentions it.
+    facts: Tuple[str, ...] = ()
+
+    def text(self, lang: str) -> str:
+        return self.nl if lang == "nl" else self.fr
 
 
 @dataclass
@@ -50,6 +55,12 @@ class KnowledgeBase:
     beneficiaries: List[Beneficiary]
     messages: Dict[str, Message]
     issues: List[DataIssue] = field(default_factory=list)
+    # Example questions per fact or cost item id: what the retrieval of bot/nlu.py learns from.
+    questions: Dict[str, Questions] = field(default_factory=dict)
+
+    def item(self, item_id: str) -> Union[Fact, CostItem, DataIssue]:
+        """The fact, cost item or recorded disagreement of that id."""
+        return self.facts.get(item_id) or next(i for i in [*self.costs, *self.recorded_issues()] if i.id == item_id)
 
     def fact(self, fact_id: str) -> Fact:
         return self.facts[fact_id]
@@ -59,6 +70,13 @@ class KnowledgeBase:
 
     def issues_about(self, topic: str) -> List[DataIssue]:
         return [i for i in self.issues if i.topic == topic]
+
+    def issues_of_fact(self, fact_id: str) -> List[DataIssue]:
+        return [i for i in self.issues if fact_id in i.facts]
+
+    def recorded_issues(self) -> List[DataIssue]:
+        """The disagreements written in discrepancies.yml (with their own wording), not the computed ones."""
+        return [i for i in self.issues if i.fr]
 
     def beneficiary(self, beneficiary_id: str) -> Beneficiary:
         return next(b for b in self.beneficiaries if b.id == beneficiary_id)
@@ -175,7 +193,15 @@ def load_knowledge(data_dir: Path = DATA_DIR, messages_file: Path = MESSAGES_FIL
     messages = {code: _parse(messages_file, code, Message, [m])[0] for code, m in raw_messages.items()}
 
     kb = KnowledgeBase(sources, facts, clusters, costs, beneficiaries, messages)
-    kb.issues = [DataIssue(d.id, d.topic, tuple(d.sources), fr=d.fr, nl=d.nl) for d in recorded]
+    cost_ids = {c.id for c in costs}
+    for d in recorded:
+        if d.id in facts or d.id in cost_ids:
+            raise KnowledgeError(data_dir / "discrepancies.yml", f"discrepancies[{d.id}]", "id also names a fact or cost item")
+        unknown = [f for f in d.facts if f not in facts]
+        if unknown:
+            raise KnowledgeError(data_dir / "discrepancies.yml", f"discrepancies[{d.id}].facts", f"no fact {unknown}")
+    kb.questions = _questions(data_dir / "questions", {*facts, *cost_ids, *(d.id for d in recorded)})
+    kb.issues = [DataIssue(d.id, d.topic, tuple(d.sources), fr=d.fr, nl=d.nl, facts=tuple(d.facts)) for d in recorded]
     kb.issues += annex_issues(kb)
     return kb
 
@@ -184,6 +210,19 @@ def load_knowledge(data_dir: Path = DATA_DIR, messages_file: Path = MESSAGES_FIL
 def default_knowledge() -> KnowledgeBase:
     """The project's knowledge base, loaded once per process."""
     return load_knowledge()
+
+
+def _questions(folder: Path, known: set) -> Dict[str, Questions]:
+    """Example questions keyed by item id; an id that names no fact or cost item is refused."""
+    questions: Dict[str, Questions] = {}
+    for path in sorted(folder.glob("*.yml")):
+        for item_id, raw in (_section(path, "questions") or {}).items():
+            if item_id not in known:
+                raise KnowledgeError(path, f"questions[{item_id}]", "no fact or cost item has this id")
+            if item_id in questions:
+                raise KnowledgeError(path, f"questions[{item_id}]", "questions given twice for this id")
+            questions[item_id] = _parse(path, f"questions[{item_id}]", Questions, [raw])[0]
+    return questions
 
 
 def _check_clusters(path: Path, clusters: List[Cluster]) -> None:

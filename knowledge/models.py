@@ -162,6 +162,7 @@ class Beneficiary(Strict):
 class Discrepancy(Strict):
     id: str
     topic: Literal[TOPICS]  # type: ignore[valid-type]
+    facts: List[str] = []
     fr: str
     nl: str
     sources: List[SourceRef]
@@ -173,6 +174,22 @@ class Discrepancy(Strict):
         return v
 
     def text(self, lang: str) -> str:
+        return self.nl if lang == "nl" else self.fr
+
+
+class Questions(Strict):
+    """How staff ask for one knowledge item (a fact or a cost item), in French and Dutch."""
+
+    fr: List[str]
+    nl: List[str]
+
+    @validator("fr", "nl")
+    def not_empty(cls, v: List[str]) -> List[str]:
+        if not v or any(not q.strip() for q in v):
+            raise ValueError("give at least one question, none empty")
+        return v
+
+    def of(self, lang: str) -> List[str]:
         return self.nl if lang == "nl" else self.fr
 
 
