@@ -23,6 +23,11 @@ def normalise(text: str) -> str:
     return re.sub(r"\d", "0", (text or "").lower())
 
 
+def unaccent(text: str) -> str:
+    """Lowercase, accents dropped: 'Arrêté' -> 'arrete'."""
+    return unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower()
+
+
 def fold(text: str) -> str:
     """`normalise`, accents dropped: 'déclaration' and 'declaration' are one word to the n-grams."""
-    return normalise(unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode())
+    return normalise(unaccent(text))

@@ -13,19 +13,8 @@ from knowledge.search import beneficiary_names
 
 ROOT = Path(__file__).resolve().parent.parent
 GENERATED = ROOT / "bot" / "data" / "generated"
-FORMS = ["cluster_form", "advance_form", "remaining_form", "beneficiary_form", "handoff_form"]
-# Questions that may interrupt a form: answered, then the form asks its question again.
-INTERRUPTIONS = {
-    "action_answer": ["ask_eligibility", "ask_target_groups", "ask_objectives", "ask_deadlines", "ask_duration",
-                      "ask_double_funding", "ask_cofinancing", "ask_payment_schedule", "ask_claim_documents",
-                      "ask_refusal_refund", "ask_controls", "ask_evaluation", "ask_obligations", "ask_dnsh",
-                      "ask_application", "ask_programme", "ask_definition", "ask_figures", "ask_contact"],
-    "action_costs": ["ask_costs"],
-    "utter_bot_challenge": ["bot_challenge"],
-    "utter_capabilities": ["ask_capabilities"],
-    "action_switch_language": ["request_language"],
-    "action_dont_know": ["nlu_fallback", "out_of_scope"],
-}
+# The handoff form takes free text: a question there is the question to hand over, so nothing interrupts it.
+FORMS = ["handoff_form"]
 
 
 def lookup_table() -> dict:
@@ -40,13 +29,6 @@ def form_rules() -> dict:
         rules.append({"rule": f"cancel {form}", "condition": [{"active_loop": form}],
                       "steps": [{"intent": "stop"}, {"action": "action_deactivate_loop"}, {"active_loop": None},
                                 {"action": "action_reset_values"}, {"action": "utter_cancelled"}]})
-        if form == "handoff_form":
-            continue  # its slots take free text: a question there is the question to hand over
-        for action, intents in INTERRUPTIONS.items():
-            for intent in intents:
-                rules.append({"rule": f"{intent} interrupts {form}", "condition": [{"active_loop": form}],
-                              "steps": [{"intent": intent}, {"action": action}, {"action": form},
-                                        {"active_loop": form}]})
     return {"version": "3.1", "rules": rules}
 
 

@@ -27,3 +27,8 @@ def next_deadline(today: date, *, deadlines: Sequence[Fact]) -> NextDeadline:
         days_left=(nxt.as_date - today).days if nxt else None,
         passed=[f for f in dated if f.as_date < today],
     )
+
+
+def all_past(dates: Sequence[date], *, today: date) -> bool:
+    """True when a text's dates are all before `today` (a date on `today` still counts as open)."""
+    return bool(dates) and max(dates) < today

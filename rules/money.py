@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Union
 
@@ -67,3 +68,12 @@ def format_percent(ratio: Decimal, lang: str) -> str:
     value = (ratio * 100).normalize()
     text = f"{value:f}".replace(".", ",")
     return f"{text} %"
+
+
+_MONTHS = {"fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split(),
+           "nl": "januari februari maart april mei juni juli augustus september oktober november december".split()}
+
+
+def format_date(day: date, lang: str) -> str:
+    """'12 mai 2024' in French, '12 mei 2024' in Dutch."""
+    return f"{day.day} {_MONTHS['nl' if lang == 'nl' else 'fr'][day.month - 1]} {day.year}"

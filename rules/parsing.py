@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import List, Optional, Tuple
 
@@ -128,6 +129,9 @@ class Quantity:
     value: Decimal
     role: Optional[str]
     approximate: bool = False
+    # Where the number stands in `spell_out_numbers(text)`: the words around it say what it is.
+    start: int = 0
+    end: int = 0
 
 
 def _pieces(run: str) -> List[Tuple[int, str]]:
@@ -170,7 +174,8 @@ def read_quantities(text: str) -> List[Quantity]:
             approximate = bool(_APPROX_BEFORE.search(before.rstrip()))
             if index == 0 and match.group("sign") and not approximate:
                 value = -value
-            found.append(Quantity(value, _role(text[:start], after, mult, value), approximate))
+            found.append(Quantity(value, _role(text[:start], after, mult, value), approximate, start,
+                                  match.end() if last else end))
     return found
 
 
@@ -195,3 +200,31 @@ def numbers_for(text: str, role: str) -> List[Decimal]:
     """The numbers of `text` that can be a `role`: those said to be one first, then those said without any role."""
     quantities = read_quantities(text)
     return [q.value for q in quantities if q.role == role] + [q.value for q in quantities if q.role is None]
+
+
+# --- Dates as the documents write them: "12 mai 2024", "1er novembre 2023", "12 mei 2024", "15.08.2022".
+
+_MONTHS = {name: number for names in (
+    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+    "januari februari maart april mei juni juli augustus september oktober november december",
+    "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre",
+) for number, name in enumerate(names.split(), 1)}
+_DATE_WORDS = re.compile(r"\b(\d{1,2})(?:er|e|ste)?\s+(" + "|".join(_MONTHS) + r")\s+(\d{4})\b", re.IGNORECASE)
+_DATE_DIGITS = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b")
+
+
+def parse_dates(text: str) -> List[date]:
+    """Every full date in a text, in order; impossible ones are skipped."""
+    found = []
+    for match in _DATE_WORDS.finditer(text or ""):
+        day, month, year = int(match.group(1)), _MONTHS[match.group(2).lower()], int(match.group(3))
+        found.append((match.start(), day, month, year))
+    for match in _DATE_DIGITS.finditer(text or ""):
+        found.append((match.start(), int(match.group(1)), int(match.group(2)), int(match.group(3))))
+    dates = []
+    for _, day, month, year in sorted(found):
+        try:
+            dates.append(date(year, month, day))
+        except ValueError:
+            continue
+    return dates

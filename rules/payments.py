@@ -31,6 +31,8 @@ class AdvanceResult:
     # Art. 7 §2: at most advance + first claim after the first six months.
     max_after_first_claim: Decimal
     rest_after_advance: Decimal
+    # Art. 7 §3: the second claim is at most the balance; after a first claim at its cap, this much.
+    balance_after_first_claim: Decimal
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ def advance_for(grant: Number, *, terms: PaymentTerms) -> AdvanceResult:
         first_claim_max=first_claim_max,
         max_after_first_claim=advance + first_claim_max,
         rest_after_advance=amount - advance,
+        balance_after_first_claim=amount - advance - first_claim_max,
     )
 
 
@@ -68,3 +71,10 @@ def remaining_for(grant: Number, received: Sequence[Number], *, terms: PaymentTe
         remaining=amount - total,
         first_claim_max=to_cents(amount * terms.first_claim_rate),
     )
+
+
+def first_claim_due(grant: Number, spent: Number, *, terms: PaymentTerms) -> Decimal:
+    """Art. 7 §2: the first claim covers what was spent beyond the advance, up to its cap."""
+    result = advance_for(grant, terms=terms)
+    beyond = as_amount(spent, field="spent", allow_zero=True) - result.advance
+    return min(max(beyond, Decimal("0.00")), result.first_claim_max)

@@ -1,16 +1,27 @@
-"""A granted 2023 project by name: annex amounts and what it does."""
+"""A granted 2023 project by name (annex amounts and what it does), and values given outside a question."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+import re
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.replies import kb, lang_of, say_issues
-from bot.actions.values import beneficiary, numbers
+from bot.actions.answers import answer
+from bot.actions.cluster import cluster
+from bot.actions.payments import payments, say_unknown_cpas
+from bot.actions.replies import kb, lang_of, latest_text, say_dont_know, say_issues
+from bot.actions.values import beneficiary, numbers, payment_input, remembered_beneficiary, unknown_cpas
+from bot.sentences import unaccent
 from knowledge.models import Beneficiary
-from rules.money import format_eur, format_number
+from rules.money import format_eur, format_number, format_percent
+
+# Money questions about a project get its annex row; other questions also get what it does.
+_MONEY = re.compile(r"\b(combien|montant|bedrag|hoeveel|avance|voorschot|tva|btw|htva|total\w*|subsid\w*|subvention"
+                    r"|recu|ontvangen|gekregen|touche|eur\w*|€)")
+_LARGEST = re.compile(r"\b(plus gros|plus grand|plus eleve|le plus|hoogste|grootste|meeste)\b")
+_SMALLEST = re.compile(r"\b(plus petit|plus bas|le moins|kleinste|laagste|minste)\b")
 
 
 class ActionBeneficiary(Action):
@@ -18,37 +29,75 @@ class ActionBeneficiary(Action):
         return "action_beneficiary"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        describe(dispatcher, kb().beneficiary(tracker.get_slot("organisation")), lang_of(tracker))
-        return [SlotSet("organisation", None)]
+        lang, text = lang_of(tracker), latest_text(tracker)
+        named = remembered_beneficiary(tracker)
+        stranger = None if beneficiary(tracker) else unknown_cpas(text)
+        if stranger:
+            say_unknown_cpas(dispatcher, stranger, lang)
+            return [SlotSet("unknown_cpas", stranger), SlotSet("organisation", None)]
+        ranked = _by_amount(text)
+        if ranked:
+            describe(dispatcher, ranked, lang, money_only=True)
+            return []
+        if named:
+            describe(dispatcher, named, lang, money_only=bool(_MONEY.search(unaccent(text))))
+            return [SlotSet("organisation", named.id), SlotSet("pending", None)]
+        if tracker.get_slot("unknown_cpas"):
+            say_unknown_cpas(dispatcher, tracker.get_slot("unknown_cpas"), lang)
+            return []
+        if not answer(dispatcher, tracker):
+            dispatcher.utter_message(response="utter_ask_organisation")
+            return [SlotSet("pending", "beneficiary")]
+        return []
+
+
+def _by_amount(text: str) -> Optional[Beneficiary]:
+    """'Which project got the most?': the annex row with the largest (or smallest) total."""
+    plain = unaccent(text)
+    if _LARGEST.search(plain):
+        return max(kb().beneficiaries, key=lambda b: b.total)
+    if _SMALLEST.search(plain):
+        return min(kb().beneficiaries, key=lambda b: b.total)
+    return None
 
 
 class ActionInform(Action):
-    """A name or a number given outside a question: describe the project, or ask what it is for."""
+    """A name or a number given on its own: used for the computation offered just before, else explained."""
 
     def name(self) -> Text:
         return "action_inform"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        lang = lang_of(tracker)
+        lang, pending, text = lang_of(tracker), tracker.get_slot("pending"), latest_text(tracker)
+        if pending == "payments" and payment_input(text).given:
+            return payments(dispatcher, tracker)
+        if pending == "cluster" and numbers(tracker, "population"):
+            return cluster(dispatcher, tracker)
         named = beneficiary(tracker)
         if named:
-            describe(dispatcher, named, lang)
-            return []
+            describe(dispatcher, named, lang, money_only=False)
+            return [SlotSet("organisation", named.id), SlotSet("pending", None)]
+        stranger = unknown_cpas(text)
+        if stranger:
+            say_unknown_cpas(dispatcher, stranger, lang)
+            return [SlotSet("unknown_cpas", stranger), SlotSet("organisation", None)]
         found = numbers(tracker, "population") or numbers(tracker, "amount")
         if found:
             shown = format_number(found[0], lang)
             dispatcher.utter_message(response="utter_what_for_number", number=shown, raw=str(found[0]))
-        else:
-            dispatcher.utter_message(response="utter_dont_know", contact=kb().fact("digilab.contact").text(lang))
+        elif not answer(dispatcher, tracker):
+            say_dont_know(dispatcher, lang)
         return []
 
 
-def describe(dispatcher: CollectingDispatcher, b: Beneficiary, lang: str) -> None:
-    """The annex row of one beneficiary, its project, its source and any data issue."""
+def describe(dispatcher: CollectingDispatcher, b: Beneficiary, lang: str, *, money_only: bool) -> None:
+    """The annex row of one beneficiary, its project (and what it does), its source and any data issue."""
     dispatcher.utter_message(
         response="utter_beneficiary", organisation=b.name(lang), project=b.project,
         excl=format_eur(b.amount_excl_vat, lang), vat=format_eur(b.vat, lang),
         total=format_eur(b.total, lang), advance=format_eur(b.advance, lang),
-        description=b.description(lang), source=kb().cite(b.source, b.description_source, lang=lang),
+        rate=format_percent(kb().fact("cpas_2023.advance_rate").decimal, lang),
+        description="" if money_only else f"\n\n{b.description(lang)}",
+        source=kb().cite(b.source, *([] if money_only else [b.description_source]), lang=lang),
     )
     say_issues(dispatcher, kb().issues_of(b.id), lang)

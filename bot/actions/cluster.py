@@ -1,4 +1,4 @@
-"""Cluster and subsidy range for a population (call 2022)."""
+"""Cluster and subsidy range for a population (call 2022); without a population, the clusters themselves."""
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -8,6 +8,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.replies import kb, lang_of, say_error, say_facts, say_issues
+from bot.actions.values import numbers
 from rules.clusters import cluster_for
 from rules.errors import RuleError
 from rules.money import format_eur, format_number
@@ -18,8 +19,31 @@ class ActionCluster(Action):
         return "action_cluster"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        answer_cluster(dispatcher, tracker.get_slot("population"), lang_of(tracker))
-        return [SlotSet("population", None)]
+        return cluster(dispatcher, tracker)
+
+
+def cluster(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict]:
+    """The population of this message, else the one given earlier; without one, the table and a question."""
+    lang = lang_of(tracker)
+    found = numbers(tracker, "population")
+    population = found[0] if found else tracker.get_slot("population")
+    if population is None:
+        say_clusters(dispatcher, lang)
+        dispatcher.utter_message(response="utter_ask_population")
+        return [SlotSet("pending", "cluster")]
+    answer_cluster(dispatcher, population, lang)
+    return [SlotSet("population", str(population)), SlotSet("pending", None)]
+
+
+def say_clusters(dispatcher: CollectingDispatcher, lang: str) -> None:
+    """The four clusters of the 2022 call, each with its population range and subsidy."""
+    rows = []
+    for c in kb().clusters:
+        rows.append(kb().message("cluster_row", lang, name=c.nl if lang == "nl" else c.fr,
+                                 minimum=format_eur(c.min_subsidy, lang) if c.min_subsidy else "—",
+                                 maximum=format_eur(c.max_subsidy, lang)))
+    dispatcher.utter_message(response="utter_fact", answer="\n".join(rows),
+                             source=kb().cite(kb().clusters[0].source, lang=lang))
 
 
 def answer_cluster(dispatcher: CollectingDispatcher, population: Any, lang: str) -> None:
@@ -33,13 +57,14 @@ def answer_cluster(dispatcher: CollectingDispatcher, population: Any, lang: str)
     source = kb().cite(result.source, lang=lang)
     if not result.eligible:
         threshold = kb().fact("cpas_2022.population_threshold")
-        dispatcher.utter_message(response="utter_cluster_not_eligible", population=people)
+        dispatcher.utter_message(response="utter_cluster_not_eligible", population=people,
+                                 threshold=format_number(result.threshold, lang))
         say_facts(dispatcher, [threshold], lang)
     else:
-        cluster = result.cluster
-        response = "utter_cluster_range" if cluster.min_subsidy is not None else "utter_cluster_max_only"
-        dispatcher.utter_message(response=response, population=people, cluster=cluster.nl if lang == "nl" else cluster.fr,
-                                 minimum=format_eur(cluster.min_subsidy, lang) if cluster.min_subsidy else "",
-                                 maximum=format_eur(cluster.max_subsidy, lang), source=source)
+        c = result.cluster
+        response = "utter_cluster_range" if c.min_subsidy is not None else "utter_cluster_max_only"
+        dispatcher.utter_message(response=response, population=people, cluster=c.nl if lang == "nl" else c.fr,
+                                 minimum=format_eur(c.min_subsidy, lang) if c.min_subsidy else "",
+                                 maximum=format_eur(c.max_subsidy, lang), source=source)
     if result.on_threshold:
         say_issues(dispatcher, [i for i in kb().issues if i.id == "cpas_2022.threshold_boundary"], lang)

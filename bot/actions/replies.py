@@ -1,15 +1,22 @@
 """How actions speak: one fact or computed answer, with its source, in the asker's language."""
 from __future__ import annotations
 
-from typing import List, Sequence
+from datetime import date
+from typing import List, Optional, Sequence, Union
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from knowledge.loader import DataIssue, KnowledgeBase, default_knowledge
-from knowledge.models import Fact
+from knowledge.models import CostItem, Fact
+from rules.deadlines import all_past
 from rules.discrepancies import describe, explain
 from rules.errors import RuleError
+from rules.parsing import parse_dates
+
+Item = Union[Fact, CostItem, DataIssue]
+# Topics whose dates are deadlines or periods: when they are all past, the answer says so.
+DATED_TOPICS = {"deadlines": "utter_deadline_passed", "period": "utter_period_over"}
 
 
 def kb() -> KnowledgeBase:
@@ -26,6 +33,28 @@ def say_facts(dispatcher: CollectingDispatcher, facts: Sequence[Fact], lang: str
                              source=kb().cite(*[f.source for f in facts], lang=lang))
 
 
+def say_items(dispatcher: CollectingDispatcher, items: Sequence[Item], lang: str, *, today: date) -> None:
+    """The answer first: each item in its own words with its source; then what is past, then disagreements."""
+    facts = [i for i in items if isinstance(i, Fact)]
+    if facts:
+        say_facts(dispatcher, facts, lang)
+    for item in items:
+        if isinstance(item, CostItem):
+            dispatcher.utter_message(response=f"utter_cost_{item.verdict}", answer=item.text(lang),
+                                     source=kb().cite(item.source, lang=lang))
+    for fact in facts:
+        dates = [fact.as_date] if fact.unit == "date" else parse_dates(fact.fr)
+        if fact.topic in DATED_TOPICS and all_past(dates, today=today):
+            dispatcher.utter_message(response=DATED_TOPICS[fact.topic])
+    linked = [i for i in items if isinstance(i, DataIssue)]
+    linked += [i for f in facts for i in kb().issues_of_fact(f.id) if i not in linked]
+    say_issues(dispatcher, linked, lang)
+
+
+def say_dont_know(dispatcher: CollectingDispatcher, lang: str) -> None:
+    dispatcher.utter_message(response="utter_dont_know", contact=kb().fact("digilab.contact").text(lang))
+
+
 def say_issues(dispatcher: CollectingDispatcher, issues: Sequence[DataIssue], lang: str) -> None:
     """Where sources disagree, say so and name them."""
     for issue in issues:
@@ -40,6 +69,16 @@ def say_error(dispatcher: CollectingDispatcher, error: RuleError, lang: str) -> 
 def entity_values(tracker: Tracker, name: str) -> List[str]:
     return [str(e.get("value")) for e in (tracker.latest_message or {}).get("entities", [])
             if e.get("entity") == name and e.get("value") is not None]
+
+
+def intent_of(tracker: Tracker) -> Optional[str]:
+    return ((tracker.latest_message or {}).get("intent") or {}).get("name")
+
+
+def previous_texts(tracker: Tracker, count: int) -> List[str]:
+    """The user's `count` messages before the latest one, most recent first (buttons left out)."""
+    texts = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"][:-1]
+    return [t for t in reversed(texts) if t and not t.startswith("/")][:count]
 
 
 def latest_text(tracker: Tracker) -> str:

@@ -2,33 +2,121 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
+from functools import lru_cache
 from decimal import Decimal
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 from rasa_sdk import Tracker
 
 from bot.actions.replies import entity_values, kb, latest_text
+from bot.sentences import unaccent
 from knowledge.models import Beneficiary
 from knowledge.search import find_beneficiaries, normalise
-from rules.parsing import parse_number, parse_numbers
+from rules.parsing import Quantity, parse_number, read_quantities, spell_out_numbers
 
-_YEARS = range(2000, 2031)
-_ADVANCE_WORDS = {"avance", "avances", "voorschot", "voorschotten"}
 _NOTHING_WORDS = {"rien", "niets", "niks", "nothing"}
+_ROLE_OF_ENTITY = {"population": "inhabitants", "amount": "eur"}
+# What an amount is, from the nearest of these words before it (accents dropped).
+_AMOUNT_WORDS = {
+    "spent": r"depens\w*|uitgegeven|uitgaven|besteed|spent|factur\w*",
+    "received": r"recu|touche|percu|ontvang\w*|gekregen|kregen|binnen|verse|paye|betaald|eu|avance|voorschot"
+                r"|rapporte|deja|al|vordering|declaration|schuldvordering",
+    "grant": r"subsides?|subventions?|subsidie|toegekend|accorde\w*|octroy\w*|budget|grant|montant|bedrag|totaal"
+             r"|total|enveloppe|projet|project|sur|op",
+}
+_VAT_AFTER = re.compile(r"^\s*(?:€|eur\w*)?\s*(?:de\s+|van\s+|aan\s+)?(?:tva|btw)\b")
+_VAT_BEFORE = re.compile(r"(?:tva|btw)\s*(?:de|van|:)?\s*$")
+_EXCL_AFTER = re.compile(r"^\s*(?:€|eur\w*)?\s*(?:htva|hors\s+tva|excl\w*|zonder\s+btw|ex\.?\s+btw)")
+_GRANT_AFTER = re.compile(r"^\s*(?:€|eur\w*)?\s*(?:de\s+|d'|aan\s+|van\s+)?(?:subside|subvention|subsidie|toegekend)")
+_SPENT_AFTER = re.compile(r"^\s*(?:€|eur\w*)?\s*(?:aan\s+\w+\s+)?(?:uitgegeven|besteed|depense|de\s+depenses|uitgaven)")
+_RECEIVED_AFTER = re.compile(r"^\s*(?:€|eur\w*)?\s*(?:d'|de\s+|als\s+|aan\s+)?(?:l'|het\s+)?(?:avance|voorschot)?\s*"
+                             r"(?:ontvangen|gehad|gekregen|binnen|recu|recus|touche|percu|verse|betaald|d'avance|voorschot)")
+_ANNUAL_AFTER = re.compile(r"^\s*(?:€|eur\w*)?\s*(?:par\s+an|per\s+jaar|/\s*an\b|/\s*jaar|annuel|par\s+annee)")
+_ANNUAL_BEFORE = re.compile(r"(?:jaarbudget|budget\s+annuel|annuel\w*|per\s+jaar)\W*$")
+_ADVANCE_RECEIVED = re.compile(r"\b(?:recu|eu|touche|percu|ontvangen|gekregen|kregen|gehad)\b[^.?!]{0,25}"
+                               r"\b(?:l'?avance|avance|voorschot|het voorschot)\b|\b(?:avance|voorschot)\b[^.?!]{0,20}"
+                               r"\b(?:recu|touche|percu|ontvangen|gekregen|gehad|binnen)\b")
+_FIRST_AT_MAX = re.compile(r"\b(?:1e|1ere|1re|premiere|eerste)\b[^.?!]{0,60}\b(?:max\w*|plafond|volledig)\b")
 
 
 def numbers(tracker: Tracker, entity: str) -> List[Decimal]:
-    """Numbers tagged as `entity`, else every number of the message that is not a call year."""
+    """Numbers tagged as `entity`, else those of the message said as its role or without any role."""
     tagged = [n for n in (parse_number(v) for v in entity_values(tracker, entity)) if n is not None]
     if tagged:
         return tagged
-    found = parse_numbers(latest_text(tracker))
-    years = {Decimal(y) for y in entity_values(tracker, "call_year") if y.isdigit()}
-    plain = [n for n in found if n not in years]
-    # "appel 2023, 42 000 habitants": a year beside another number is the call, not the value.
-    if len(plain) > 1:
-        plain = [n for n in plain if not (n == n.to_integral_value() and int(n) in _YEARS)] or plain
-    return plain
+    role = _ROLE_OF_ENTITY[entity]
+    quantities = read_quantities(latest_text(tracker))
+    return [q.value for q in quantities if q.role == role] + [q.value for q in quantities if q.role is None]
+
+
+@dataclass
+class PaymentInput:
+    """What a message says about a grant: the grant, what was received or spent, by whom."""
+
+    grant: Optional[Decimal] = None
+    received: List[Decimal] = field(default_factory=list)
+    spent: Optional[Decimal] = None
+    annual: Optional[Decimal] = None
+    advance_received: bool = False
+    first_claim_at_max: bool = False
+
+    @property
+    def given(self) -> bool:
+        return any([self.grant, self.received, self.spent, self.annual])
+
+
+def _nearest_word(before: str) -> Optional[str]:
+    window = before[-45:]
+    best, where = None, -1
+    for kind, pattern in _AMOUNT_WORDS.items():
+        for match in re.finditer(rf"\b(?:{pattern})\b", window):
+            if match.end() > where:
+                best, where = kind, match.end()
+    return best
+
+
+def payment_input(text: str) -> PaymentInput:
+    """Each euro amount of a message by what it is: grant, received, spent, annual budget, excl. VAT + VAT."""
+    spelled = unaccent(spell_out_numbers(text))
+    amounts = [q for q in read_quantities(text) if q.role in ("eur", None) and q.value > 0]
+    kinds: Dict[str, List[Quantity]] = {"grant": [], "received": [], "spent": [], "annual": [], "excl": [],
+                                        "vat": [], None: []}
+    for q in amounts:
+        before, after = spelled[:q.start], spelled[q.end:]
+        if _VAT_AFTER.match(after) or _VAT_BEFORE.search(before):
+            kind = "vat"
+        elif _EXCL_AFTER.match(after):
+            kind = "excl"
+        elif _ANNUAL_AFTER.match(after) or _ANNUAL_BEFORE.search(before):
+            kind = "annual"
+        elif _GRANT_AFTER.match(after):
+            kind = "grant"
+        elif _SPENT_AFTER.match(after):
+            kind = "spent"
+        elif _RECEIVED_AFTER.match(after):
+            kind = "received"
+        else:
+            kind = _nearest_word(before)
+        kinds[kind].append(q)
+    found = PaymentInput(advance_received=bool(_ADVANCE_RECEIVED.search(spelled)),
+                         first_claim_at_max=bool(_FIRST_AT_MAX.search(spelled)))
+    if kinds["excl"]:
+        found.grant = kinds["excl"][0].value + sum((v.value for v in kinds["vat"][:1]), Decimal(0))
+    elif kinds["grant"]:
+        found.grant = kinds["grant"][0].value
+    found.annual = kinds["annual"][0].value if kinds["annual"] else None
+    found.spent = kinds["spent"][0].value if kinds["spent"] else None
+    found.received = [q.value for q in kinds["received"]]
+    loose = [q.value for q in kinds[None]]
+    if found.grant is None and loose:
+        # "200.000, on a reçu 60.000": the largest amount without a word is the grant.
+        found.grant = max(loose)
+        loose.remove(found.grant)
+    found.received += loose
+    if found.grant is not None:
+        found.received = [r for r in found.received if r != found.grant or len(found.received) > 1]
+    return found
 
 
 def _first_named(texts: List[str]) -> Optional[Beneficiary]:
@@ -45,16 +133,47 @@ def beneficiary(tracker: Tracker) -> Optional[Beneficiary]:
     return _first_named([*entity_values(tracker, "organisation"), latest_text(tracker)])
 
 
-def recent_beneficiary(tracker: Tracker, *, turns: int = 3) -> Optional[Beneficiary]:
-    """The beneficiary named in the user's last few messages (the form's question and answers)."""
-    texts = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"][-turns:]
-    return _first_named(list(reversed(texts or [latest_text(tracker)])))
-
-
-def says_advance_only(tracker: Tracker) -> bool:
-    return bool(_ADVANCE_WORDS & set(normalise(latest_text(tracker))))
+def remembered_beneficiary(tracker: Tracker) -> Optional[Beneficiary]:
+    """The beneficiary this message names, else the one named earlier in the conversation."""
+    named = beneficiary(tracker)
+    if named:
+        return named
+    slot = tracker.get_slot("organisation")
+    if not slot:
+        return None
+    return next((b for b in kb().beneficiaries if b.id == slot), None) or _first_named([slot])
 
 
 def says_nothing(tracker: Tracker) -> bool:
     words = set(normalise(latest_text(tracker)))
     return bool(words & _NOTHING_WORDS) or bool(re.fullmatch(r"\s*0\s*", latest_text(tracker)))
+
+
+_CPAS_NAME = re.compile(r"\b(?:cpas|ocmw)\s+(?:de\s+|d['’]\s*|du\s+|van\s+|te\s+)?([^\W\d_][\w'’-]{2,}"
+                        r"(?:[\s-](?:sur|lez|en|le|la|de|aan|op)[\s-][^\W\d_][\w'’-]+)?)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> frozenset:
+    """Words that follow 'CPAS'/'OCMW' without naming one ('CPAS qui', 'OCMW heeft', 'CPAS 2023')."""
+    from spacy.lang.fr.stop_words import STOP_WORDS as FR
+    from spacy.lang.nl.stop_words import STOP_WORDS as NL
+
+    domain = {"projet", "projets", "project", "projecten", "subside", "subsides", "subsidie", "subsidies",
+              "appel", "oproep", "voisin", "buur", "buurgemeente", "beneficiaire", "beneficiaires", "begunstigde",
+              "bruxellois", "wallon", "wallons", "flamand", "vlaams", "brusselse", "kleine", "petit", "petits",
+              "grand", "grands", "grote", "association", "associations", "vereniging", "verenigingen", "ici",
+              "hier", "retenu", "retenus", "selectionne", "geselecteerd", "partenaire", "partenaires", "partner",
+              "qui", "dat", "die", "peut", "mag", "kan", "est", "zijn", "sont", "moet", "doit", "heeft", "a",
+              "et", "en", "of", "ou", "met", "avec", "pour", "voor", "dans", "in", "s", "en", "e-inclusion"}
+    return frozenset({*FR, *NL, *domain})
+
+
+def unknown_cpas(text: str) -> Optional[str]:
+    """A CPAS/OCMW the message names that is not a 2023 beneficiary ('OCMW Hasselt'), as written."""
+    for match in _CPAS_NAME.finditer(text or ""):
+        name = match.group(1).strip(" '’-")
+        if unaccent(name).split()[0] in _common_words() or find_beneficiaries(kb(), match.group(0)):
+            continue
+        return name[:1].upper() + name[1:]
+    return None

@@ -55,3 +55,11 @@ def test_a_slot_takes_only_a_number_of_its_role_or_one_said_without_role():
     assert numbers_for("subside 200.000, on a reçu 60.000 €", "eur") == [Decimal("60000"), Decimal("200000")]
     assert numbers_for("42 000 habitants, subside 120.000 €", "inhabitants") == [Decimal("42000")]
     assert numbers_for("subside 200.000", "eur") == [Decimal("200000")]
+
+
+def test_dates_are_read_in_french_dutch_and_digits():
+    from datetime import date
+    from rules.parsing import parse_dates
+    assert parse_dates("au plus tard le 12 mai 2024, puis le 1er novembre 2023") == [date(2024, 5, 12), date(2023, 11, 1)]
+    assert parse_dates("uiterlijk 10 november 2024 of 15.08.2022") == [date(2024, 11, 10), date(2022, 8, 15)]
+    assert parse_dates("le 31/02/2024 n'existe pas") == []

@@ -81,3 +81,14 @@ def test_remaining_plus_received_is_always_the_grant(kb, grant, received):
         result = remaining_for(grant, received, terms=terms)
         assert result.remaining + result.received_total == grant
         assert result.remaining >= 0
+
+
+def test_the_balance_after_a_first_claim_at_its_cap_is_forty_percent(terms):
+    assert advance_for("100000", terms=terms).balance_after_first_claim == Decimal("40000.00")
+
+
+def test_the_first_claim_is_what_was_spent_beyond_the_advance_up_to_its_cap(terms):
+    from rules.payments import first_claim_due
+    assert first_claim_due("100000", "52000", terms=terms) == Decimal("22000.00")
+    assert first_claim_due("130000", "90000", terms=terms) == Decimal("39000.00")
+    assert first_claim_due("100000", "20000", terms=terms) == Decimal("0.00")

@@ -1,0 +1,135 @@
+"""Advance, claim declarations and what is left to claim: computed when the amounts are known, else the rule."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.actions.answers import answer, call_events, calls_named
+from bot.actions.replies import kb, lang_of, latest_text, say_error, say_facts, say_issues
+from bot.actions.values import PaymentInput, beneficiary, payment_input, remembered_beneficiary, unknown_cpas
+from knowledge.models import Beneficiary
+from rules.deadlines import next_deadline
+from rules.errors import RuleError
+from rules.money import as_amount, format_date, format_eur, format_percent, to_cents
+from rules.payments import PaymentTerms, advance_for, first_claim_due, remaining_for
+
+DEADLINES = ("cpas_2023.first_claim_deadline", "cpas_2023.second_claim_deadline")
+RULES = ("cpas_2023.advance_rate", "cpas_2023.first_claim_cap_rate")
+
+
+class ActionPayments(Action):
+    def name(self) -> Text:
+        return "action_payments"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        return payments(dispatcher, tracker)
+
+
+def payments(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict]:
+    """Compute from what this message and the conversation give; without a grant, state the rule and offer."""
+    lang, text = lang_of(tracker), latest_text(tracker)
+    given = payment_input(text)
+    stranger = None if beneficiary(tracker) else unknown_cpas(text)
+    if stranger and not given.grant:
+        say_unknown_cpas(dispatcher, stranger, lang)
+        return [SlotSet("unknown_cpas", stranger), SlotSet("organisation", None)]
+    named = None if given.grant else remembered_beneficiary(tracker)
+    grant = given.grant or (named.total if named else None) or _slot_amount(tracker, "grant")
+    if "cpas_2022" in (calls_named(text) or [tracker.get_slot("call")]) and not named:
+        return _call_2022(dispatcher, tracker, given, grant)
+    if grant is None:
+        if not answer(dispatcher, tracker):
+            say_facts(dispatcher, [kb().fact(f) for f in RULES], lang)
+        dispatcher.utter_message(response="utter_offer_payments")
+        return [SlotSet("pending", "payments"), *call_events(tracker)]
+    try:
+        return _compute(dispatcher, tracker, grant, given, named)
+    except RuleError as error:
+        say_error(dispatcher, error, lang)
+        return [SlotSet("pending", None)]
+
+
+def _slot_amount(tracker: Tracker, slot: str) -> Optional[Decimal]:
+    value = tracker.get_slot(slot)
+    return Decimal(value) if value else None
+
+
+def _received(grant: Decimal, given: PaymentInput, terms: PaymentTerms) -> List[Decimal]:
+    """What the message says was received: amounts, 'the advance', 'the first claim at its maximum'."""
+    result = advance_for(grant, terms=terms)
+    received = list(given.received)
+    if given.advance_received and result.advance not in received:
+        received.append(result.advance)
+    if given.first_claim_at_max and result.first_claim_max not in received[1:]:
+        if result.advance not in received:
+            received.append(result.advance)
+        received.append(result.first_claim_max)
+    return received
+
+
+def _compute(dispatcher: CollectingDispatcher, tracker: Tracker, grant: Decimal, given: PaymentInput,
+             named: Optional[Beneficiary]) -> List[Dict]:
+    lang, terms = lang_of(tracker), PaymentTerms.of(kb())
+    eur = lambda amount: format_eur(amount, lang)  # noqa: E731
+    result = advance_for(grant, terms=terms)
+    received = _received(result.grant, given, terms)
+    if not received and not given.grant and tracker.get_slot("received"):
+        received = [Decimal(tracker.get_slot("received"))]
+    facts = [kb().fact(f) for f in RULES]
+    refs = [*([named.source] if named else []), *[f.source for f in facts], kb().fact(DEADLINES[1]).source]
+    source = kb().cite(*refs, lang=lang)
+    if received:
+        left = remaining_for(result.grant, received, terms=terms)
+        dispatcher.utter_message(response="utter_remaining", received_total=eur(left.received_total),
+                                 remaining=eur(left.remaining), grant=eur(left.grant))
+    if given.spent is not None:
+        due = first_claim_due(result.grant, given.spent, terms=terms)
+        dispatcher.utter_message(response="utter_first_claim_due", spent=eur(to_cents(as_amount(given.spent))),
+                                 advance=eur(result.advance), due=eur(due), first_claim_max=eur(result.first_claim_max))
+    if named:
+        dispatcher.utter_message(response="utter_payments_annex", organisation=named.name(lang), project=named.project,
+                                 published=eur(named.advance))
+    dispatcher.utter_message(
+        response="utter_payments", grant=eur(result.grant), advance=eur(result.advance),
+        rate=format_percent(terms.advance_rate, lang), cap_rate=format_percent(terms.first_claim_rate, lang),
+        first_claim_max=eur(result.first_claim_max), max_after_first_claim=eur(result.max_after_first_claim),
+        after_rate=format_percent(terms.advance_rate + terms.first_claim_rate, lang),
+        balance=eur(result.balance_after_first_claim), source=source)
+    upcoming = next_deadline(date.today(), deadlines=[kb().fact(d) for d in DEADLINES])
+    if received and not upcoming.next:
+        dispatcher.utter_message(response="utter_claim_deadlines_passed",
+                                 dates=" ; ".join(format_date(f.as_date, lang) for f in upcoming.passed))
+    if named:
+        say_issues(dispatcher, kb().issues_of(named.id), lang)
+    total = sum(received, Decimal(0))
+    return [SlotSet("grant", str(result.grant)), SlotSet("received", str(total) if received else None),
+            SlotSet("organisation", named.id if named else tracker.get_slot("organisation")),
+            SlotSet("pending", None), *call_events(tracker)]
+
+
+def _call_2022(dispatcher: CollectingDispatcher, tracker: Tracker, given: PaymentInput,
+               grant: Optional[Decimal]) -> List[Dict]:
+    """The 2022 call pays its advance on the annual budget (slides, payment schedule)."""
+    lang = lang_of(tracker)
+    fact = kb().fact("cpas_2022.advance_rate")
+    base = given.annual or grant
+    if base is None:
+        say_facts(dispatcher, [fact], lang)
+        dispatcher.utter_message(response="utter_offer_payments")
+        return [SlotSet("pending", "payments"), SlotSet("call", "cpas_2022")]
+    dispatcher.utter_message(response="utter_advance_2022", annual=format_eur(base, lang),
+                             rate=format_percent(fact.decimal, lang), advance=format_eur(to_cents(base * fact.decimal), lang),
+                             rule=fact.text(lang), source=kb().cite(fact.source, lang=lang))
+    return [SlotSet("pending", None), SlotSet("call", "cpas_2022")]
+
+
+def say_unknown_cpas(dispatcher: CollectingDispatcher, name: str, lang: str) -> None:
+    """Not among the annex's beneficiaries: say so, never give another CPAS's figures, offer the helpdesk."""
+    dispatcher.utter_message(response="utter_unknown_cpas", name=name, count=len(kb().beneficiaries),
+                             contact=kb().fact("digilab.contact").text(lang),
+                             source=kb().cite(kb().fact("cpas_2023.beneficiaries").source, lang=lang))
