@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any, Dict, List, Optional, Sequence, Text
+from typing import Dict, List, Optional, Sequence
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.replies import intent_of, kb, lang_of, latest_text, previous_texts, say_dont_know, say_items
+from bot.actions.replies import intent_of, kb, lang_of, latest_text, previous_texts, say_items
 from bot.retrieval import Scored, retriever
 from bot.sentences import fold, unaccent
 from knowledge.loader import DataIssue
@@ -107,15 +107,3 @@ def answer(dispatcher: CollectingDispatcher, tracker: Tracker, *, threshold: flo
     if chosen:
         say_items(dispatcher, [kb().item(s.id) for s in chosen], lang_of(tracker), today=date.today())
     return bool(chosen)
-
-
-class ActionAnswer(Action):
-    def name(self) -> Text:
-        return "action_answer"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        if not answer(dispatcher, tracker):
-            if intent_of(tracker) == "out_of_scope":
-                dispatcher.utter_message(response="utter_out_of_scope")
-            say_dont_know(dispatcher, lang_of(tracker))
-        return call_events(tracker)

@@ -24,31 +24,28 @@ _LARGEST = re.compile(r"\b(plus gros|plus grand|plus eleve|le plus|hoogste|groot
 _SMALLEST = re.compile(r"\b(plus petit|plus bas|le moins|kleinste|laagste|minste)\b")
 
 
-class ActionBeneficiary(Action):
-    def name(self) -> Text:
-        return "action_beneficiary"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        lang, text = lang_of(tracker), latest_text(tracker)
-        named = remembered_beneficiary(tracker)
-        stranger = None if beneficiary(tracker) else unknown_cpas(text)
-        if stranger:
-            say_unknown_cpas(dispatcher, stranger, lang)
-            return [SlotSet("unknown_cpas", stranger), SlotSet("organisation", None)]
-        ranked = _by_amount(text)
-        if ranked:
-            describe(dispatcher, ranked, lang, money_only=True)
-            return []
-        if named:
-            describe(dispatcher, named, lang, money_only=bool(_MONEY.search(unaccent(text))))
-            return [SlotSet("organisation", named.id), SlotSet("pending", None)]
-        if tracker.get_slot("unknown_cpas"):
-            say_unknown_cpas(dispatcher, tracker.get_slot("unknown_cpas"), lang)
-            return []
-        if not answer(dispatcher, tracker):
-            dispatcher.utter_message(response="utter_ask_organisation")
-            return [SlotSet("pending", "beneficiary")]
+def beneficiary_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict]:
+    """The project named now or earlier; the largest or smallest grant; else ask which one."""
+    lang, text = lang_of(tracker), latest_text(tracker)
+    named = remembered_beneficiary(tracker)
+    stranger = None if beneficiary(tracker) else unknown_cpas(text)
+    if stranger:
+        say_unknown_cpas(dispatcher, stranger, lang)
+        return [SlotSet("unknown_cpas", stranger), SlotSet("organisation", None)]
+    ranked = _by_amount(text)
+    if ranked:
+        describe(dispatcher, ranked, lang, money_only=True)
         return []
+    if named:
+        describe(dispatcher, named, lang, money_only=bool(_MONEY.search(unaccent(text))))
+        return [SlotSet("organisation", named.id), SlotSet("pending", None)]
+    if tracker.get_slot("unknown_cpas"):
+        say_unknown_cpas(dispatcher, tracker.get_slot("unknown_cpas"), lang)
+        return []
+    if not answer(dispatcher, tracker):
+        dispatcher.utter_message(response="utter_ask_organisation")
+        return [SlotSet("pending", "beneficiary")]
+    return []
 
 
 def _by_amount(text: str) -> Optional[Beneficiary]:

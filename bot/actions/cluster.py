@@ -1,9 +1,9 @@
 """Cluster and subsidy range for a population (call 2022); without a population, the clusters themselves."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -12,14 +12,6 @@ from bot.actions.values import numbers
 from rules.clusters import cluster_for
 from rules.errors import RuleError
 from rules.money import format_eur, format_number
-
-
-class ActionCluster(Action):
-    def name(self) -> Text:
-        return "action_cluster"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        return cluster(dispatcher, tracker)
 
 
 def cluster(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict]:

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any, Dict, List, Optional, Text
+from typing import Dict, List, Optional
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -20,14 +20,6 @@ from rules.payments import PaymentTerms, advance_for, first_claim_due, remaining
 
 DEADLINES = ("cpas_2023.first_claim_deadline", "cpas_2023.second_claim_deadline")
 RULES = ("cpas_2023.advance_rate", "cpas_2023.first_claim_cap_rate")
-
-
-class ActionPayments(Action):
-    def name(self) -> Text:
-        return "action_payments"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        return payments(dispatcher, tracker)
 
 
 def payments(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict]:
@@ -78,8 +70,9 @@ def _compute(dispatcher: CollectingDispatcher, tracker: Tracker, grant: Decimal,
     eur = lambda amount: format_eur(amount, lang)  # noqa: E731
     result = advance_for(grant, terms=terms)
     received = _received(result.grant, given, terms)
-    if not received and not given.grant and tracker.get_slot("received"):
-        received = [Decimal(tracker.get_slot("received"))]
+    if not given.grant and tracker.get_slot("received"):
+        # "and after the first claim we got 55.000 more": what was received before still counts.
+        received = [Decimal(tracker.get_slot("received")), *received]
     facts = [kb().fact(f) for f in RULES]
     refs = [*([named.source] if named else []), *[f.source for f in facts], kb().fact(DEADLINES[1]).source]
     source = kb().cite(*refs, lang=lang)

@@ -1,0 +1,77 @@
+"""Every question comes here: a computation when the message or the conversation gives its numbers,
+a granted project when one is asked about, else the knowledge item that answers it.
+
+The intent is a hint, not a verdict: "subside de 180 000 €, combien en première déclaration ?" is a
+payment computation whatever intent the classifier gave it, and "6 mois" is never a population.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.actions.answers import answer, call_events
+from bot.actions.beneficiary import beneficiary_answer
+from bot.actions.cluster import cluster
+from bot.actions.payments import payments, say_unknown_cpas
+from bot.actions.replies import intent_of, lang_of, latest_text, say_dont_know
+from bot.actions.values import beneficiary, payment_input, remembered_beneficiary, unknown_cpas
+from bot.sentences import unaccent
+from rules.parsing import read_quantities
+
+# Words that ask for a payment figure, and words that ask for an amount at all (accents dropped).
+PAYMENT_WORDS = re.compile(r"\b(avance|voorschot|declarations?|schuldvordering\w*|reste\w*|restant|overblijft|over"
+                           r"|solde|saldo|reclamer|vorderen|terugvragen|6 (?:premiers )?mois|6 maanden|six mois"
+                           r"|zes maanden|claim\w*)\b")
+HOW_MUCH = re.compile(r"\b(combien|hoeveel|montant|bedrag|max\w*|quel\w* somme|ca fait|reste|over)\b")
+CLUSTER_WORDS = re.compile(r"\b(clusters?|tranches?|categories?|taille|habitants?|inwoners|inw|hab)\b")
+MONEY_WORDS = re.compile(r"\b(combien|montant|bedrag|hoeveel|recu|ontvangen|gekregen|touche|subside|subsidie)\b")
+
+
+def route(tracker: Tracker) -> str:
+    """cluster | payments | beneficiary | unknown_cpas | facts"""
+    text, intent = latest_text(tracker), intent_of(tracker)
+    plain = unaccent(text)
+    quantities = read_quantities(text)
+    if any(q.role == "inhabitants" for q in quantities):
+        return "cluster"
+    money_given = payment_input(text).given
+    if intent == "ask_cluster" and not PAYMENT_WORDS.search(plain) and (
+            CLUSTER_WORDS.search(plain) or any(q.role is None for q in quantities)):
+        return "cluster"
+    if money_given and (PAYMENT_WORDS.search(plain) or HOW_MUCH.search(plain) or intent in (
+            "ask_advance", "ask_remaining", "inform")):
+        return "payments"
+    if intent in ("ask_advance", "ask_remaining") or (
+            PAYMENT_WORDS.search(plain) and HOW_MUCH.search(plain) and (
+                tracker.get_slot("grant") or remembered_beneficiary(tracker))):
+        return "payments"
+    if not beneficiary(tracker) and unknown_cpas(text) and MONEY_WORDS.search(plain):
+        return "unknown_cpas"
+    if intent == "ask_beneficiary" or (beneficiary(tracker) and MONEY_WORDS.search(plain)):
+        return "beneficiary"
+    return "facts"
+
+
+class ActionAnswer(Action):
+    def name(self) -> Text:
+        return "action_answer"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        chosen = route(tracker)
+        if chosen == "cluster":
+            return cluster(dispatcher, tracker)
+        if chosen == "payments":
+            return payments(dispatcher, tracker)
+        if chosen == "beneficiary":
+            return beneficiary_answer(dispatcher, tracker)
+        if chosen == "unknown_cpas":
+            say_unknown_cpas(dispatcher, unknown_cpas(latest_text(tracker)), lang_of(tracker))
+            return []
+        if not answer(dispatcher, tracker):
+            if intent_of(tracker) == "out_of_scope":
+                dispatcher.utter_message(response="utter_out_of_scope")
+            say_dont_know(dispatcher, lang_of(tracker))
+        return call_events(tracker)
