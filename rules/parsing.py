@@ -91,8 +91,43 @@ def _french_words_value(words: List[str]) -> Optional[int]:
     return total + current
 
 
+_NL_UNITS = {"een": 1, "één": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7, "acht": 8, "negen": 9}
+_NL_TEENS = {"tien": 10, "elf": 11, "twaalf": 12, "dertien": 13, "veertien": 14, "vijftien": 15, "zestien": 16,
+             "zeventien": 17, "achttien": 18, "negentien": 19}
+_NL_TENS = {"twintig": 20, "dertig": 30, "veertig": 40, "vijftig": 50, "zestig": 60, "zeventig": 70, "tachtig": 80,
+            "negentig": 90}
+_NL_BELOW_100 = "(?:(?:" + "|".join([*_NL_UNITS]) + ")(?:en|ën)(?:" + "|".join(_NL_TENS) + ")|" + "|".join(
+    sorted([*_NL_TENS, *_NL_TEENS, *_NL_UNITS], key=len, reverse=True)) + ")"
+_NL_BELOW_1000 = f"(?:(?:{_NL_BELOW_100})?honderd(?:{_NL_BELOW_100})?|{_NL_BELOW_100})"
+_NL_WORD = re.compile(rf"\b(?:{_NL_BELOW_1000})?duizend(?:\s*(?:en\s*)?{_NL_BELOW_1000})?\b|\b(?:{_NL_BELOW_1000})"
+                      rf"(?=\s*(?:euro|€|inwoners|inw))", re.IGNORECASE)
+
+
+def _dutch_below_1000(word: str) -> int:
+    if not word:
+        return 0
+    if "honderd" in word:
+        head, _, tail = word.partition("honderd")
+        return (_dutch_below_1000(head) or 1) * 100 + _dutch_below_1000(tail)
+    for tens, value in _NL_TENS.items():
+        if word.endswith(tens):
+            rest = word[: -len(tens)]
+            # "tweeëntwintig": the unit comes first, joined by "en".
+            return value + (_NL_UNITS.get(rest[:-2], 0) if rest.endswith(("en", "ën")) else 0)
+    return _NL_TEENS.get(word) or _NL_UNITS.get(word, 0)
+
+
+def _dutch_words_value(text: str) -> int:
+    """'honderdvijftigduizend' -> 150000, 'tweeëntwintigduizend vijfhonderd' -> 22500."""
+    plain = re.sub(r"\s+|en\s+(?=\w*honderd)", "", text.lower())
+    head, found, tail = plain.partition("duizend")
+    if not found:
+        return _dutch_below_1000(head)
+    return (_dutch_below_1000(head) or 1) * 1000 + _dutch_below_1000(tail)
+
+
 def spell_out_numbers(text: str) -> str:
-    """French number words written as digits ('septante-cinq mille habitants' -> '75000 habitants')."""
+    """French and Dutch number words written as digits ('septante-cinq mille habitants' -> '75000 habitants')."""
     def digits(match: "re.Match[str]") -> str:
         words = [w for w in re.split(r"[\s-]+", match.group(0).lower()) if w != "et"]
         if words in (["un"], ["une"]):
@@ -101,7 +136,8 @@ def spell_out_numbers(text: str) -> str:
             return match.group(0)  # "42 mille": a multiplier of the digits before it
         return str(_french_words_value(words))
 
-    return _FR_RUN.sub(digits, text or "")
+    text = _FR_RUN.sub(digits, text or "")
+    return _NL_WORD.sub(lambda m: str(_dutch_words_value(m.group(0))), text)
 
 
 ROLES = {
@@ -179,12 +215,20 @@ def read_quantities(text: str) -> List[Quantity]:
     return found
 
 
+_MONTH_NAMES = ("janvier|fevrier|février|mars|avril|mai|juin|juillet|aout|août|septembre|octobre|novembre|decembre"
+                "|décembre|januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
+                "|jan|feb|fev|mrt|avr|apr|jun|jul|aug|sep|sept|okt|oct|nov|dec|déc")
+# "8 décembre 2023", "8/12/2023": a day or a month, never an amount.
+_DAY_AFTER = re.compile(rf"^(?:er|e|ste|de)?\s*(?:{_MONTH_NAMES})\b|^[/.-]\d{{1,2}}(?:[/.-]\d{{2,4}})?\b", re.IGNORECASE)
+_DATE_PART_BEFORE = re.compile(rf"\d{{1,2}}[/.-]$|\b(?:{_MONTH_NAMES})\.?\s*$", re.IGNORECASE)
 _ORDINALS = re.compile(r"^\s*(?:premi\w+|derni\w+|eerste|laatste|first|last)\b", re.IGNORECASE)
 
 
 def _role(before: str, after: str, mult: str, value: Decimal) -> Optional[str]:
     if _ARTICLE_BEFORE.search(before):
         return "article"
+    if _DAY_AFTER.match(after) or _DATE_PART_BEFORE.search(before):
+        return "date"
     if mult.endswith("€") or _EUR_BEFORE.search(before):
         return "eur"
     after = _ORDINALS.sub("", after)

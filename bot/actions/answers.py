@@ -24,7 +24,7 @@ THRESHOLD = 0.5
 # Questions the NLU already judged out of scope need a closer match to be answered.
 STRICT_THRESHOLD = 0.62
 # A second item is added only when it is nearly as close as the first.
-SECOND_MARGIN = 0.1
+SECOND_MARGIN = 0.15
 # What names a call in a message (accents dropped, lowercase).
 CALL_WORDS = {
     "ict_2008": r"\b200[89]\b|\bmanuel\b|\bhandleiding\b|\btic\b|\bict\b|fracture numerique 2008",

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.actions.answers import answer
 from bot.actions.cluster import cluster
 from bot.actions.payments import payments, say_unknown_cpas
-from bot.actions.replies import kb, lang_of, latest_text, say_dont_know, say_issues
+from bot.actions.replies import kb, lang_of, latest_text, previous_texts, say_dont_know, say_issues
 from bot.actions.values import beneficiary, numbers, payment_input, remembered_beneficiary, unknown_cpas
 from bot.sentences import unaccent
 from knowledge.models import Beneficiary
@@ -20,6 +20,8 @@ from rules.money import format_eur, format_number, format_percent
 # Money questions about a project get its annex row; other questions also get what it does.
 _MONEY = re.compile(r"\b(combien|montant|bedrag|hoeveel|avance|voorschot|tva|btw|htva|total\w*|subsid\w*|subvention"
                     r"|recu|ontvangen|gekregen|touche|eur\w*|€)")
+# A number given right after a payment question is that question's grant.
+PAYMENT_HINT = re.compile(r"\b(avance|voorschot|declaration|schuldvordering|reclamer|vorderen|subside|subsidie|budget|subvention)")
 _LARGEST = re.compile(r"\b(plus gros|plus grand|plus eleve|le plus|hoogste|grootste|meeste)\b")
 _SMALLEST = re.compile(r"\b(plus petit|plus bas|le moins|kleinste|laagste|minste)\b")
 
@@ -66,7 +68,9 @@ class ActionInform(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         lang, pending, text = lang_of(tracker), tracker.get_slot("pending"), latest_text(tracker)
-        if pending == "payments" and payment_input(text).given:
+        earlier = previous_texts(tracker, 1)
+        asked_payment = pending == "payments" or any(PAYMENT_HINT.search(unaccent(t)) for t in [text, *earlier])
+        if asked_payment and payment_input(text).given:
             return payments(dispatcher, tracker)
         if pending == "cluster" and numbers(tracker, "population"):
             return cluster(dispatcher, tracker)

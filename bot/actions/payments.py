@@ -118,7 +118,19 @@ def _call_2022(dispatcher: CollectingDispatcher, tracker: Tracker, given: Paymen
     dispatcher.utter_message(response="utter_advance_2022", annual=format_eur(base, lang),
                              rate=format_percent(fact.decimal, lang), advance=format_eur(to_cents(base * fact.decimal), lang),
                              rule=fact.text(lang), source=kb().cite(fact.source, lang=lang))
-    return [SlotSet("pending", None), SlotSet("call", "cpas_2022")]
+    return [SlotSet("pending", None), SlotSet("call", "cpas_2022"), SlotSet("grant", str(base))]
+
+
+def cofinancing(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict]:
+    """2022 call: from the 2nd year, 20 % of the eligible expenses are the CPAS's own share (slides)."""
+    lang = lang_of(tracker)
+    fact = kb().fact("cpas_2022.cofinancing_rate")
+    given = payment_input(latest_text(tracker))
+    base = given.spent or given.grant or given.annual
+    dispatcher.utter_message(response="utter_cofinancing", expenses=format_eur(base, lang),
+                             rate=format_percent(fact.decimal, lang), share=format_eur(to_cents(base * fact.decimal), lang),
+                             rule=fact.text(lang), source=kb().cite(fact.source, lang=lang))
+    return [SlotSet("call", "cpas_2022")]
 
 
 def say_unknown_cpas(dispatcher: CollectingDispatcher, name: str, lang: str) -> None:

@@ -10,12 +10,13 @@ import re
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.answers import answer, call_events
 from bot.actions.beneficiary import beneficiary_answer
 from bot.actions.cluster import cluster
-from bot.actions.payments import payments, say_unknown_cpas
+from bot.actions.payments import cofinancing, payments, say_unknown_cpas
 from bot.actions.replies import intent_of, lang_of, latest_text, say_dont_know
 from bot.actions.values import beneficiary, payment_input, remembered_beneficiary, unknown_cpas
 from bot.sentences import unaccent
@@ -24,20 +25,35 @@ from rules.parsing import read_quantities
 # Words that ask for a payment figure, and words that ask for an amount at all (accents dropped).
 PAYMENT_WORDS = re.compile(r"\b(avance|voorschot|declarations?|schuldvordering\w*|reste\w*|restant|overblijft|over"
                            r"|solde|saldo|reclamer|vorderen|terugvragen|6 (?:premiers )?mois|6 maanden|six mois"
-                           r"|zes maanden|claim\w*)\b")
-HOW_MUCH = re.compile(r"\b(combien|hoeveel|montant|bedrag|max\w*|quel\w* somme|ca fait|reste|over)\b")
+                           r"|zes maanden|claim\w*|deuxieme|2e|2eme|2de|tweede|seconde)\b")
+HOW_MUCH = re.compile(r"\b(combien|hoeveel|montant|bedrag|max\w*|quel\w* somme|ca fait|reste|over|krijgen|krijgt"
+                      r"|recevoir|recoit|recevons|toucher|touche|ontvangen we)\b")
+COFINANCING_WORDS = re.compile(r"\b(co-?financ\w*|bijleggen|zelf betalen|eigen inbreng|part propre|nous-memes|zelf)\b")
 CLUSTER_WORDS = re.compile(r"\b(clusters?|tranches?|categories?|taille|habitants?|inwoners|inw|hab)\b")
-MONEY_WORDS = re.compile(r"\b(combien|montant|bedrag|hoeveel|recu|ontvangen|gekregen|touche|subside|subsidie)\b")
+MONEY_WORDS = re.compile(r"\b(combien|montants?|bedrag\w*|hoeveel|recu|ontvangen|gekregen|kregen|touche|subside"
+                         r"|subsidie|btw|tva|htva|excl\w*|totaal|total)\b")
+# Words about the annex row itself (amount excl. VAT, VAT, total): the project's figures, not a computation.
+ANNEX_WORDS = re.compile(r"\b(excl\w*|htva|hors tva|btw|tva|totaal|total|bijlage|annexe|publie\w*)\b")
+RECEIVED_OR_SPENT = re.compile(r"\b(recu|ontvangen|gekregen|kregen|touche|depense\w*|uitgegeven|reste\w*|over)\b")
 
 
 def route(tracker: Tracker) -> str:
-    """cluster | payments | beneficiary | unknown_cpas | facts"""
+    """cluster | payments | cofinancing | beneficiary | unknown_cpas | facts"""
     text, intent = latest_text(tracker), intent_of(tracker)
     plain = unaccent(text)
     quantities = read_quantities(text)
     if any(q.role == "inhabitants" for q in quantities):
         return "cluster"
     money_given = payment_input(text).given
+    named = beneficiary(tracker)
+    if named and ANNEX_WORDS.search(plain) and not RECEIVED_OR_SPENT.search(plain):
+        return "beneficiary"
+    stranger = None if named else unknown_cpas(text) or (
+        None if remembered_beneficiary(tracker) else tracker.get_slot("unknown_cpas"))
+    if stranger and MONEY_WORDS.search(plain) and not money_given:
+        return "unknown_cpas"
+    if COFINANCING_WORDS.search(plain) and money_given:
+        return "cofinancing"
     if intent == "ask_cluster" and not PAYMENT_WORDS.search(plain) and (
             CLUSTER_WORDS.search(plain) or any(q.role is None for q in quantities)):
         return "cluster"
@@ -48,9 +64,7 @@ def route(tracker: Tracker) -> str:
             PAYMENT_WORDS.search(plain) and HOW_MUCH.search(plain) and (
                 tracker.get_slot("grant") or remembered_beneficiary(tracker))):
         return "payments"
-    if not beneficiary(tracker) and unknown_cpas(text) and MONEY_WORDS.search(plain):
-        return "unknown_cpas"
-    if intent == "ask_beneficiary" or (beneficiary(tracker) and MONEY_WORDS.search(plain)):
+    if intent == "ask_beneficiary" or (named and MONEY_WORDS.search(plain)):
         return "beneficiary"
     return "facts"
 
@@ -68,8 +82,11 @@ class ActionAnswer(Action):
         if chosen == "beneficiary":
             return beneficiary_answer(dispatcher, tracker)
         if chosen == "unknown_cpas":
-            say_unknown_cpas(dispatcher, unknown_cpas(latest_text(tracker)), lang_of(tracker))
-            return []
+            name = unknown_cpas(latest_text(tracker)) or tracker.get_slot("unknown_cpas")
+            say_unknown_cpas(dispatcher, name, lang_of(tracker))
+            return [SlotSet("unknown_cpas", name)]
+        if chosen == "cofinancing":
+            return cofinancing(dispatcher, tracker)
         if not answer(dispatcher, tracker):
             if intent_of(tracker) == "out_of_scope":
                 dispatcher.utter_message(response="utter_out_of_scope")

@@ -79,7 +79,8 @@ def _nearest_word(before: str) -> Optional[str]:
 def payment_input(text: str) -> PaymentInput:
     """Each euro amount of a message by what it is: grant, received, spent, annual budget, excl. VAT + VAT."""
     spelled = unaccent(spell_out_numbers(text))
-    amounts = [q for q in read_quantities(text) if q.role in ("eur", None) and q.value > 0]
+    # A number under 100 said without "€" is a count ("in 1 keer", "2 schuldvorderingen"), not an amount.
+    amounts = [q for q in read_quantities(text) if q.role == "eur" and q.value > 0 or q.role is None and q.value >= 100]
     kinds: Dict[str, List[Quantity]] = {"grant": [], "received": [], "spent": [], "annual": [], "excl": [],
                                         "vat": [], None: []}
     for q in amounts:

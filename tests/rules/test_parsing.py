@@ -63,3 +63,16 @@ def test_dates_are_read_in_french_dutch_and_digits():
     assert parse_dates("au plus tard le 12 mai 2024, puis le 1er novembre 2023") == [date(2024, 5, 12), date(2023, 11, 1)]
     assert parse_dates("uiterlijk 10 november 2024 of 15.08.2022") == [date(2024, 11, 10), date(2022, 8, 15)]
     assert parse_dates("le 31/02/2024 n'existe pas") == []
+
+
+@pytest.mark.parametrize("text, value", [
+    ("honderdvijftigduizend euro", "150000"), ("tweeëntwintigduizend vijfhonderd euro", "22500"),
+    ("eenentwintigduizend inwoners", "21000"), ("vierhonderdduizend", "400000"),
+])
+def test_dutch_number_words_are_read(text, value):
+    assert read_quantities(text)[0].value == Decimal(value)
+
+
+def test_the_day_and_month_of_a_date_are_not_amounts():
+    assert {q.role for q in read_quantities("in het KB van 8 december 2023")} == {"date"}
+    assert {q.role for q in read_quantities("arrêté du 8/12/2023")} == {"date"}
