@@ -23,9 +23,14 @@ def normalise(text: str) -> str:
     return re.sub(r"\d", "0", (text or "").lower())
 
 
+def _base(char: str) -> str:
+    plain = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
+    return plain[:1] or char
+
+
 def unaccent(text: str) -> str:
-    """Lowercase, accents dropped: 'Arrêté' -> 'arrete'."""
-    return unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower()
+    """Lowercase, accents dropped, one character for one ('Arrêté 8 €' -> 'arrete 8 €'): positions still match."""
+    return "".join(_base(c) for c in (text or "").lower())
 
 
 def fold(text: str) -> str:

@@ -54,9 +54,12 @@ def _index(kb: KnowledgeBase) -> List[Tuple[Beneficiary, str, List[str]]]:
 
 def find_beneficiaries(kb: KnowledgeBase, text: str, *, prefix: bool = False, limit: int = 5) -> List[Match]:
     """Beneficiaries named in `text`, best first; `prefix` also accepts the start of a name."""
-    words = [w for w in normalise(text) if w not in _GENERIC]
+    every = normalise(text)
+    words = [w for w in every if w not in _GENERIC]
     best: Dict[str, Match] = {}
     for b, name, name_words in _index(kb):
+        if _too_short_alone(name_words, every):
+            continue
         score = _score(words, name_words, prefix=prefix)
         if score and (b.id not in best or score > best[b.id].score):
             best[b.id] = Match(b, score, name)
@@ -64,6 +67,14 @@ def find_beneficiaries(kb: KnowledgeBase, text: str, *, prefix: bool = False, li
     if ranked and ranked[0].score == 100:
         ranked = [m for m in ranked if m.score == 100]
     return ranked[:limit]
+
+
+def _too_short_alone(name_words: List[str], every: List[str]) -> bool:
+    """'Ans' is a CPAS only as 'CPAS d'Ans' or 'OCMW Ans': alone, 'ans' means years."""
+    target = "".join(name_words)
+    if len(target) > 3 or len(every) == len(name_words):
+        return False
+    return not any(w == target and i > 0 and every[i - 1] in ("cpas", "ocmw", "d", "van") for i, w in enumerate(every))
 
 
 def _score(words: List[str], name_words: List[str], *, prefix: bool) -> int:

@@ -99,7 +99,7 @@ _NL_TENS = {"twintig": 20, "dertig": 30, "veertig": 40, "vijftig": 50, "zestig":
 _NL_BELOW_100 = "(?:(?:" + "|".join([*_NL_UNITS]) + ")(?:en|ën)(?:" + "|".join(_NL_TENS) + ")|" + "|".join(
     sorted([*_NL_TENS, *_NL_TEENS, *_NL_UNITS], key=len, reverse=True)) + ")"
 _NL_BELOW_1000 = f"(?:(?:{_NL_BELOW_100})?honderd(?:{_NL_BELOW_100})?|{_NL_BELOW_100})"
-_NL_WORD = re.compile(rf"\b(?:{_NL_BELOW_1000})?duizend(?:\s*(?:en\s*)?{_NL_BELOW_1000})?\b|\b(?:{_NL_BELOW_1000})"
+_NL_WORD = re.compile(rf"(?<!\d\s)(?<!\d)\b(?:{_NL_BELOW_1000})?duizend(?:\s*(?:en\s*)?{_NL_BELOW_1000})?\b|\b(?:{_NL_BELOW_1000})"
                       rf"(?=\s*(?:euro|€|inwoners|inw))", re.IGNORECASE)
 
 

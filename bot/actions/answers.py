@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.replies import intent_of, kb, lang_of, latest_text, previous_texts, say_items
 from bot.retrieval import Scored, retriever
-from bot.sentences import fold, unaccent
+from bot.sentences import unaccent
 from knowledge.loader import DataIssue
 from knowledge.models import CostItem
 
@@ -24,6 +24,8 @@ from knowledge.models import CostItem
 THRESHOLD = 0.5
 # Questions the NLU already judged out of scope need a closer match to be answered.
 STRICT_THRESHOLD = 0.62
+# A follow-up is read with the turn before it when that reading matches better by this much.
+CONTEXT_MARGIN = 0.02
 # A second item is added only when it is nearly as close as the first.
 SECOND_MARGIN = 0.15
 # The intent is a hint: items of its topics get a small lead over items of other topics.
@@ -49,8 +51,11 @@ CALL_WORDS = {
 # Items of these calls always fit: the programme as a whole, and the later calls beside 2023.
 GENERAL = {"programme"}
 RELATED = {"cpas_2023": {"calls_2023_2024"}, "cpas_2022": set(), "ict_2008": set(), "social_actors": {"calls_2023_2024"}}
-_QUESTION_WORDS = (r"\b(quand|combien|comment|quel\w*|qui|ou|pourquoi|est-ce|wanneer|hoeveel|hoe|welk\w*|wie|waar"
-                   r"|waarom|wat|mag|moet|kan|kunnen|peut|faut)\b")
+_QUESTION_WORDS = (r"\b(quand|combien|comment|quel\w*|qui|quoi|ou|pourquoi|est-ce|wanneer|hoeveel|hoe|welk\w*|wie"
+                   r"|waar|waarom|wat|mag|moet|kan|kunnen|peut|faut)\b")
+# Years that name no call of the documents (2024 deadlines aside): an answer must mention them.
+_YEAR = re.compile(r"\b20[2-3]\d\b")
+KNOWN_YEARS = {"2022", "2023"}
 
 
 def calls_named(text: str) -> List[str]:
@@ -60,9 +65,10 @@ def calls_named(text: str) -> List[str]:
 
 def asks_two_things(text: str) -> bool:
     """'quand et combien ?', 'originaux ou copies ? et faut-il les numéroter ?'"""
-    lowered = fold(text)
-    return text.count("?") >= 2 or len(re.findall(_QUESTION_WORDS, lowered)) >= 2 and bool(
-        re.search(r"\b(et|en|ou|of)\b", lowered))
+    lowered = unaccent(text)
+    if text.count("?") >= 2 or re.search(r"\bmin\w*\b.{0,12}\b(et|en|ou|of|/|-)\s*max", lowered):
+        return True
+    return len(re.findall(_QUESTION_WORDS, lowered)) >= 2 and bool(re.search(r"\b(et|en|ou|of)\b", lowered))
 
 
 def _topic_of(item_id: str) -> str:
@@ -93,9 +99,18 @@ def fits(item_id: str, calls: Sequence[str], *, top: bool) -> bool:
     return call != "ict_2008" or top
 
 
-def choose(ranking: Sequence[Scored], *, calls: Sequence[str], threshold: float, two: bool) -> List[Scored]:
-    """The item that answers (and a second one when the question asks two things), or none."""
-    fitting = [s for i, s in enumerate(ranking) if fits(s.id, calls, top=i == 0)]
+def mentions_years(item_id: str, years: Sequence[str]) -> bool:
+    item = kb().item(item_id)
+    return all(y in item.fr for y in years)
+
+
+def choose(ranking: Sequence[Scored], *, calls: Sequence[str], threshold: float, two: bool,
+           years: Sequence[str] = ()) -> List[Scored]:
+    """The item that answers (and a second one when the question asks two things), or none.
+
+    A question about a year the documents do not cover ("the 2025 call", "the 2024 barometer") is not
+    answered by an item that never mentions that year."""
+    fitting = [s for i, s in enumerate(ranking) if fits(s.id, calls, top=i == 0) and mentions_years(s.id, years)]
     if not fitting or fitting[0].score < threshold:
         return []
     chosen = fitting[:1]
@@ -112,13 +127,14 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> List[Scored
         threshold = STRICT_THRESHOLD
     two = asks_two_things(text)
     intent = intent_of(tracker)
-    chosen = choose(with_intent(retriever().rank(text), intent), calls=calls, threshold=threshold, two=two)
+    years = [y for y in _YEAR.findall(text) if y not in KNOWN_YEARS]
+    chosen = choose(with_intent(retriever().rank(text), intent), calls=calls, threshold=threshold, two=two, years=years)
     earlier = previous_texts(tracker, 1)
-    if earlier and (not chosen or chosen[0].score < threshold + 0.1):
+    if earlier and not years:
         # "il doit contenir quoi ?" after "je remplis le rapport financier": the earlier turn says what "il" is.
         in_context = choose(with_intent(retriever().rank(f"{earlier[0]} {text}"), intent), calls=calls,
                             threshold=threshold, two=two)
-        if in_context and (not chosen or in_context[0].score > chosen[0].score):
+        if in_context and (not chosen or in_context[0].score > chosen[0].score + CONTEXT_MARGIN):
             chosen = in_context
     return chosen
 

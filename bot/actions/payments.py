@@ -1,6 +1,7 @@
 """Advance, claim declarations and what is left to claim: computed when the amounts are known, else the rule."""
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Dict, List, Optional
@@ -11,15 +12,19 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.answers import answer, call_events, calls_named
 from bot.actions.replies import kb, lang_of, latest_text, say_error, say_facts, say_issues
+from bot.sentences import unaccent
 from bot.actions.values import PaymentInput, beneficiary, payment_input, remembered_beneficiary, unknown_cpas
 from knowledge.models import Beneficiary
 from rules.deadlines import next_deadline
 from rules.errors import RuleError
 from rules.money import as_amount, format_date, format_eur, format_percent, to_cents
 from rules.payments import PaymentTerms, advance_for, first_claim_due, remaining_for
+from rules.transfers import category_ceiling
 
 DEADLINES = ("cpas_2023.first_claim_deadline", "cpas_2023.second_claim_deadline")
 RULES = ("cpas_2023.advance_rate", "cpas_2023.first_claim_cap_rate")
+# "When do we get the advance, and how much?": the rule says when.
+WHEN = re.compile(r"\b(quand|wanneer|a quel moment|op welk moment|when)\b")
 
 
 def payments(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict]:
@@ -70,9 +75,12 @@ def _compute(dispatcher: CollectingDispatcher, tracker: Tracker, grant: Decimal,
     eur = lambda amount: format_eur(amount, lang)  # noqa: E731
     result = advance_for(grant, terms=terms)
     received = _received(result.grant, given, terms)
-    if not given.grant and tracker.get_slot("received"):
+    earlier = _slot_amount(tracker, "received") if not given.grant else None
+    if earlier is not None and given.received:
         # "and after the first claim we got 55.000 more": what was received before still counts.
-        received = [Decimal(tracker.get_slot("received")), *received]
+        received = [earlier, *received]
+    elif earlier is not None and not received:
+        received = [earlier]
     facts = [kb().fact(f) for f in RULES]
     refs = [*([named.source] if named else []), *[f.source for f in facts], kb().fact(DEADLINES[1]).source]
     source = kb().cite(*refs, lang=lang)
@@ -97,6 +105,8 @@ def _compute(dispatcher: CollectingDispatcher, tracker: Tracker, grant: Decimal,
     if received and not upcoming.next:
         dispatcher.utter_message(response="utter_claim_deadlines_passed",
                                  dates=" ; ".join(format_date(f.as_date, lang) for f in upcoming.passed))
+    if WHEN.search(unaccent(latest_text(tracker))):
+        say_facts(dispatcher, [kb().fact(RULES[0])], lang)
     if named:
         say_issues(dispatcher, kb().issues_of(named.id), lang)
     total = sum(received, Decimal(0))
@@ -138,3 +148,21 @@ def say_unknown_cpas(dispatcher: CollectingDispatcher, name: str, lang: str) -> 
     dispatcher.utter_message(response="utter_unknown_cpas", name=name, count=len(kb().beneficiaries),
                              contact=kb().fact("digilab.contact").text(lang),
                              source=kb().cite(kb().fact("cpas_2023.beneficiaries").source, lang=lang))
+
+
+def transfers(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict]:
+    """2008 manual: a cost type may grow by at most 15 % of the grant, the total unchanged."""
+    lang = lang_of(tracker)
+    fact = kb().fact("ict_2008.transfer_rate")
+    given = payment_input(latest_text(tracker))
+    planned = (given.received or [Decimal(0)])[0]
+    try:
+        ceiling = category_ceiling(given.grant, planned, rate=fact.decimal)
+    except RuleError as error:
+        say_error(dispatcher, error, lang)
+        return []
+    dispatcher.utter_message(response="utter_transfer_ceiling", grant=format_eur(given.grant, lang),
+                             planned=format_eur(planned, lang), rate=format_percent(fact.decimal, lang),
+                             ceiling=format_eur(ceiling, lang), rule=fact.text(lang),
+                             source=kb().cite(fact.source, lang=lang))
+    return [SlotSet("call", "ict_2008")]

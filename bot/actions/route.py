@@ -16,8 +16,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.actions.answers import answer, call_events
 from bot.actions.beneficiary import beneficiary_answer
 from bot.actions.cluster import cluster
-from bot.actions.payments import cofinancing, payments, say_unknown_cpas
-from bot.actions.replies import intent_of, lang_of, latest_text, say_dont_know
+from bot.actions.payments import cofinancing, payments, say_unknown_cpas, transfers
+from bot.actions.replies import intent_of, lang_of, latest_text, previous_texts, say_dont_know
 from bot.actions.values import beneficiary, payment_input, remembered_beneficiary, unknown_cpas
 from bot.sentences import unaccent
 from rules.parsing import read_quantities
@@ -32,13 +32,34 @@ COFINANCING_WORDS = re.compile(r"\b(co-?financ\w*|bijleggen|zelf betalen|eigen i
 CLUSTER_WORDS = re.compile(r"\b(clusters?|tranches?|categories?|taille|habitants?|inwoners|inw|hab)\b")
 MONEY_WORDS = re.compile(r"\b(combien|montants?|bedrag\w*|hoeveel|recu|ontvangen|gekregen|kregen|touche|subside"
                          r"|subsidie|btw|tva|htva|excl\w*|totaal|total)\b")
+GRANT_WORDS = re.compile(r"\b(subside|subsides|subvention|subsidie|budget|jaarbudget|toegekend|accorde\w*)\b")
+# Asking how much one may apply for.
+ASK_FOR_WORDS = re.compile(r"\b(demander|aanvragen|vragen|plafond|maximum|max|peut-on|mogen|recevoir|krijgen)\b")
+# The 2008 manual's rule on moving money between cost types.
+TRANSFER_WORDS = re.compile(r"\b(15 ?%|15 pour ?cent|15 procent|transfer\w*|verschuiv\w*|overdracht\w*)")
 # Words about the annex row itself (amount excl. VAT, VAT, total): the project's figures, not a computation.
 ANNEX_WORDS = re.compile(r"\b(excl\w*|htva|hors tva|btw|tva|totaal|total|bijlage|annexe|publie\w*)\b")
 RECEIVED_OR_SPENT = re.compile(r"\b(recu|ontvangen|gekregen|kregen|touche|depense\w*|uitgegeven|reste\w*|over)\b")
 
 
+def remember(tracker: Tracker) -> List[Dict]:
+    """What the message says about the asker, kept for the questions that follow (whatever is answered now)."""
+    text = latest_text(tracker)
+    events = []
+    population = [q.value for q in read_quantities(text) if q.role == "inhabitants"]
+    if population:
+        events.append(SlotSet("population", str(population[0])))
+    given = payment_input(text)
+    if given.annual or (given.grant and GRANT_WORDS.search(unaccent(text))):
+        events.append(SlotSet("grant", str(given.annual or given.grant)))
+    named = beneficiary(tracker)
+    if named:
+        events += [SlotSet("organisation", named.id), SlotSet("unknown_cpas", None)]
+    return events
+
+
 def route(tracker: Tracker) -> str:
-    """cluster | payments | cofinancing | beneficiary | unknown_cpas | facts"""
+    """cluster | payments | cofinancing | transfers | beneficiary | unknown_cpas | facts"""
     text, intent = latest_text(tracker), intent_of(tracker)
     plain = unaccent(text)
     quantities = read_quantities(text)
@@ -57,13 +78,19 @@ def route(tracker: Tracker) -> str:
     if intent == "ask_cluster" and not PAYMENT_WORDS.search(plain) and (
             CLUSTER_WORDS.search(plain) or any(q.role is None for q in quantities)):
         return "cluster"
-    if money_given and (PAYMENT_WORDS.search(plain) or HOW_MUCH.search(plain) or intent in (
-            "ask_advance", "ask_remaining", "inform")):
+    if TRANSFER_WORDS.search(plain) and money_given:
+        return "transfers"
+    about_payments = PAYMENT_WORDS.search(plain) or any(PAYMENT_WORDS.search(unaccent(t))
+                                                         for t in previous_texts(tracker, 1))
+    if money_given and (about_payments or intent in ("ask_advance", "ask_remaining")):
         return "payments"
     if intent in ("ask_advance", "ask_remaining") or (
             PAYMENT_WORDS.search(plain) and HOW_MUCH.search(plain) and (
                 tracker.get_slot("grant") or remembered_beneficiary(tracker))):
         return "payments"
+    if tracker.get_slot("population") and ASK_FOR_WORDS.search(plain) and not about_payments:
+        # "on a 15 000 habitants" … "donc on peut demander 80 000 € ?": the cluster says how much.
+        return "cluster"
     if intent == "ask_beneficiary" or (named and MONEY_WORDS.search(plain)):
         return "beneficiary"
     return "facts"
@@ -74,6 +101,10 @@ class ActionAnswer(Action):
         return "action_answer"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        return [*remember(tracker), *self.answer(dispatcher, tracker)]
+
+    @staticmethod
+    def answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict]:
         chosen = route(tracker)
         if chosen == "cluster":
             return cluster(dispatcher, tracker)
@@ -87,6 +118,8 @@ class ActionAnswer(Action):
             return [SlotSet("unknown_cpas", name)]
         if chosen == "cofinancing":
             return cofinancing(dispatcher, tracker)
+        if chosen == "transfers":
+            return transfers(dispatcher, tracker)
         if not answer(dispatcher, tracker):
             if intent_of(tracker) == "out_of_scope":
                 dispatcher.utter_message(response="utter_out_of_scope")

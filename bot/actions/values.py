@@ -37,7 +37,10 @@ _ANNUAL_BEFORE = re.compile(r"(?:jaarbudget|budget\s+annuel|annuel\w*|per\s+jaar
 _ADVANCE_RECEIVED = re.compile(r"\b(?:recu|eu|touche|percu|ontvangen|gekregen|kregen|gehad)\b[^.?!]{0,25}"
                                r"\b(?:l'?avance|avance|voorschot|het voorschot)\b|\b(?:avance|voorschot)\b[^.?!]{0,20}"
                                r"\b(?:recu|touche|percu|ontvangen|gekregen|gehad|binnen)\b")
-_FIRST_AT_MAX = re.compile(r"\b(?:1e|1ere|1re|premiere|eerste)\b[^.?!]{0,60}\b(?:max\w*|plafond|volledig)\b")
+_PAID = r"(?:payee?s?|recue?s?|obtenue?s?|touchee?s?|demandee?s?|reclamee?s?|versee?s?|gekregen|ontvangen|kregen|uitbetaald|gevraagd|vroegen|betaald|gehad)"
+_FIRST_AT_MAX = re.compile(r"\b(?:1e|1ere|1re|premiere|eerste)\b[^.?!]{0,60}\b(?:max\w*|plafond|volledig)\b"
+                           rf"(?=[^.?!]*\b{_PAID}\b)|\b{_PAID}\b[^.?!]{{0,40}}\b(?:max\w*|plafond)\b"
+                           r"|\b(?:1e|1ere|1re|premiere|eerste)\b[^.?!]{0,30}\b" + _PAID + r"\b[^.?!]{0,30}\b(?:max\w*|plafond)\b")
 
 
 def numbers(tracker: Tracker, entity: str) -> List[Decimal]:
@@ -174,7 +177,7 @@ def unknown_cpas(text: str) -> Optional[str]:
     """A CPAS/OCMW the message names that is not a 2023 beneficiary ('OCMW Hasselt'), as written."""
     for match in _CPAS_NAME.finditer(text or ""):
         name = match.group(1).strip(" '’-")
-        if unaccent(name).split()[0] in _common_words() or find_beneficiaries(kb(), match.group(0)):
+        if re.split(r"[\s'’-]", unaccent(name))[0] in _common_words() or find_beneficiaries(kb(), match.group(0)):
             continue
         return name[:1].upper() + name[1:]
     return None

@@ -14,8 +14,8 @@ HALVES = ("dev", "test")
 LANGS = ("fr", "nl")
 CONTACT = "digilab@mi-is.be"
 # How the assistant says it does not know (utter_dont_know and the unknown-CPAS answers).
-DONT_KNOW = {"fr": ("je ne trouve pas", "ne le disent pas", "ne precisent pas", "ne disent rien"),
-             "nl": ("vind het antwoord niet", "vind ik niet", "zeggen het niet", "zeggen daar niets")}
+DONT_KNOW = {"fr": r"ne trouve pas|ne (?:le )?(?:disent|precisent|donnent) (?:pas|rien|aucun)|je ne sais pas",
+             "nl": r"vind\b.{0,60}\bniet\b|zeggen (?:het|daar) niet|vermelden (?:geen|niet)|weet (?:het|ik) niet"}
 SOURCE = {"fr": "source", "nl": "bron"}
 MONTHS = {"fr": "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre".split(),
           "nl": "januari februari maart april mei juni juli augustus september oktober november december".split()}
@@ -81,7 +81,12 @@ def has_number(text: str, value: str) -> bool:
 
 
 def says_dont_know(text: str, lang: str) -> bool:
-    return CONTACT in text and any(marker in text for marker in DONT_KNOW[lang])
+    return CONTACT in text and re.search(DONT_KNOW[lang], text) is not None
+
+
+def _squeezed(text: str) -> str:
+    """Spacing ignored: '23 h 59' holds '23h59'."""
+    return re.sub(r"\s+", "", plain(text))
 
 
 def holds(check: Dict, text: str, lang: str) -> bool:
@@ -96,9 +101,9 @@ def holds(check: Dict, text: str, lang: str) -> bool:
     if kind == "number":
         return has_number(text, str(value))
     if kind == "any":
-        return any(plain(word) in text for word in value)
+        return any(_squeezed(word) in _squeezed(text) for word in value)
     if kind == "not":
-        return not any(plain(word) in text for word in value)
+        return not any(_squeezed(word) in _squeezed(text) for word in value)
     if kind == "dont_know":
         return says_dont_know(text, lang)
     raise ValueError(f"unknown check {kind!r}")

@@ -42,3 +42,8 @@ def test_a_fact_without_its_source_line_fails_and_dont_know_needs_the_contact():
     honest = Case(id="y", lang="fr", topic="out_of_scope", turns=["?"], expect=[{"dont_know": True}])
     assert honest.failures("Je ne trouve pas la réponse ... digilab@mi-is.be") == []
     assert honest.failures("Je ne trouve pas la réponse.") != []
+
+
+def test_words_are_matched_whatever_their_spacing_and_dont_know_by_its_meaning():
+    assert holds({"any": ["23h59"]}, plain("au plus tard à 23 h 59"), "fr")
+    assert holds({"dont_know": True}, plain("Ik vind het OCMW Mechelen niet bij de begunstigden: digilab@mi-is.be"), "nl")
