@@ -1,6 +1,7 @@
 """Load and validate the knowledge files into one KnowledgeBase."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
@@ -55,8 +56,16 @@ class KnowledgeBase:
     beneficiaries: List[Beneficiary]
     messages: Dict[str, Message]
     issues: List[DataIssue] = field(default_factory=list)
-    # Example questions per fact or cost item id: what the retrieval of bot/nlu.py learns from.
+    # Example questions per fact or cost item id: what the retrieval of bot/retrieval.py learns from.
     questions: Dict[str, Questions] = field(default_factory=dict)
+    # Dutch wording of the French section and slide titles cited as sources.
+    references_nl: Dict[str, str] = field(default_factory=dict)
+
+    def ref_text(self, ref: SourceRef, lang: str) -> str:
+        """The article, section or slide in the asker's language ('Annexe' is 'Bijlage' in Dutch)."""
+        if lang != "nl":
+            return ref.ref
+        return self.references_nl.get(ref.ref) or re.sub(r"\bet\b", "en", ref.ref)
 
     def item(self, item_id: str) -> Union[Fact, CostItem, DataIssue]:
         """The fact, cost item or recorded disagreement of that id."""
@@ -93,8 +102,9 @@ class KnowledgeBase:
         by_doc: Dict[str, List[str]] = {}
         for ref in refs:
             by_doc.setdefault(ref.doc, [])
-            if ref.ref not in by_doc[ref.doc]:
-                by_doc[ref.doc].append(ref.ref)
+            text = self.ref_text(ref, lang)
+            if text not in by_doc[ref.doc]:
+                by_doc[ref.doc].append(text)
         return " — ".join(
             f"{self.sources[doc].nl if lang == 'nl' else self.sources[doc].fr}, {' ; '.join(parts)}"
             for doc, parts in by_doc.items()
@@ -200,6 +210,7 @@ def load_knowledge(data_dir: Path = DATA_DIR, messages_file: Path = MESSAGES_FIL
         unknown = [f for f in d.facts if f not in facts]
         if unknown:
             raise KnowledgeError(data_dir / "discrepancies.yml", f"discrepancies[{d.id}].facts", f"no fact {unknown}")
+    kb.references_nl = _references_nl(data_dir / "references_nl.yml", kb)
     kb.questions = _questions(data_dir / "questions", {*facts, *cost_ids, *(d.id for d in recorded)})
     kb.issues = [DataIssue(d.id, d.topic, tuple(d.sources), fr=d.fr, nl=d.nl, facts=tuple(d.facts)) for d in recorded]
     kb.issues += annex_issues(kb)
@@ -210,6 +221,28 @@ def load_knowledge(data_dir: Path = DATA_DIR, messages_file: Path = MESSAGES_FIL
 def default_knowledge() -> KnowledgeBase:
     """The project's knowledge base, loaded once per process."""
     return load_knowledge()
+
+
+def _needs_dutch(ref: str) -> bool:
+    """A reference with French words (not only 'Art.', numbers, § and roman numerals) needs a Dutch wording."""
+    words = re.findall(r"[^\W\d_]{3,}", ref.replace("Art.", ""))
+    return any(not re.fullmatch(r"[ivxlc]+", w) for w in words)
+
+
+def _references_nl(path: Path, kb: KnowledgeBase) -> Dict[str, str]:
+    """Every cited reference with French words has its Dutch wording, or loading fails naming it."""
+    raw = _section(path, "references") or {}
+    cited = {r.ref for r in _all_refs(kb)}
+    missing = sorted(r for r in cited if _needs_dutch(r) and r not in raw)
+    if missing:
+        raise KnowledgeError(path, "references", f"no Dutch wording for {missing[:5]}")
+    return {str(k): str(v) for k, v in raw.items()}
+
+
+def _all_refs(kb: KnowledgeBase) -> List[SourceRef]:
+    refs = [f.source for f in kb.facts.values()] + [c.source for c in kb.costs]
+    refs += [r for b in kb.beneficiaries for r in (b.source, b.description_source)] + [c.source for c in kb.clusters]
+    return refs + [r for i in kb.issues for r in i.sources]
 
 
 def _questions(folder: Path, known: set) -> Dict[str, Questions]:

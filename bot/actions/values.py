@@ -34,9 +34,9 @@ _RECEIVED_AFTER = re.compile(r"^\s*(?:€|eur\w*)?\s*(?:d'|de\s+|als\s+|aan\s+)?
                              r"(?:ontvangen|gehad|gekregen|binnen|recu|recus|touche|percu|verse|betaald|d'avance|voorschot)")
 _ANNUAL_AFTER = re.compile(r"^\s*(?:€|eur\w*)?\s*(?:par\s+an|per\s+jaar|/\s*an\b|/\s*jaar|annuel|par\s+annee)")
 _ANNUAL_BEFORE = re.compile(r"(?:jaarbudget|budget\s+annuel|annuel\w*|per\s+jaar)\W*$")
-_ADVANCE_RECEIVED = re.compile(r"\b(?:recu|eu|touche|percu|ontvangen|gekregen|kregen|gehad)\b[^.?!]{0,25}"
+_ADVANCE_RECEIVED = re.compile(r"\b(?:recue?s?|eu|touchee?s?|percue?s?|ontvangen|gekregen|kregen|gehad)\b[^.?!]{0,25}"
                                r"\b(?:l'?avance|avance|voorschot|het voorschot)\b|\b(?:avance|voorschot)\b[^.?!]{0,20}"
-                               r"\b(?:recu|touche|percu|ontvangen|gekregen|gehad|binnen)\b")
+                               r"\b(?:recue?s?|touchee?s?|percue?s?|versee?s?|ontvangen|gekregen|gehad|binnen)\b")
 _PAID = r"(?:payee?s?|recue?s?|obtenue?s?|touchee?s?|demandee?s?|reclamee?s?|versee?s?|gekregen|ontvangen|kregen|uitbetaald|gevraagd|vroegen|betaald|gehad)"
 _FIRST_AT_MAX = re.compile(r"\b(?:1e|1ere|1re|premiere|eerste)\b[^.?!]{0,60}\b(?:max\w*|plafond|volledig)\b"
                            rf"(?=[^.?!]*\b{_PAID}\b)|\b{_PAID}\b[^.?!]{{0,40}}\b(?:max\w*|plafond)\b"

@@ -5,7 +5,7 @@ import asyncio
 import inspect
 import re
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Sequence
 
 import pytest
 import yaml
@@ -21,10 +21,12 @@ def domain() -> Dict:
 
 
 def tracker(text: str = "", *, intent: str = "inform", entities: Optional[List[Dict]] = None,
-            slots: Optional[Dict] = None) -> Tracker:
+            slots: Optional[Dict] = None, earlier: Sequence[str] = ()) -> Tracker:
+    """A conversation whose latest message is `text`, after the user's `earlier` messages."""
     slots = {"language": "fr", "requested_slot": None, **(slots or {})}
+    events = [{"event": "user", "text": t, "parse_data": {"intent": {"name": "inform"}}} for t in [*earlier, text]]
     return Tracker.from_dict({
-        "sender_id": "test", "slots": slots, "paused": False, "events": [], "followup_action": None,
+        "sender_id": "test", "slots": slots, "paused": False, "events": events, "followup_action": None,
         "active_loop": {}, "latest_action_name": "action_listen",
         "latest_message": {"text": text, "intent": {"name": intent, "confidence": 1.0},
                            "entities": entities or []},
