@@ -288,7 +288,7 @@ def annex_issues(kb: KnowledgeBase) -> List[DataIssue]:
         expected = (b.total * rate).quantize(Decimal("0.01"), ROUND_HALF_UP)
         if expected != b.advance:
             issues.append(DataIssue(f"annex.{b.id}.advance", "payment", refs, code="issue_annex_advance",
-                                    params={**row, "expected": expected, "advance": b.advance}))
+                                    params={**row, "expected": expected, "advance": b.advance, "rate": rate}))
     grant = kb.fact("cpas_2023.total_grant")
     annex_sum = sum((b.total for b in kb.beneficiaries), Decimal("0"))
     if kb.beneficiaries and annex_sum != grant.decimal:
