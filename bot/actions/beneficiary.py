@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.answers import answer
+from bot.actions.answers import answer, calls_named
 from bot.actions.cluster import cluster
 from bot.actions.payments import payments, say_unknown_cpas
 from bot.actions.replies import kb, lang_of, latest_text, previous_texts, say_dont_know, say_issues
@@ -34,6 +34,11 @@ def beneficiary_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> Li
     if stranger:
         say_unknown_cpas(dispatcher, stranger, lang)
         return [SlotSet("unknown_cpas", stranger), SlotSet("organisation", None)]
+    calls = calls_named(text)
+    if calls and "cpas_2023" not in calls and not named:
+        # The documents list the beneficiaries of the 2023 decree only: no other call's winners or amounts.
+        say_dont_know(dispatcher, lang)
+        return []
     ranked = _by_amount(text)
     if ranked:
         describe(dispatcher, ranked, lang, money_only=True)

@@ -37,6 +37,9 @@ GRANT_WORDS = re.compile(r"\b(subside|subsides|subvention|subsidie|budget|jaarbu
 ASK_FOR_WORDS = re.compile(r"\b(demander|aanvragen|vragen|plafond|maximum|max|peut-on|mogen|recevoir|krijgen)\b")
 # The 2008 manual's rule on moving money between cost types.
 TRANSFER_WORDS = re.compile(r"\b(15 ?%|15 pour ?cent|15 procent|transfer\w*|verschuiv\w*|overdracht\w*)")
+# Asking whether a CPAS is among those selected.
+SELECTED_WORDS = re.compile(r"\b(retenu\w*|selectionn\w*|fait partie|font partie|soutenu\w*|beneficiaire\w*|laureat\w*"
+                            r"|geselecteerd|gekozen|gesteund|begunstigde\w*|erbij|bij de)\b")
 # Words about the annex row itself (amount excl. VAT, VAT, total): the project's figures, not a computation.
 ANNEX_WORDS = re.compile(r"\b(excl\w*|htva|hors tva|btw|tva|totaal|total|bijlage|annexe|publie\w*)\b")
 RECEIVED_OR_SPENT = re.compile(r"\b(recu|ontvangen|gekregen|kregen|touche|depense\w*|uitgegeven|reste\w*|over)\b")
@@ -71,7 +74,7 @@ def route(tracker: Tracker) -> str:
         return "beneficiary"
     stranger = None if named else unknown_cpas(text) or (
         None if remembered_beneficiary(tracker) else tracker.get_slot("unknown_cpas"))
-    if stranger and MONEY_WORDS.search(plain) and not money_given:
+    if stranger and (MONEY_WORDS.search(plain) or SELECTED_WORDS.search(plain)) and not money_given:
         return "unknown_cpas"
     if COFINANCING_WORDS.search(plain) and money_given:
         return "cofinancing"
