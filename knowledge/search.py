@@ -74,7 +74,7 @@ def _too_short_alone(name_words: List[str], every: List[str]) -> bool:
     target = "".join(name_words)
     if len(target) > 3 or len(every) == len(name_words):
         return False
-    return not any(w == target and i > 0 and every[i - 1] in ("cpas", "ocmw", "d", "van") for i, w in enumerate(every))
+    return not any(w == target and i > 0 and every[i - 1] in ("cpas", "ocmw", "d", "de", "du", "van", "te") for i, w in enumerate(every))
 
 
 def _score(words: List[str], name_words: List[str], *, prefix: bool) -> int:

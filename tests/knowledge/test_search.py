@@ -1,0 +1,20 @@
+"""Beneficiaries are found in what people type: accents, case, small typos and longer phrasings."""
+from knowledge.search import find_beneficiaries
+
+
+def _ids(kb, text):
+    return [m.beneficiary.id for m in find_beneficiaries(kb, text)]
+
+
+def test_a_name_is_found_in_french_dutch_with_a_typo_and_inside_a_long_sentence(kb):
+    assert _ids(kb, "OCMW Gent") == _ids(kb, "CPAS de Gand") == _ids(kb, "gnet") == ["gent"]
+    assert _ids(kb, "combien a reçu le CPAS de Tournai dans l'arrêté royal du 8 décembre 2023 ?") == ["tournai"]
+
+
+def test_a_short_commune_name_needs_its_cpas_around_it(kb):
+    assert _ids(kb, "un projet sur 3 ans") == []
+    assert _ids(kb, "le CPAS d'Ans") == ["ans"]
+
+
+def test_a_commune_that_is_no_beneficiary_is_not_matched_to_another(kb):
+    assert _ids(kb, "OCMW Hasselt") == []
