@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, List, Optional, Sequence, Tuple
 
 import numpy as np
+import yaml
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
@@ -27,6 +28,9 @@ from bot.sentences import sentence_encoder, unaccent
 from knowledge.loader import DATA_DIR, KnowledgeBase, default_knowledge
 
 INDEX_FILE = Path(__file__).resolve().parent.parent / "models" / "retrieval.pkl"
+# Questions close to the subsidies that the documents do not answer: a class of their own, REJECT.
+UNANSWERABLE_FILE = Path(__file__).resolve().parent / "data" / "unanswerable.yml"
+REJECT = "none"
 # Chosen on the held-out questions: the best share first among the settings that reach every item.
 SENTENCE_WEIGHT = 1.5
 C = 2.0
@@ -50,6 +54,12 @@ def examples(kb: KnowledgeBase) -> List[Tuple[str, str]]:
     return own + asked
 
 
+def unanswerable() -> List[Tuple[str, str]]:
+    """(REJECT, question) for every near-domain question the documents do not answer."""
+    data = yaml.safe_load(UNANSWERABLE_FILE.read_text(encoding="utf-8"))
+    return [(REJECT, q) for lang in ("fr", "nl") for q in data[lang]]
+
+
 def held_out(kb: KnowledgeBase) -> List[Tuple[str, str, str]]:
     """(item id, language, question): the last HELD_OUT questions of each list, never learnt, to test reachability."""
     return [(item_id, lang, q) for item_id, qs in kb.questions.items() for lang in ("fr", "nl")
@@ -59,7 +69,7 @@ def held_out(kb: KnowledgeBase) -> List[Tuple[str, str, str]]:
 def knowledge_hash(data_dir: Path = DATA_DIR) -> str:
     """Changes whenever a knowledge file or this code does: an index built from older ones is stale."""
     digest = hashlib.sha256()
-    code = [Path(__file__), Path(__file__).with_name("sentences.py")]
+    code = [Path(__file__), Path(__file__).with_name("sentences.py"), UNANSWERABLE_FILE]
     for path in [*sorted(data_dir.rglob("*.yml")), *code]:
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()
@@ -95,7 +105,7 @@ class Retriever:
 
 def build(kb: Optional[KnowledgeBase] = None, path: Path = INDEX_FILE) -> Retriever:
     """Build the index from the knowledge base and save it (`make train`)."""
-    retriever = Retriever(examples(kb or default_knowledge()), version=knowledge_hash())
+    retriever = Retriever([*examples(kb or default_knowledge()), *unanswerable()], version=knowledge_hash())
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(pickle.dumps(retriever))
     return retriever

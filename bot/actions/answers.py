@@ -15,7 +15,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.replies import intent_of, kb, lang_of, latest_text, previous_texts, say_items
-from bot.retrieval import Scored, retriever
+from bot.retrieval import REJECT, Scored, retriever
 from bot.sentences import unaccent
 from knowledge.loader import DataIssue
 from knowledge.models import CostItem
@@ -40,6 +40,14 @@ INTENT_TOPICS: Dict[str, Sequence[str]] = {
     "ask_application": ["application", "selection"], "ask_programme": ["programme", "amounts"],
     "ask_definition": ["definitions", "digilab"], "ask_figures": ["figures"], "ask_contact": ["contacts"],
     "ask_costs": ["costs", "procurement", "transfers", "de_minimis", "double_funding"],
+}
+# What a button asking about an intent answers (it has no words to rank by).
+BUTTON_ITEMS: Dict[str, Sequence[str]] = {
+    "ask_deadlines": ["cpas_2023.first_claim_deadline", "cpas_2023.second_claim_deadline"],
+    "ask_costs": ["cpas_2023.eligible_expense_rule"],
+    "ask_claim_documents": ["cpas_2023.claim_documents_list"],
+    "ask_advance": ["cpas_2023.advance_rate", "cpas_2023.first_claim_cap_rate"],
+    "ask_remaining": ["cpas_2023.claims_number", "cpas_2023.second_claim_deadline"],
 }
 # What names a call in a message (accents dropped, lowercase).
 CALL_WORDS = {
@@ -74,6 +82,11 @@ def asks_two_things(text: str) -> bool:
 def _topic_of(item_id: str) -> str:
     item = kb().item(item_id)
     return "costs" if isinstance(item, CostItem) else item.topic
+
+
+def answerable(ranking: Sequence[Scored]) -> List[Scored]:
+    """The ranking without the reject class; empty when a question the documents do not answer is closest."""
+    return [] if not ranking or ranking[0].id == REJECT else [s for s in ranking if s.id != REJECT]
 
 
 def with_intent(ranking: Sequence[Scored], intent: Optional[str]) -> List[Scored]:
@@ -122,17 +135,21 @@ def choose(ranking: Sequence[Scored], *, calls: Sequence[str], threshold: float,
 def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> List[Scored]:
     """The items answering the latest message, read in the context of the previous one when it is vague."""
     text = latest_text(tracker)
+    if not text.strip():
+        # A button carries an intent and no words: the facts that intent is about, for the call being managed.
+        return [Scored(i, 1.0) for i in BUTTON_ITEMS.get(intent_of(tracker) or "", ())]
     calls = calls_named(text) or [c for c in [tracker.get_slot("call")] if c]
     if intent_of(tracker) in ("out_of_scope", "nlu_fallback"):
         threshold = STRICT_THRESHOLD
     two = asks_two_things(text)
     intent = intent_of(tracker)
     years = [y for y in _YEAR.findall(text) if y not in KNOWN_YEARS]
-    chosen = choose(with_intent(retriever().rank(text), intent), calls=calls, threshold=threshold, two=two, years=years)
+    ranking = answerable(retriever().rank(text))
+    chosen = choose(with_intent(ranking, intent), calls=calls, threshold=threshold, two=two, years=years)
     earlier = previous_texts(tracker, 1)
     if earlier and not years:
         # "il doit contenir quoi ?" after "je remplis le rapport financier": the earlier turn says what "il" is.
-        in_context = choose(with_intent(retriever().rank(f"{earlier[0]} {text}"), intent), calls=calls,
+        in_context = choose(with_intent(answerable(retriever().rank(f"{earlier[0]} {text}")), intent), calls=calls,
                             threshold=threshold, two=two)
         if in_context and (not chosen or in_context[0].score > chosen[0].score + CONTEXT_MARGIN):
             chosen = in_context

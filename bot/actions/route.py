@@ -22,6 +22,8 @@ from bot.actions.values import beneficiary, payment_input, remembered_beneficiar
 from bot.sentences import unaccent
 from rules.parsing import read_quantities
 
+BUTTON_ROUTES = {"ask_cluster": "cluster", "ask_advance": "payments", "ask_remaining": "payments",
+                 "ask_beneficiary": "beneficiary"}
 # Words that ask for a payment figure, and words that ask for an amount at all (accents dropped).
 PAYMENT_WORDS = re.compile(r"\b(avance|voorschot|declarations?|schuldvordering\w*|reste\w*|restant|overblijft|over"
                            r"|solde|saldo|reclamer|vorderen|terugvragen|6 (?:premiers )?mois|6 maanden|six mois"
@@ -64,6 +66,9 @@ def remember(tracker: Tracker) -> List[Dict]:
 def route(tracker: Tracker) -> str:
     """cluster | payments | cofinancing | transfers | beneficiary | unknown_cpas | facts"""
     text, intent = latest_text(tracker), intent_of(tracker)
+    if not text.strip():
+        # A button ("/ask_cluster"): its intent is all there is to go by.
+        return BUTTON_ROUTES.get(intent or "", "facts")
     plain = unaccent(text)
     quantities = read_quantities(text)
     if any(q.role == "inhabitants" for q in quantities):

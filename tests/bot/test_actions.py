@@ -175,3 +175,10 @@ def test_the_memory_keeps_the_population_for_a_later_question(domain):
     events, _ = run(ActionAnswer(), tracker("on a 15.000 habitants, c'est quoi le délai du formulaire ?",
                                             intent="ask_deadlines"), domain)
     assert SlotSet("population", "15000") in events
+
+
+def test_a_button_without_words_answers_its_intent(domain):
+    replies, slots = ask(domain, "/ask_cluster", intent="ask_cluster")
+    assert "Combien d'habitants" in replies[-1] and slots["pending"] == "cluster"
+    replies, _ = ask(domain, "/ask_deadlines", intent="ask_deadlines", lang="nl")
+    assert "12 mei 2024" in replies[0] and "10 november 2024" in replies[0]
