@@ -90,7 +90,7 @@ class Retriever:
         self.version = version
         self.ngrams = _ngrams().fit(texts)
         embeddings = np.atleast_2d(sentence_encoder().encode([t.lower() for _, t in pairs]))
-        self.svm = LinearSVC(C=C).fit(self._features(texts, embeddings), ids)
+        self.svm = LinearSVC(C=C, random_state=0).fit(self._features(texts, embeddings), ids)
         self.items = [str(i) for i in self.svm.classes_]
 
     def _features(self, texts: List[str], embeddings: np.ndarray) -> sp.csr_matrix:

@@ -15,7 +15,7 @@ from tests.eval.run import accuracy, run_cases
 ROOT = Path(__file__).resolve().parents[2]
 # A ratchet, not the goal: the share of test-half cases answered right, per language, may not fall below the
 # last measured figure (README, "Answers"). The goal of issue 8 is 0.95; raise these as the answers improve.
-FLOOR = {"fr": 0.70, "nl": 0.70}
+FLOOR = {"fr": 0.73, "nl": 0.76}
 
 
 @pytest.mark.e2e
