@@ -15,7 +15,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.replies import intent_of, kb, lang_of, latest_text, previous_texts, say_items
-from bot.retrieval import REJECT, Scored, retriever
+from bot.retrieval import Scored, answerable, retriever
 from bot.sentences import unaccent
 from knowledge.loader import DataIssue
 from knowledge.models import CostItem
@@ -82,11 +82,6 @@ def asks_two_things(text: str) -> bool:
 def _topic_of(item_id: str) -> str:
     item = kb().item(item_id)
     return "costs" if isinstance(item, CostItem) else item.topic
-
-
-def answerable(ranking: Sequence[Scored]) -> List[Scored]:
-    """The ranking without the reject class; empty when a question the documents do not answer is closest."""
-    return [] if not ranking or ranking[0].id == REJECT else [s for s in ranking if s.id != REJECT]
 
 
 def with_intent(ranking: Sequence[Scored], intent: Optional[str]) -> List[Scored]:

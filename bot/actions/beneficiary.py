@@ -2,20 +2,19 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional, Text
+from typing import Dict, List, Optional
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.answers import answer, calls_named
-from bot.actions.cluster import cluster
-from bot.actions.payments import payments, say_unknown_cpas
-from bot.actions.replies import kb, lang_of, latest_text, previous_texts, say_dont_know, say_issues
-from bot.actions.values import beneficiary, numbers, payment_input, remembered_beneficiary, unknown_cpas
+from bot.actions.payments import say_unknown_cpas
+from bot.actions.replies import kb, lang_of, latest_text, say_dont_know, say_issues
+from bot.actions.values import beneficiary, remembered_beneficiary, unknown_cpas
 from bot.sentences import unaccent
 from knowledge.models import Beneficiary
-from rules.money import format_eur, format_number, format_percent
+from rules.money import format_eur, format_percent
 
 # Money questions about a project get its annex row; other questions also get what it does.
 _MONEY = re.compile(r"\b(combien|montant|bedrag|hoeveel|avance|voorschot|tva|btw|htva|total\w*|subsid\w*|subvention"
@@ -63,37 +62,6 @@ def _by_amount(text: str) -> Optional[Beneficiary]:
     if _SMALLEST.search(plain):
         return min(kb().beneficiaries, key=lambda b: b.total)
     return None
-
-
-class ActionInform(Action):
-    """A name or a number given on its own: used for the computation offered just before, else explained."""
-
-    def name(self) -> Text:
-        return "action_inform"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        lang, pending, text = lang_of(tracker), tracker.get_slot("pending"), latest_text(tracker)
-        earlier = previous_texts(tracker, 1)
-        asked_payment = pending == "payments" or any(PAYMENT_HINT.search(unaccent(t)) for t in [text, *earlier])
-        if asked_payment and payment_input(text).given:
-            return payments(dispatcher, tracker)
-        if pending == "cluster" and numbers(tracker, "population"):
-            return cluster(dispatcher, tracker)
-        named = beneficiary(tracker)
-        if named:
-            describe(dispatcher, named, lang, money_only=False)
-            return [SlotSet("organisation", named.id), SlotSet("pending", None)]
-        stranger = unknown_cpas(text)
-        if stranger:
-            say_unknown_cpas(dispatcher, stranger, lang)
-            return [SlotSet("unknown_cpas", stranger), SlotSet("organisation", None)]
-        found = numbers(tracker, "population") or numbers(tracker, "amount")
-        if found:
-            shown = format_number(found[0], lang)
-            dispatcher.utter_message(response="utter_what_for_number", number=shown, raw=str(found[0]))
-        elif not answer(dispatcher, tracker):
-            say_dont_know(dispatcher, lang)
-        return []
 
 
 def describe(dispatcher: CollectingDispatcher, b: Beneficiary, lang: str, *, money_only: bool) -> None:

@@ -14,12 +14,13 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.answers import answer, call_events
-from bot.actions.beneficiary import beneficiary_answer
+from bot.actions.beneficiary import PAYMENT_HINT, beneficiary_answer, describe
 from bot.actions.cluster import cluster
 from bot.actions.payments import cofinancing, payments, say_unknown_cpas, transfers
 from bot.actions.replies import intent_of, lang_of, latest_text, previous_texts, say_dont_know
-from bot.actions.values import beneficiary, payment_input, remembered_beneficiary, unknown_cpas
+from bot.actions.values import beneficiary, numbers, payment_input, remember, remembered_beneficiary, unknown_cpas
 from bot.sentences import unaccent
+from rules.money import format_number
 from rules.parsing import read_quantities
 
 BUTTON_ROUTES = {"ask_cluster": "cluster", "ask_advance": "payments", "ask_remaining": "payments",
@@ -34,7 +35,6 @@ COFINANCING_WORDS = re.compile(r"\b(co-?financ\w*|bijleggen|zelf betalen|eigen i
 CLUSTER_WORDS = re.compile(r"\b(clusters?|tranches?|categories?|taille|habitants?|inwoners|inw|hab)\b")
 MONEY_WORDS = re.compile(r"\b(combien|montants?|bedrag\w*|hoeveel|recu|ontvangen|gekregen|kregen|touche|subside"
                          r"|subsidie|btw|tva|htva|excl\w*|totaal|total)\b")
-GRANT_WORDS = re.compile(r"\b(subside|subsides|subvention|subsidie|budget|jaarbudget|toegekend|accorde\w*)\b")
 # Asking how much one may apply for.
 ASK_FOR_WORDS = re.compile(r"\b(demander|aanvragen|vragen|plafond|maximum|max|peut-on|mogen|recevoir|krijgen)\b")
 # The 2008 manual's rule on moving money between cost types.
@@ -45,22 +45,6 @@ SELECTED_WORDS = re.compile(r"\b(retenu\w*|selectionn\w*|fait partie|font partie
 # Words about the annex row itself (amount excl. VAT, VAT, total): the project's figures, not a computation.
 ANNEX_WORDS = re.compile(r"\b(excl\w*|htva|hors tva|btw|tva|totaal|total|bijlage|annexe|publie\w*)\b")
 RECEIVED_OR_SPENT = re.compile(r"\b(recu|ontvangen|gekregen|kregen|touche|depense\w*|uitgegeven|reste\w*|over)\b")
-
-
-def remember(tracker: Tracker) -> List[Dict]:
-    """What the message says about the asker, kept for the questions that follow (whatever is answered now)."""
-    text = latest_text(tracker)
-    events = []
-    population = [q.value for q in read_quantities(text) if q.role == "inhabitants"]
-    if population:
-        events.append(SlotSet("population", str(population[0])))
-    given = payment_input(text)
-    if given.annual or (given.grant and GRANT_WORDS.search(unaccent(text))):
-        events.append(SlotSet("grant", str(given.annual or given.grant)))
-    named = beneficiary(tracker)
-    if named:
-        events += [SlotSet("organisation", named.id), SlotSet("unknown_cpas", None)]
-    return events
 
 
 def route(tracker: Tracker) -> str:
@@ -133,3 +117,39 @@ class ActionAnswer(Action):
                 dispatcher.utter_message(response="utter_out_of_scope")
             say_dont_know(dispatcher, lang_of(tracker))
         return call_events(tracker)
+
+
+class ActionInform(Action):
+    """A value given on its own: the computation offered just before, a project, else read as a question."""
+
+    def name(self) -> Text:
+        return "action_inform"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        return [*remember(tracker), *self.inform(dispatcher, tracker)]
+
+    @staticmethod
+    def inform(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict]:
+        lang, pending, text = lang_of(tracker), tracker.get_slot("pending"), latest_text(tracker)
+        earlier = previous_texts(tracker, 1)
+        asked_payment = pending == "payments" or any(PAYMENT_HINT.search(unaccent(t)) for t in [text, *earlier])
+        if asked_payment and payment_input(text).given:
+            return payments(dispatcher, tracker)
+        if pending == "cluster" and numbers(tracker, "population"):
+            return cluster(dispatcher, tracker)
+        named = beneficiary(tracker)
+        if named:
+            describe(dispatcher, named, lang, money_only=False)
+            return [SlotSet("organisation", named.id), SlotSet("pending", None)]
+        stranger = unknown_cpas(text)
+        if stranger:
+            say_unknown_cpas(dispatcher, stranger, lang)
+            return [SlotSet("unknown_cpas", stranger), SlotSet("organisation", None)]
+        if "?" in text or route(tracker) != "facts":
+            return ActionAnswer.answer(dispatcher, tracker)
+        found = numbers(tracker, "population") or numbers(tracker, "amount")
+        if found:
+            dispatcher.utter_message(response="utter_what_for_number", number=format_number(found[0], lang),
+                                     raw=str(found[0]))
+            return []
+        return ActionAnswer.answer(dispatcher, tracker)

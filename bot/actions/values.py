@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Dict, List, Optional
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 
 from bot.actions.replies import entity_values, kb, latest_text
 from bot.sentences import unaccent
@@ -15,6 +16,8 @@ from knowledge.models import Beneficiary
 from knowledge.search import find_beneficiaries, normalise
 from rules.parsing import Quantity, parse_number, read_quantities, spell_out_numbers
 
+# Words that say an amount is the grant ("subside de 120 000 €").
+GRANT_WORDS = re.compile(r"\b(subside|subsides|subvention|subsidie|budget|jaarbudget|toegekend|accorde\w*)\b")
 _NOTHING_WORDS = {"rien", "niets", "niks", "nothing"}
 _ROLE_OF_ENTITY = {"population": "inhabitants", "amount": "eur"}
 # What an amount is, from the nearest of these words before it (accents dropped).
@@ -181,3 +184,19 @@ def unknown_cpas(text: str) -> Optional[str]:
             continue
         return name[:1].upper() + name[1:]
     return None
+
+
+def remember(tracker: Tracker) -> List[Dict]:
+    """What the message says about the asker, kept for the questions that follow (whatever is answered now)."""
+    text = latest_text(tracker)
+    events = []
+    population = [q.value for q in read_quantities(text) if q.role == "inhabitants"]
+    if population:
+        events.append(SlotSet("population", str(population[0])))
+    given = payment_input(text)
+    if given.annual or (given.grant and GRANT_WORDS.search(unaccent(text))):
+        events.append(SlotSet("grant", str(given.annual or given.grant)))
+    named = beneficiary(tracker)
+    if named:
+        events += [SlotSet("organisation", named.id), SlotSet("unknown_cpas", None)]
+    return events

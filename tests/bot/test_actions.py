@@ -1,7 +1,7 @@
 """Actions answer from the rules and the knowledge base, in the asker's language, with the source."""
 from rasa_sdk.events import SlotSet
 
-from bot.actions.beneficiary import ActionInform
+from bot.actions.route import ActionInform
 from bot.actions.conversation import ActionDontKnow
 from bot.actions.route import ActionAnswer, route
 from rules.money import format_eur
