@@ -1,7 +1,7 @@
 """Every question comes here: a computation when the message or the conversation gives its numbers,
 a granted project when one is asked about, else the knowledge item that answers it.
 
-The intent is a hint, not a verdict: "subside de 180 000 €, combien en première déclaration ?" is a
+The intent is a hint, not a verdict: "subside de … €, combien en première déclaration ?" is a
 payment computation whatever intent the classifier gave it, and "6 mois" is never a population.
 """
 from __future__ import annotations
@@ -81,7 +81,7 @@ def route(tracker: Tracker) -> str:
                 tracker.get_slot("grant") or remembered_beneficiary(tracker))):
         return "payments"
     if tracker.get_slot("population") and ASK_FOR_WORDS.search(plain) and not about_payments:
-        # "on a 15 000 habitants" … "donc on peut demander 80 000 € ?": the cluster says how much.
+        # "on a … habitants" then "donc on peut demander … € ?": the cluster says how much.
         return "cluster"
     if intent == "ask_beneficiary" or (named and MONEY_WORDS.search(plain)):
         return "beneficiary"

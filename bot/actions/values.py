@@ -16,7 +16,7 @@ from knowledge.models import Beneficiary
 from knowledge.search import find_beneficiaries, normalise
 from rules.parsing import Quantity, parse_number, read_quantities, spell_out_numbers
 
-# Words that say an amount is the grant ("subside de 120 000 €").
+# Words that say an amount is the grant ("subside de … €").
 GRANT_WORDS = re.compile(r"\b(subside|subsides|subvention|subsidie|budget|jaarbudget|toegekend|accorde\w*)\b")
 _NOTHING_WORDS = {"rien", "niets", "niks", "nothing"}
 _ROLE_OF_ENTITY = {"population": "inhabitants", "amount": "eur"}
