@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Tuple, Union
 
@@ -69,16 +69,18 @@ class KnowledgeBase:
 
     def item(self, item_id: str) -> Union[Fact, CostItem, DataIssue]:
         """The fact, cost item or recorded disagreement of that id."""
-        return self.facts.get(item_id) or next(i for i in [*self.costs, *self.recorded_issues()] if i.id == item_id)
+        return self._items[item_id]
+
+    @cached_property
+    def _items(self) -> Dict[str, Union[Fact, CostItem, DataIssue]]:
+        # Looked up for every ranked item of every answer: indexed once, after loading.
+        return {**{i.id: i for i in [*self.costs, *self.recorded_issues()]}, **self.facts}
 
     def fact(self, fact_id: str) -> Fact:
         return self.facts[fact_id]
 
     def about(self, topic: str, call: Optional[str] = None) -> List[Fact]:
         return [f for f in self.facts.values() if f.topic == topic and (call is None or f.call == call)]
-
-    def issues_about(self, topic: str) -> List[DataIssue]:
-        return [i for i in self.issues if i.topic == topic]
 
     def issues_of_fact(self, fact_id: str) -> List[DataIssue]:
         return [i for i in self.issues if fact_id in i.facts]

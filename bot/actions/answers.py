@@ -134,10 +134,10 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> List[Scored
         # A button carries an intent and no words: the facts that intent is about, for the call being managed.
         return [Scored(i, 1.0) for i in BUTTON_ITEMS.get(intent_of(tracker) or "", ())]
     calls = calls_named(text) or [c for c in [tracker.get_slot("call")] if c]
-    if intent_of(tracker) in ("out_of_scope", "nlu_fallback"):
+    intent = intent_of(tracker)
+    if intent in ("out_of_scope", "nlu_fallback"):
         threshold = STRICT_THRESHOLD
     two = asks_two_things(text)
-    intent = intent_of(tracker)
     years = [y for y in _YEAR.findall(text) if y not in KNOWN_YEARS]
     ranking = answerable(retriever().rank(text))
     chosen = choose(with_intent(ranking, intent), calls=calls, threshold=threshold, two=two, years=years)

@@ -19,8 +19,6 @@ from rules.money import format_eur, format_percent
 # Money questions about a project get its annex row; other questions also get what it does.
 _MONEY = re.compile(r"\b(combien|montant|bedrag|hoeveel|avance|voorschot|tva|btw|htva|total\w*|subsid\w*|subvention"
                     r"|recu|ontvangen|gekregen|touche|eur\w*|€)")
-# A number given right after a payment question is that question's grant.
-PAYMENT_HINT = re.compile(r"\b(avance|voorschot|declaration|schuldvordering|reclamer|vorderen|subside|subsidie|budget|subvention)")
 _LARGEST = re.compile(r"\b(plus gros|plus grand|plus eleve|le plus|hoogste|grootste|meeste)\b")
 _SMALLEST = re.compile(r"\b(plus petit|plus bas|le moins|kleinste|laagste|minste)\b")
 

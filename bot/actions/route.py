@@ -14,7 +14,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.answers import answer, call_events
-from bot.actions.beneficiary import PAYMENT_HINT, beneficiary_answer, describe
+from bot.actions.beneficiary import beneficiary_answer, describe
 from bot.actions.cluster import cluster
 from bot.actions.payments import cofinancing, payments, say_unknown_cpas, transfers
 from bot.actions.replies import intent_of, lang_of, latest_text, previous_texts, say_dont_know
@@ -35,6 +35,8 @@ COFINANCING_WORDS = re.compile(r"\b(co-?financ\w*|bijleggen|zelf betalen|eigen i
 CLUSTER_WORDS = re.compile(r"\b(clusters?|tranches?|categories?|taille|habitants?|inwoners|inw|hab)\b")
 MONEY_WORDS = re.compile(r"\b(combien|montants?|bedrag\w*|hoeveel|recu|ontvangen|gekregen|kregen|touche|subside"
                          r"|subsidie|btw|tva|htva|excl\w*|totaal|total)\b")
+# A number given right after a payment question is that question's grant.
+PAYMENT_HINT = re.compile(r"\b(avance|voorschot|declaration|schuldvordering|reclamer|vorderen|subside|subsidie|budget|subvention)")
 # Asking how much one may apply for.
 ASK_FOR_WORDS = re.compile(r"\b(demander|aanvragen|vragen|plafond|maximum|max|peut-on|mogen|recevoir|krijgen)\b")
 # The 2008 manual's rule on moving money between cost types.
