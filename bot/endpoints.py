@@ -8,15 +8,17 @@ from urllib.parse import urlparse
 
 import yaml
 
+from settings import settings_from
+
 
 def endpoints(env: Mapping[str, str] = os.environ) -> Dict:
     """Action server, tracker store (SQLite file, TRACKER_STORE_URL, or `memory`) and lock store (memory or REDIS_URL)."""
-    config: Dict = {"action_endpoint": {"url": env.get("ACTION_SERVER_URL", "http://127.0.0.1:5055/webhook")}}
-    tracker_url = env.get("TRACKER_STORE_URL", "sqlite:///trackers.db")
-    if tracker_url != "memory":  # memory: Rasa's in-memory store (no helpdesk statistics)
-        config["tracker_store"] = _sql_store(tracker_url)
-    if env.get("REDIS_URL"):
-        redis = urlparse(env["REDIS_URL"])
+    settings = settings_from(env)
+    config: Dict = {"action_endpoint": {"url": settings.action_server_url}}
+    if settings.tracker_store_url != "memory":  # memory: Rasa's in-memory store (no helpdesk statistics)
+        config["tracker_store"] = _sql_store(settings.tracker_store_url)
+    if settings.redis_url:
+        redis = urlparse(settings.redis_url)
         config["lock_store"] = {"type": "redis", "url": redis.hostname, "port": redis.port or 6379,
                                 "db": int((redis.path or "/0").strip("/") or 0)}
     return config

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import List
 
 from bot import endpoints
+from settings import get_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "digilab.tar.gz"
@@ -28,15 +29,15 @@ def commands(*, rasa_port: int, action_port: int, api_port: int, endpoints_file:
 
 
 def main() -> int:
-    rasa_port = int(os.environ.get("RASA_PORT", 5005))
-    action_port = int(os.environ.get("ACTION_PORT", 5055))
-    api_port = int(os.environ.get("API_PORT", 8000))
-    env = {**os.environ, "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
-           "RASA_URL": os.environ.get("RASA_URL", f"http://127.0.0.1:{rasa_port}")}
+    settings = get_settings()
+    rasa_port, action_port, api_port = settings.rasa_port, settings.action_port, settings.api_port
+    # The servers reach Rasa on the port it is started on, unless RASA_URL says otherwise.
+    rasa_url = settings.rasa_url if "rasa_url" in settings.__fields_set__ else f"http://127.0.0.1:{rasa_port}"
+    env = {**os.environ, "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook", "RASA_URL": rasa_url}
     ends = endpoints.write(ROOT / ".endpoints.yml", env)
     procs = [subprocess.Popen(cmd, cwd=ROOT, env=env)
              for cmd in commands(rasa_port=rasa_port, action_port=action_port, api_port=api_port, endpoints_file=ends)]
-    if os.environ.get("TELEGRAM_BOT_TOKEN"):
+    if settings.telegram_bot_token:
         procs.append(subprocess.Popen([sys.executable, "-m", "channels.telegram"], cwd=ROOT, env=env))
     print(f"action server :{action_port}, Rasa :{rasa_port}, API and web chat http://localhost:{api_port}/", flush=True)
 

@@ -9,7 +9,6 @@ from collections import OrderedDict
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 from urllib.parse import urlsplit
 
-from pydantic import BaseSettings
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction, InlineKeyboardButtonLimit, MessageLimit
 from telegram.error import BadRequest, TelegramError
@@ -17,32 +16,14 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 
 from channels.rasa import LANGUAGES, Answer, AssistantUnavailable, Button, RasaClient, answers_from_rasa
 from knowledge.loader import default_knowledge
+from settings import TELEGRAM_API_BASE_URL, Settings, get_settings
 
 logger = logging.getLogger("channels.telegram")  # not "__main__" under `python -m`
 
 # Each language is named in itself, so the buttons read the same whatever the chat's language.
 LANGUAGE_BUTTONS = {"fr": "FR · Français", "nl": "NL · Nederlands"}
-DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 COMMANDS = (("start", "telegram_command_start"), ("help", "telegram_command_help"), ("lang", "telegram_command_lang"))
-
-
-class BridgeSettings(BaseSettings):
-    """The bridge's settings, read from the environment (TELEGRAM_BOT_TOKEN, RASA_URL, …)."""
-
-    telegram_bot_token: Optional[str] = None
-    # A self-hosted Bot API server goes here; PTB appends the token.
-    telegram_api_base_url: str = DEFAULT_API_BASE_URL
-    rasa_url: str = "http://127.0.0.1:5005"
-    rasa_timeout_seconds: float = 30.0
-    # Set: webhook mode (Telegram calls us); unset: long polling.
-    telegram_webhook_url: Optional[str] = None
-    telegram_webhook_listen: str = "127.0.0.1"
-    telegram_webhook_port: int = 8443
-    telegram_webhook_secret: Optional[str] = None
-
-    class Config:
-        env_file = None
 
 
 # --- Pure parts: text, replies, buttons, languages ---------------------------------------
@@ -170,7 +151,7 @@ def reply_language(*, known: Optional[str], language_code: Optional[str]) -> str
     return known or telegram_language(language_code) or "fr"
 
 
-def webhook_options(settings: BridgeSettings) -> Dict[str, Any]:
+def webhook_options(settings: Settings) -> Dict[str, Any]:
     """run_webhook's arguments: serve on the public URL's path, so a reverse proxy can pass it through unchanged."""
     return {
         "listen": settings.telegram_webhook_listen,
@@ -291,7 +272,7 @@ async def close_assistant(application: Application) -> None:
 
 def main() -> None:
     """Run the bridge: long polling, or a webhook when TELEGRAM_WEBHOOK_URL is set."""
-    settings = BridgeSettings()
+    settings = get_settings()
     if not settings.telegram_bot_token:
         sys.exit("TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather, then "
                  "export TELEGRAM_BOT_TOKEN=<its token> and run `make telegram` again.")
@@ -303,7 +284,7 @@ def main() -> None:
     application = (
         Application.builder()
         .token(settings.telegram_bot_token)
-        .base_url(settings.telegram_api_base_url or DEFAULT_API_BASE_URL)
+        .base_url(settings.telegram_api_base_url or TELEGRAM_API_BASE_URL)
         .post_init(set_commands)
         .post_shutdown(close_assistant)
         .build()

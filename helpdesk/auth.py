@@ -11,7 +11,6 @@ import getpass
 import hashlib
 import hmac
 import json
-import os
 import secrets
 import sys
 import time
@@ -20,8 +19,11 @@ from typing import Optional
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from helpdesk.db import session_scope
 from helpdesk.models import StaffAccount
 from helpdesk.tickets import valid_email
+from knowledge.loader import default_knowledge
+from settings import Settings
 
 # scrypt cost: about 50 ms and 16 MiB per check, enough to make a stolen table slow to crack.
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2 ** 14, 8, 1
@@ -101,7 +103,7 @@ def token_matches(given: Optional[str], configured: Optional[str]) -> bool:
     return hmac.compare_digest(given.encode("utf-8"), configured.encode("utf-8"))
 
 
-def session_secret(settings) -> bytes:
+def session_secret(settings: Settings) -> bytes:
     """HELPDESK_SESSION_SECRET, else a key derived from HELPDESK_TOKEN, else one per process."""
     if settings.helpdesk_session_secret:
         return settings.helpdesk_session_secret.encode("utf-8")
@@ -153,9 +155,9 @@ def csrf_token(cookie: str, *, secret: bytes) -> str:
     return _mac(secret, "csrf:" + cookie)
 
 
-def _password_from_input() -> str:
-    if os.environ.get("HELPDESK_STAFF_PASSWORD"):
-        return os.environ["HELPDESK_STAFF_PASSWORD"]
+def _password_from_input(settings: Settings) -> str:
+    if settings.helpdesk_staff_password:
+        return settings.helpdesk_staff_password
     if sys.stdin.isatty():
         return getpass.getpass("Password: ")
     return sys.stdin.readline().rstrip("\n")
@@ -163,20 +165,18 @@ def _password_from_input() -> str:
 
 def main(argv: Optional[list] = None) -> int:
     """Add or remove a staff account in DATABASE_URL."""
-    from helpdesk.db import session_scope
-    from knowledge.loader import default_knowledge
-
     parser = argparse.ArgumentParser(prog="python -m helpdesk.auth", description=main.__doc__)
     parser.add_argument("command", choices=["add-staff", "remove-staff"])
     parser.add_argument("email")
     args = parser.parse_args(argv)
-    with session_scope() as session:
+    settings = Settings()  # a command reads the environment it is run in
+    with session_scope(settings.database_url) as session:
         if args.command == "remove-staff":
             removed = remove_staff(session, email=args.email)
             print("removed" if removed else "no such account")
             return 0 if removed else 1
         try:
-            account = add_staff(session, email=args.email, password=_password_from_input())
+            account = add_staff(session, email=args.email, password=_password_from_input(settings))
         except StaffError as error:
             print(default_knowledge().message(error.code, "fr", minimum=MIN_PASSWORD), file=sys.stderr)
             return 2

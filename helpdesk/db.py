@@ -9,6 +9,8 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, declarative_base, sessionmaker
 
+from settings import get_settings
+
 Base = declarative_base()
 
 
@@ -24,8 +26,6 @@ def engine_for(url: str) -> Engine:
 
 
 def default_url() -> str:
-    from api.settings import get_settings
-
     return get_settings().database_url
 
 

@@ -6,13 +6,15 @@ import smtplib
 from email.message import EmailMessage
 from typing import Optional
 
+from helpdesk.models import Ticket
 from knowledge.loader import default_knowledge
+from settings import Settings
 
 log = logging.getLogger(__name__)
 SMTP_TIMEOUT_SECONDS = 10
 
 
-def notify_new_ticket(ticket, settings) -> bool:
+def notify_new_ticket(ticket: Ticket, settings: Settings) -> bool:
     """Tell HELPDESK_EMAIL about a new ticket; False when SMTP_HOST or HELPDESK_EMAIL is unset."""
     if not settings.smtp_host or not settings.helpdesk_email:
         return False
@@ -27,7 +29,7 @@ def notify_new_ticket(ticket, settings) -> bool:
     return True
 
 
-def notify_answer(ticket, settings) -> bool:
+def notify_answer(ticket: Ticket, settings: Settings) -> bool:
     """Send the helpdesk's answer to the asker in their language; False when SMTP_HOST is unset."""
     if not settings.smtp_host or not ticket.answer:
         return False
@@ -45,7 +47,7 @@ def _text(code: str, lang: str, **params: object) -> str:
     return default_knowledge().message(code, lang, **params)
 
 
-def _message(settings, *, to: str, reply_to: Optional[str], subject: str, body: str) -> EmailMessage:
+def _message(settings: Settings, *, to: str, reply_to: Optional[str], subject: str, body: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = settings.smtp_from
     message["To"] = to
@@ -57,6 +59,6 @@ def _message(settings, *, to: str, reply_to: Optional[str], subject: str, body: 
     return message
 
 
-def _send(message: EmailMessage, settings) -> None:
+def _send(message: EmailMessage, settings: Settings) -> None:
     with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT_SECONDS) as smtp:
         smtp.send_message(message)

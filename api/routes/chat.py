@@ -11,11 +11,11 @@ from pydantic import BaseModel, constr
 
 from api.deps import get_lang
 from api.schemas import ErrorOut
-from api.settings import Settings, get_settings
 from channels.rasa import AssistantUnavailable, RasaClient, answers_from_rasa, language_of_sources
 from helpdesk.db import session_scope
 from helpdesk.feedback import record_feedback
 from knowledge.loader import default_knowledge
+from settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parents[1] / "static"

@@ -18,7 +18,6 @@ from pydantic import BaseModel, constr, validator
 from sqlalchemy import select
 
 from api.deps import get_lang
-from api.settings import Settings, get_settings
 from helpdesk import auth
 from helpdesk.analytics import TIMEZONE, Stats, fallbacks_yaml, helpdesk_stats
 from helpdesk.db import session_scope
@@ -26,6 +25,7 @@ from helpdesk.models import StaffAccount, Ticket
 from helpdesk.notify import notify_answer
 from helpdesk.tickets import TicketError, answer_ticket, list_tickets
 from knowledge.loader import default_knowledge
+from settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parents[1] / "templates"))

@@ -99,7 +99,7 @@ class ActionCreateTicket(Action):
 def _notify(ticket) -> None:
     """E-mail the helpdesk when SMTP is configured; a mail failure never loses the ticket."""
     try:
-        from api.settings import get_settings
+        from settings import get_settings
         from helpdesk.notify import notify_new_ticket
     except ImportError:
         return

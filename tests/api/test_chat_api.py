@@ -10,9 +10,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from api.main import create_app
-from api.settings import get_settings
 from helpdesk.db import session_scope
 from helpdesk.models import Feedback
+from settings import get_settings
 from tests.e2e.servers import free_port
 
 

@@ -4,10 +4,10 @@ import asyncio
 import pytest
 from rasa_sdk import Tracker
 
-from api.settings import get_settings
 from bot.actions.handoff import ActionCreateTicket, ValidateHandoffForm, previous_question
 from helpdesk.db import session_scope
 from helpdesk.tickets import list_tickets
+from settings import get_settings
 from tests.bot.conftest import run, tracker
 
 

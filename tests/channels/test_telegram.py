@@ -5,10 +5,11 @@ from hypothesis import given, strategies as st
 
 from channels.rasa import Answer, Button, answers_from_rasa
 from channels.telegram import (
-    BridgeSettings, PayloadMap, keyboard, language_payload,
+    PayloadMap, keyboard, language_payload,
     reply_language, requested_language, sender_for, split_text, telegram_language,
     telegram_messages, webhook_options,
 )
+from settings import Settings
 
 GREETING = {
     "recipient_id": "telegram-42",
@@ -158,7 +159,7 @@ def test_settings_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("TELEGRAM_WEBHOOK_URL", "https://bot.example.be/telegram")
     monkeypatch.setenv("TELEGRAM_WEBHOOK_PORT", "8443")
     monkeypatch.delenv("RASA_URL", raising=False)
-    settings = BridgeSettings()
+    settings = Settings()
     assert settings.telegram_bot_token == "1:abc" and settings.telegram_api_base_url == "http://127.0.0.1:8081/bot"
     assert settings.telegram_webhook_url == "https://bot.example.be/telegram" and settings.telegram_webhook_port == 8443
     assert settings.rasa_url == "http://127.0.0.1:5005"
@@ -167,7 +168,7 @@ def test_settings_come_from_the_environment(monkeypatch):
 def test_by_default_the_bridge_polls_telegram_itself(monkeypatch):
     for name in ("TELEGRAM_BOT_TOKEN", "TELEGRAM_API_BASE_URL", "TELEGRAM_WEBHOOK_URL"):
         monkeypatch.delenv(name, raising=False)
-    settings = BridgeSettings()
+    settings = Settings()
     assert settings.telegram_bot_token is None and settings.telegram_webhook_url is None
     assert settings.telegram_api_base_url == "https://api.telegram.org/bot"
 
@@ -176,7 +177,7 @@ def test_in_webhook_mode_the_bridge_listens_on_the_public_urls_path(monkeypatch)
     monkeypatch.setenv("TELEGRAM_WEBHOOK_URL", "https://bot.example.be/digilab/telegram")
     monkeypatch.setenv("TELEGRAM_WEBHOOK_LISTEN", "0.0.0.0")
     monkeypatch.setenv("TELEGRAM_WEBHOOK_SECRET", "s3cret")
-    assert webhook_options(BridgeSettings()) == {
+    assert webhook_options(Settings()) == {
         "listen": "0.0.0.0", "port": 8443, "url_path": "digilab/telegram",
         "webhook_url": "https://bot.example.be/digilab/telegram", "secret_token": "s3cret"}
 

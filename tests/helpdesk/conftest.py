@@ -18,11 +18,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import inspect, text
 
 from api.main import create_app
-from api.settings import get_settings
 from helpdesk.analytics import TIMEZONE, tracker_engine
 from helpdesk.db import Base, engine_for, session_scope
 from helpdesk.feedback import record_feedback
 from helpdesk.tickets import create_ticket
+from settings import get_settings
 from tests.e2e.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -4,10 +4,10 @@ from datetime import datetime
 import pytest
 from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
 
-from api.settings import get_settings
 from helpdesk.analytics import TIMEZONE
 from helpdesk.db import session_scope
 from helpdesk.tickets import create_ticket, list_tickets
+from settings import get_settings
 from tests.helpdesk.conftest import TOKEN, fill_scenario
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

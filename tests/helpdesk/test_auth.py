@@ -1,10 +1,10 @@
 """Staff passwords are salted scrypt hashes; session cookies cannot be forged, replayed late or kept after a change."""
 import pytest
 
-from api.settings import Settings
 from helpdesk import auth
 from helpdesk.db import session_scope
 from helpdesk.models import StaffAccount
+from settings import Settings
 
 PASSWORD = "correct horse battery staple"
 

@@ -1,8 +1,8 @@
 """A new ticket reaches the helpdesk mailbox, an answer reaches the asker; nothing is sent without SMTP_HOST."""
-from api.settings import Settings
 from helpdesk.db import session_scope
 from helpdesk.notify import notify_answer, notify_new_ticket
 from helpdesk.tickets import answer_ticket, create_ticket
+from settings import Settings
 
 
 def _settings(controller, **overrides) -> Settings:

@@ -5,12 +5,12 @@ from datetime import datetime
 import pytest
 from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
 
-from api.settings import get_settings
 from helpdesk import auth
 from helpdesk.analytics import TIMEZONE
 from helpdesk.db import session_scope
 from helpdesk.models import Ticket
 from helpdesk.tickets import create_ticket
+from settings import get_settings
 from tests.helpdesk.conftest import TOKEN, fill_scenario
 
 FORM = {"content-type": "application/x-www-form-urlencoded"}
