@@ -7,11 +7,10 @@ from typing import Iterator, Optional
 
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session, declarative_base, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
+from helpdesk.models import Base
 from settings import get_settings
-
-Base = declarative_base()
 
 
 @lru_cache(maxsize=8)
@@ -19,8 +18,6 @@ def engine_for(url: str) -> Engine:
     """An engine whose tables exist; SQLite is made safe for the API's threads."""
     args = {"check_same_thread": False} if url.startswith("sqlite") else {}
     engine = create_engine(url, future=True, pool_pre_ping=True, connect_args=args)
-    import helpdesk.models  # noqa: F401  (registers the tables on Base)
-
     Base.metadata.create_all(engine)
     return engine
 

@@ -1,11 +1,12 @@
-"""Tables of the helpdesk."""
+"""Tables of the helpdesk, on a declarative base of their own (helpdesk/db.py creates them)."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
 from sqlalchemy import Column, DateTime, Integer, String, Text
+from sqlalchemy.orm import declarative_base
 
-from helpdesk.db import Base
+Base = declarative_base()
 
 
 def _now() -> datetime:

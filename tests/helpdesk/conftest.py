@@ -19,8 +19,9 @@ from sqlalchemy import inspect, text
 
 from api.main import create_app
 from helpdesk.analytics import TIMEZONE, tracker_engine
-from helpdesk.db import Base, engine_for, session_scope
+from helpdesk.db import engine_for, session_scope
 from helpdesk.feedback import record_feedback
+from helpdesk.models import Base
 from helpdesk.tickets import create_ticket
 from settings import get_settings
 from tests.e2e.servers import free_port
