@@ -1,6 +1,8 @@
 """Hand a question over to the Digilab helpdesk: collect it, store a ticket, say what happens next."""
 from __future__ import annotations
 
+import asyncio
+import logging
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -12,7 +14,12 @@ from rasa_sdk.types import DomainDict
 from bot.actions.replies import kb, lang_of, latest_text
 from bot.actions.values import beneficiary
 from helpdesk.db import session_scope
+from helpdesk.models import Ticket
+from helpdesk.notify import notify_new_ticket
 from helpdesk.tickets import TicketError, create_ticket, valid_email
+from settings import get_settings
+
+logger = logging.getLogger(__name__)
 
 SLOTS = ("handoff_question", "handoff_organisation", "handoff_email")
 # Messages that are not the question itself.
@@ -78,7 +85,7 @@ class ActionCreateTicket(Action):
     def name(self) -> Text:
         return "action_create_ticket"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         lang = lang_of(tracker)
         try:
             with session_scope() as session:
@@ -87,25 +94,20 @@ class ActionCreateTicket(Action):
                                        organisation=tracker.get_slot("handoff_organisation") or "",
                                        email=tracker.get_slot("handoff_email") or "")
                 ticket_id, email = ticket.id, ticket.email
-            _notify(ticket)
         except TicketError as error:
             dispatcher.utter_message(response="utter_plain", answer=kb().message(error.code, lang))
             return [SlotSet(s, None) for s in SLOTS]
+        await _notify(ticket)
         dispatcher.utter_message(response="utter_ticket_created", ticket=ticket_id, email=email,
                                  contact=kb().fact("digilab.contact").text(lang))
         return [SlotSet(s, None) for s in SLOTS]
 
 
-def _notify(ticket) -> None:
+async def _notify(ticket: Ticket) -> None:
     """E-mail the helpdesk when SMTP is configured; a mail failure never loses the ticket."""
     try:
-        from settings import get_settings
-        from helpdesk.notify import notify_new_ticket
-    except ImportError:
-        return
-    try:
-        notify_new_ticket(ticket, get_settings())
+        # In a thread: the SMTP exchange blocks for up to its 10 s timeout, and every conversation of the
+        # action server waits on this event loop.
+        await asyncio.to_thread(notify_new_ticket, ticket, get_settings())
     except Exception:  # noqa: BLE001 - the ticket is stored; the mail is a courtesy
-        import logging
-
-        logging.getLogger(__name__).exception("ticket %s stored, notification failed", ticket.id)
+        logger.exception("ticket %s stored, notification failed", ticket.id)

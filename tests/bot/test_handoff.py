@@ -1,14 +1,19 @@
 """Handing a question to a person: the question is kept, the e-mail checked, the ticket stored."""
 import asyncio
+import threading
 
 import pytest
 from rasa_sdk import Tracker
 
+from bot.actions import handoff
 from bot.actions.handoff import ActionCreateTicket, ValidateHandoffForm, previous_question
 from helpdesk.db import session_scope
 from helpdesk.tickets import list_tickets
 from settings import get_settings
 from tests.bot.conftest import run, tracker
+
+ASKED = {"handoff_question": "Peut-on payer un abonnement internet ?", "handoff_organisation": "CPAS de Liège",
+         "handoff_email": "marie@cpasliege.be"}
 
 
 @pytest.fixture
@@ -47,11 +52,27 @@ def test_the_email_is_asked_only_when_requested(domain):
 
 
 def test_a_ticket_is_stored_and_its_number_given(domain, database):
-    slots = {"handoff_question": "Peut-on payer un abonnement internet ?", "handoff_organisation": "CPAS de Liège",
-             "handoff_email": "marie@cpasliege.be"}
-    events, replies = run(ActionCreateTicket(), tracker("marie@cpasliege.be", slots=slots), domain)
+    events, replies = run(ActionCreateTicket(), tracker("marie@cpasliege.be", slots=ASKED), domain)
     with session_scope(database) as session:
         [ticket] = list_tickets(session)
-    assert ticket.question == slots["handoff_question"] and ticket.email == "marie@cpasliege.be"
+    assert ticket.question == ASKED["handoff_question"] and ticket.email == "marie@cpasliege.be"
     assert f"ticket n° {ticket.id}" in replies[0] and "marie@cpasliege.be" in replies[0]
     assert all(e["value"] is None for e in events)
+
+
+def test_the_email_is_sent_off_the_event_loop(domain, database, monkeypatch):
+    threads = []
+    monkeypatch.setattr(handoff, "notify_new_ticket",
+                        lambda ticket, settings: threads.append(threading.current_thread()))
+    run(ActionCreateTicket(), tracker("marie@cpasliege.be", slots=ASKED), domain)
+    assert len(threads) == 1 and threads[0] is not threading.main_thread()
+
+
+def test_a_failed_email_is_logged_and_the_ticket_still_given(domain, database, monkeypatch, caplog):
+    def refuse(ticket, settings):
+        raise OSError("SMTP server unreachable")
+
+    monkeypatch.setattr(handoff, "notify_new_ticket", refuse)
+    _, replies = run(ActionCreateTicket(), tracker("marie@cpasliege.be", slots=ASKED), domain)
+    assert "ticket n°" in replies[0]
+    assert "notification failed" in caplog.text and "SMTP server unreachable" in caplog.text
