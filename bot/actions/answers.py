@@ -26,8 +26,10 @@ THRESHOLD = -0.45
 STRICT_THRESHOLD = -0.2
 # A follow-up is read with the turn before it when that reading matches better by this much.
 CONTEXT_MARGIN = 0.05
-# A second item is added only when it is nearly as close as the first.
-SECOND_MARGIN = 0.3
+# A question that asks two things gets a second item this close to the first; any question gets one when the
+# two are too close to tell apart ("ingediend en geselecteerd": two facts, nearly one score).
+SECOND_MARGIN = 0.65
+TIE_MARGIN = 0.3
 # The intent is a hint: items of its topics get a small lead over items of other topics.
 INTENT_BONUS = 0.1
 INTENT_TOPICS: Dict[str, Sequence[str]] = {
@@ -122,7 +124,8 @@ def choose(ranking: Sequence[Scored], *, calls: Sequence[str], threshold: float,
     if not fitting or fitting[0].score < threshold:
         return []
     chosen = fitting[:1]
-    if two and len(fitting) > 1 and fitting[1].score >= max(threshold, fitting[0].score - SECOND_MARGIN):
+    margin = SECOND_MARGIN if two else TIE_MARGIN
+    if len(fitting) > 1 and fitting[1].score >= max(threshold, fitting[0].score - margin):
         chosen.append(fitting[1])
     return chosen
 

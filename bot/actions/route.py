@@ -19,6 +19,7 @@ from bot.actions.cluster import cluster
 from bot.actions.payments import cofinancing, payments, say_unknown_cpas, transfers
 from bot.actions.replies import intent_of, lang_of, latest_text, previous_texts, say_dont_know
 from bot.actions.values import beneficiary, numbers, payment_input, remember, remembered_beneficiary, unknown_cpas
+from bot.retrieval import clearly_unanswerable
 from bot.sentences import unaccent
 from rules.money import format_number
 from rules.parsing import read_quantities
@@ -61,6 +62,8 @@ def route(tracker: Tracker) -> str:
         return "cluster"
     money_given = payment_input(text).given
     named = beneficiary(tracker)
+    if not money_given and not named and clearly_unanswerable(text):
+        return "facts"
     if named and ANNEX_WORDS.search(plain) and not RECEIVED_OR_SPENT.search(plain):
         return "beneficiary"
     stranger = None if named else unknown_cpas(text) or (
