@@ -40,8 +40,9 @@ def _grouped(whole: str, sep: str) -> str:
 
 def amount_forms(value: str) -> List[str]:
     """Every way an amount is written: 70506.75 -> 70 506,75 / 70.506,75 / 70506.75 / 70,506.75 ..."""
-    number = Decimal(value)
-    whole, cents = f"{abs(number):.2f}".split(".")
+    number = abs(Decimal(value))
+    # Cents as written, or all the decimals of a rate such as 0.3093 EUR/km.
+    whole, cents = (f"{number:.2f}" if -number.as_tuple().exponent <= 2 else f"{number:f}").split(".")
     forms = set()
     for sep, dec in ((" ", ","), (".", ","), ("", ","), ("", "."), (",", "."), (" ", ".")):
         body = _grouped(whole, sep)

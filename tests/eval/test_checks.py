@@ -47,3 +47,8 @@ def test_a_fact_without_its_source_line_fails_and_dont_know_needs_the_contact():
 def test_words_are_matched_whatever_their_spacing_and_dont_know_by_its_meaning():
     assert holds({"any": ["23h59"]}, plain("au plus tard à 23 h 59"), "fr")
     assert holds({"dont_know": True}, plain("Ik vind het OCMW Mechelen niet bij de begunstigden: digilab@mi-is.be"), "nl")
+
+
+def test_a_rate_keeps_all_its_decimals():
+    assert holds({"eur": "0.3093"}, plain("tegen maximaal € 0,3093 per kilometer"), "nl")
+    assert not holds({"eur": "0.3093"}, plain("0,31 € par km"), "fr")
