@@ -16,7 +16,7 @@ UV ?= $(shell command -v uv 2>/dev/null || echo .uv/bin/uv)
 MODEL_INPUTS := config.yml domain.yml $(wildcard bot/data/*.yml bot/data/nlu/*.yml) \
 	$(wildcard knowledge/data/*.yml knowledge/data/*/*.yml) bot/nlu.py bot/language.py bot/sentences.py bot/train.py bot/retrieval.py
 
-.PHONY: help install lock run api test train eval bench telegram lint clean
+.PHONY: help install lock run api test unit train eval bench telegram lint clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -32,7 +32,8 @@ $(VENV)/.synced: requirements.lock | $(if $(findstring .uv/bin/uv,$(UV)),.uv/bin
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 is required (Rasa 3.6 does not install on 3.11)."; \
 		echo "Install it with 'pyenv install 3.10' or 'uv python install 3.10', or set PYTHON310=/path/to/python3.10."; exit 1; }
 	test -x $(PY) || $(UV) venv --python $(PYTHON310) $(VENV)
-	$(UV) pip sync --python $(PY) requirements.lock
+	@#  Bytecode compiled once here: where PYTHONDONTWRITEBYTECODE is set, every run would compile Rasa's imports again.
+	$(UV) pip sync --compile-bytecode --python $(PY) requirements.lock
 	@touch $@
 
 install: $(VENV)/.synced  ## create .venv from requirements.lock (Python 3.10)
@@ -64,6 +65,10 @@ $(CHROMIUM):
 test: install $(CHROMIUM)  ## run every test (unit, API, database on SQLite and PostgreSQL, end-to-end, browser)
 	$(MAKE) train
 	CHROMIUM=$(CHROMIUM) $(PY) -m pytest
+
+unit: install  ## the fast loop: every test but end-to-end, browser and trained-model ones (no training, no browser)
+	@#  No `train` and no Chromium: the code's own tests only, in under a minute.
+	$(PY) -m pytest -q -m "not e2e and not browser and not model"
 
 eval: install train  ## end-to-end answer benchmark: dev and test halves per topic and language (real servers)
 	$(PY) -m tests.eval

@@ -1,4 +1,5 @@
 """Actions answer from the rules and the knowledge base, in the asker's language, with the source."""
+import pytest
 from rasa_sdk.events import SlotSet
 
 from bot.actions.route import ActionInform
@@ -6,6 +7,9 @@ from bot.actions.conversation import ActionDontKnow
 from bot.actions.route import ActionAnswer, route
 from rules.money import format_eur
 from tests.bot.conftest import run, tracker
+
+# These answers come from the knowledge index that `make train` builds (models/retrieval.pkl): not in `make unit`.
+needs_index = pytest.mark.model
 
 
 def ask(domain, text, *, intent="inform", lang="fr", slots=None, earlier=()):
@@ -38,12 +42,14 @@ def test_exactly_10000_mentions_the_contradicting_slides(domain):
     assert any("ne concordent pas" in r and "10.000" in r for r in replies)
 
 
+@needs_index
 def test_a_cluster_question_without_population_lists_the_clusters_and_asks_for_it(domain):
     replies, slots = ask(domain, "c'est quoi les clusters ?", intent="ask_cluster")
     assert replies[0].count("•") == 4 and "400\u202f000,00 €" in replies[0]
     assert "Combien d'habitants" in replies[1] and slots["pending"] == "cluster"
 
 
+@needs_index
 def test_six_months_is_a_duration_not_a_population(domain):
     replies, _ = ask(domain, "après les 6 premiers mois on peut avoir reçu combien au max ?", intent="ask_cluster",
                      slots={"grant": "100000"})
@@ -62,6 +68,7 @@ def test_advance_for_a_named_cpas_uses_the_annex_and_flags_waterloo(domain):
     assert "€ 46.219,46" in replies[0] and any("bronnen zijn het niet eens" in r for r in replies)
 
 
+@needs_index
 def test_a_rule_question_without_an_amount_gets_the_rule_and_an_offer_not_a_question(domain):
     replies, slots = ask(domain, "l'avance c'est quel pourcentage ?", intent="ask_advance")
     assert "30 %" in replies[0] and "Source :" in replies[0]
@@ -81,6 +88,7 @@ def test_remaining_refuses_more_received_than_granted_in_dutch(domain):
                        "€ 1.000,00: controleer de bedragen."]
 
 
+@needs_index
 def test_a_cpas_named_earlier_answers_our_advance(domain):
     replies, _ = ask(domain, "hoeveel voorschot krijgen we?", intent="ask_advance", lang="nl",
                      slots={"organisation": "genk"})
@@ -98,6 +106,7 @@ def test_received_amounts_add_up_across_turns(domain):
     assert replies[0].startswith("Encore à réclamer : 85\u202f000,00 €")
 
 
+@needs_index
 def test_an_unknown_cpas_is_told_so_without_another_cpas_figures_and_never_asked_again(domain):
     replies, slots = ask(domain, "Voorschot voor OCMW Hasselt?", intent="ask_advance", lang="nl")
     assert replies[0].startswith("Ik vind het OCMW Hasselt niet bij de 27 begunstigden")
@@ -113,6 +122,7 @@ def test_a_cpas_in_a_longer_phrasing_is_found(domain, kb):
     assert replies[0].startswith("CPAS de Tournai") and format_eur(tournai.total, "fr") in replies[0]
 
 
+@needs_index
 def test_beneficiary_digikar_in_dutch(domain):
     replies, _ = ask(domain, "wat is dat project?", intent="ask_beneficiary", lang="nl",
                      slots={"organisation": "puurs_sint_amands"})
@@ -129,11 +139,13 @@ def test_a_number_alone_asks_what_it_is_for(domain):
     assert replies == ["Que voulez-vous savoir pour 42\u202f000 ?"]
 
 
+@needs_index
 def test_the_budget_question_names_both_disagreeing_sources(domain):
     replies, _ = ask(domain, "quel est le budget total du programme ?", intent="ask_programme")
     assert any("30 000 000 €" in r and "26 millions" in r and "ne concordent pas" in r for r in replies)
 
 
+@needs_index
 def test_the_2008_call_is_answered_only_when_asked_about(domain):
     replies, _ = ask(domain, "manuel 2008 : il fallait combien de devis au-delà de quel montant ?", intent="ask_costs")
     assert "5\u202f500 €" in replies[0] or "5 500 €" in replies[0]
@@ -141,22 +153,26 @@ def test_the_2008_call_is_answered_only_when_asked_about(domain):
     assert "2008" not in replies[0]
 
 
+@needs_index
 def test_a_laptop_gets_one_verdict_for_one_call(domain):
     replies, _ = ask(domain, "mogen we een laptop kopen?", intent="ask_costs", lang="nl")
     verdicts = [r for r in replies if r[:2] in ("✅ ", "❌ ", "⚖️", "❔ ")]
     assert len(verdicts) == 1 and "Art. 5" in verdicts[0]
 
 
+@needs_index
 def test_a_past_deadline_is_said_to_be_past(domain):
     replies, _ = ask(domain, "jusqu'à quand pour envoyer la 2e déclaration de créance ?", intent="ask_deadlines")
     assert "10 novembre 2024" in replies[0] and any("dépassée" in r for r in replies[1:])
 
 
+@needs_index
 def test_a_question_the_documents_do_not_answer_gets_the_contact(domain):
     replies, _ = ask(domain, "quel temps fera-t-il demain à Namur ?", intent="out_of_scope")
     assert "digilab@mi-is.be" in replies[-1] and "Je ne trouve pas" in replies[-1]
 
 
+@needs_index
 def test_a_year_the_documents_do_not_cover_is_not_answered_with_another(domain):
     replies, _ = ask(domain, "y aura-t-il un appel e-inclusion en 2027 ?", intent="ask_programme")
     assert "Je ne trouve pas" in replies[-1]

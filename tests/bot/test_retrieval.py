@@ -11,6 +11,7 @@ def retriever(kb):
     return built()
 
 
+@pytest.mark.model  # ranks every held-out question: about 30 s
 def test_every_fact_cost_item_and_disagreement_is_reached_by_a_held_out_question(kb, retriever):
     first = defaultdict(bool)
     for item_id, _, question in held_out(kb):

@@ -8,7 +8,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "digilab.tar.gz"
 
-pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="no trained model: `make test` trains it first")
+pytestmark = [pytest.mark.model,
+              pytest.mark.skipif(not MODEL.exists(), reason="no trained model: `make test` trains it first")]
 
 
 def rasa(*args: str) -> subprocess.CompletedProcess:
