@@ -25,7 +25,7 @@ def test_the_two_commands_and_ci_agree():
     assert "make run" in README and "make test" in README
     assert (ROOT / ".ci" / "run").read_text().strip().endswith("make test")
     makefile = (ROOT / "Makefile").read_text()
-    for target in ("run", "test", "train", "bench", "telegram", "lock"):
+    for target in ("run", "test", "unit", "train", "bench", "telegram", "lock"):
         assert re.search(rf"^{target}:", makefile, re.M), target
 
 
