@@ -65,6 +65,11 @@ def test_an_unknown_name_gives_an_empty_list():
     ("/api/v1/cluster?population=-1", "population_negative"),
     ("/api/v1/cluster?population=abc", "population_not_number"),
     ("/api/v1/cluster?population=99999999999", "population_too_large"),
+    # Exponents: the size is judged while the number is a Decimal (issue 10: int("1e300000") took seconds, then 500).
+    ("/api/v1/cluster?population=1e300000", "population_too_large"),
+    ("/api/v1/cluster?population=1e9999", "population_too_large"),
+    ("/api/v1/cluster?population=-1e4300", "population_negative"),
+    ("/api/v1/advance?grant=1e300000", "amount_too_large"),
     ("/api/v1/cluster", "request_invalid"),
     ("/api/v1/advance?grant=-5", "amount_negative"),
     ("/api/v1/advance?grant=NaN", "amount_not_number"),

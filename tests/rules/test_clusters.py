@@ -33,8 +33,14 @@ def test_exactly_ten_thousand_is_flagged_as_the_disputed_boundary(kb):
 
 @pytest.mark.parametrize("value, code", [(-5, "population_negative"), (0, "population_zero"),
                                          ("abc", "population_not_number"), ("12.5", "population_not_number"),
-                                         (10**9, "population_too_large"), (True, "population_not_number")])
+                                         (10**9, "population_too_large"), (True, "population_not_number"),
+                                         ("1e1000000", "population_too_large"), ("1.5e0", "population_not_number")])
 def test_impossible_populations_are_refused(kb, value, code):
     with pytest.raises(InvalidPopulation) as err:
         cluster_for(value, clusters=kb.clusters)
     assert err.value.code == code
+
+
+def test_a_population_in_exponent_form_is_read_whole(kb):
+    # "1.5e3" was read as 1 (the digits before the dot), giving the wrong verdict.
+    assert cluster_for("1.5e3", clusters=kb.clusters).population == 1500
