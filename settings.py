@@ -33,6 +33,11 @@ class Settings(BaseSettings):
         "How long they wait for Rasa before saying the assistant is unavailable."))
     action_server_url: str = Field(f"http://127.0.0.1:{ACTION_PORT}/webhook", description=(
         "Where Rasa calls the custom actions (written into its endpoints.yml)."))
+    rasa_token: Optional[str] = Field(None, description=(
+        "Token of Rasa's HTTP API (--auth-token), sent by the API and the Telegram bridge; `make run` draws one "
+        "per start when unset."))
+    action_host: str = Field("127.0.0.1", description=(
+        "Where the action server listens (0.0.0.0 only behind a firewall: its webhook has no authentication)."))
     rasa_port: int = Field(RASA_PORT, description="Port of the Rasa server started by `make run`.")
     action_port: int = Field(ACTION_PORT, description="Port of the action server started by `make run`.")
     api_port: int = Field(API_PORT, description="Port of the API and web chat started by `make run`.")

@@ -93,8 +93,10 @@ def language_of_sources(answers: Sequence[Answer]) -> Optional[str]:
 class RasaClient:
     """One conversation per sender on Rasa's REST channel, plus the conversation's language from its HTTP API."""
 
-    def __init__(self, base_url: str, *, timeout: float):
-        self._http = httpx.AsyncClient(base_url=base_url.rstrip("/"), timeout=timeout)
+    def __init__(self, base_url: str, *, timeout: float, token: Optional[str] = None):
+        # Rasa's HTTP API takes its --auth-token as a query parameter.
+        self._http = httpx.AsyncClient(base_url=base_url.rstrip("/"), timeout=timeout,
+                                       params={"token": token} if token else None)
 
     async def __aenter__(self) -> "RasaClient":
         return self

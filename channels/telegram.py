@@ -289,7 +289,8 @@ def main() -> None:
         .post_shutdown(close_assistant)
         .build()
     )
-    application.bot_data["assistant"] = RasaClient(settings.rasa_url, timeout=settings.rasa_timeout_seconds)
+    application.bot_data["assistant"] = RasaClient(settings.rasa_url, timeout=settings.rasa_timeout_seconds,
+                                                       token=settings.rasa_token)
 
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CommandHandler("help", help_command))

@@ -76,7 +76,8 @@ def unavailable(lang: str) -> JSONResponse:
 
 @router.post("/chat", response_model=ChatOut, responses={503: {"model": ErrorOut}})
 async def chat(body: ChatIn, lang: str = Depends(get_lang), settings: Settings = Depends(get_settings)):
-    async with RasaClient(settings.rasa_url, timeout=settings.rasa_timeout_seconds) as assistant:
+    async with RasaClient(settings.rasa_url, timeout=settings.rasa_timeout_seconds,
+                                         token=settings.rasa_token) as assistant:
         try:
             answers = answers_from_rasa(await assistant.send(sender=body.sender, message=body.message))
         except AssistantUnavailable as exc:

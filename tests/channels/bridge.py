@@ -25,10 +25,10 @@ def bot_api() -> Iterator[BotApi]:
 
 
 @contextmanager
-def bridge(api: BotApi, *, rasa_url: str, workdir: Path) -> Iterator[subprocess.Popen]:
+def bridge(api: BotApi, *, rasa_url: str, workdir: Path, rasa_token: str = "") -> Iterator[subprocess.Popen]:
     """The bridge process, polling `api`; yields once it asks for updates."""
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": api.base_url, "RASA_URL": rasa_url,
-           "PYTHONUNBUFFERED": "1"}
+           "RASA_TOKEN": rasa_token, "PYTHONUNBUFFERED": "1"}
     env.pop("TELEGRAM_WEBHOOK_URL", None)
     log_path = workdir / "telegram.log"
     with open(log_path, "w") as log:

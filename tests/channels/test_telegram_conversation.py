@@ -16,7 +16,8 @@ def servers(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def api(servers, tmp_path_factory):
-    with bot_api() as api, bridge(api, rasa_url=servers["rasa"], workdir=tmp_path_factory.mktemp("telegram")):
+    with bot_api() as api, bridge(api, rasa_url=servers["rasa"], rasa_token=servers["rasa_token"],
+                                  workdir=tmp_path_factory.mktemp("telegram")):
         yield api
 
 
@@ -34,7 +35,8 @@ def test_start_greets_with_the_first_questions_as_buttons(api, servers):
     assert "assistant Digilab" in greeting["text"]
     assert buttons(greeting)["Quel cluster ?"] == "/ask_cluster"
     assert len(buttons(greeting)) == 4
-    tracker = httpx.get(f"{servers['rasa']}/conversations/telegram-{user.chat_id}/tracker", timeout=30).json()
+    tracker = httpx.get(f"{servers['rasa']}/conversations/telegram-{user.chat_id}/tracker",
+                        params={"token": servers["rasa_token"]}, timeout=30).json()
     assert any(e.get("event") == "user" for e in tracker["events"])  # one Rasa conversation for this chat
 
 

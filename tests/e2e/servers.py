@@ -12,7 +12,7 @@ from typing import Dict, Iterator, Optional
 import httpx
 
 from bot import endpoints
-from bot.serve import MODEL, commands
+from bot.serve import MODEL, commands, server_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,19 +51,19 @@ def assistant(workdir: Path, extra_env: Optional[Dict[str, str]] = None) -> Iter
     if not MODEL.exists():
         raise RuntimeError("no trained model: run `make train`")
     ports = {"rasa": free_port(), "actions": free_port(), "api": free_port()}
-    env = {**os.environ, "ACTION_SERVER_URL": f"http://127.0.0.1:{ports['actions']}/webhook",
+    env = server_env({**os.environ, "ACTION_SERVER_URL": f"http://127.0.0.1:{ports['actions']}/webhook",
            "RASA_URL": f"http://127.0.0.1:{ports['rasa']}", "TRACKER_STORE_URL": f"sqlite:///{workdir}/trackers.db",
-           "DATABASE_URL": f"sqlite:///{workdir}/digilab.db", **(extra_env or {})}
+           "DATABASE_URL": f"sqlite:///{workdir}/digilab.db", **(extra_env or {})})
     ends = endpoints.write(workdir / "endpoints.yml", env)
     logs = [open(workdir / f"{name}.log", "w") for name in ("actions", "rasa", "api")]
     procs = [subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
              for cmd, log in zip(commands(rasa_port=ports["rasa"], action_port=ports["actions"], api_port=ports["api"],
-                                          endpoints_file=ends), logs)]
-    urls = {"rasa": env["RASA_URL"], "actions": f"http://127.0.0.1:{ports['actions']}",
+                                          endpoints_file=ends, rasa_token=env["RASA_TOKEN"]), logs)]
+    urls = {"rasa": env["RASA_URL"], "rasa_token": env["RASA_TOKEN"], "actions": f"http://127.0.0.1:{ports['actions']}",
             "api": f"http://127.0.0.1:{ports['api']}"}
     try:
         wait_for(urls["actions"] + "/health", procs[0])
-        wait_for(urls["rasa"] + "/status", procs[1])
+        wait_for(urls["rasa"] + "/status?token=" + env["RASA_TOKEN"], procs[1])
         wait_for(urls["api"] + "/health", procs[2])
         yield urls
     finally:

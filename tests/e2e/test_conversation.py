@@ -1,6 +1,8 @@
 """Talk to the real servers through Rasa's REST channel, in French and in Dutch."""
 import uuid
 
+import httpx
+
 import pytest
 
 from tests.e2e.servers import Chat, assistant, reachable
@@ -62,3 +64,28 @@ def test_remaining_with_grant_and_received_in_one_message(servers):
     c = chat(servers)
     answer = c.say("subside de 235 022,50 €, on a reçu 70 506,75 €, combien peut-on encore réclamer ?")
     assert "Encore à réclamer : 164\u202f515,75 €" in answer
+
+
+def _listening_hosts(port: int) -> set:
+    """The addresses a TCP port is listened on, from /proc/net/tcp (IPv4) and tcp6."""
+    hosts = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in open(table).read().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, hex_port = local.rsplit(":", 1)
+            if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                hosts.add("127.0.0.1" if address == "0100007F" else "::1" if address.endswith("01000000") else address)
+    return hosts
+
+
+def test_the_action_server_and_rasa_listen_on_loopback_only(servers):
+    # Issue 10: the action server listened on 0.0.0.0, and a forged call from the network created a ticket.
+    for name in ("actions", "rasa"):
+        port = int(servers[name].rsplit(":", 1)[1])
+        assert _listening_hosts(port) == {"127.0.0.1"}, name
+
+
+def test_rasa_http_api_needs_its_token(servers):
+    url = f"{servers['rasa']}/conversations/someone/tracker"
+    assert httpx.get(url, timeout=30).status_code == 401
+    assert httpx.get(url, params={"token": servers["rasa_token"]}, timeout=30).status_code == 200
