@@ -42,6 +42,14 @@ class Settings(BaseSettings):
     action_port: int = Field(ACTION_PORT, description="Port of the action server started by `make run`.")
     api_port: int = Field(API_PORT, description="Port of the API and web chat started by `make run`.")
 
+    # Abuse limits (api/security.py): rates as `limits` writes them, "N/second|minute|hour|day".
+    max_body_bytes: int = Field(65536, description="Largest request body the API reads; beyond it, 413.")
+    chat_rate_limit: str = Field("60/minute", description="Web chat messages per client IP (an office behind one address shares it).")
+    feedback_rate_limit: str = Field("20/minute", description="Thumbs up/down per client IP.")
+    login_rate_limit: str = Field("10/minute", description="Helpdesk login attempts per client IP.")
+    login_failure_limit: str = Field("5/15minutes", description=(
+        "Failed logins per staff account before it is refused for the rest of the window."))
+
     # Helpdesk
     helpdesk_token: Optional[str] = Field(None, description="Bearer token of the helpdesk API and pages; unset: none.")
     helpdesk_session_secret: Optional[str] = Field(None, description=(

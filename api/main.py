@@ -8,7 +8,9 @@ from fastapi.staticfiles import StaticFiles
 
 from api import errors
 from api.routes import chat, helpdesk, rules
+from api.security import BodyLimit, SecurityHeaders, limiter
 from knowledge.loader import default_knowledge
+from settings import get_settings
 
 
 @asynccontextmanager
@@ -22,6 +24,9 @@ def create_app() -> FastAPI:
     app = FastAPI(title="Digilab assistant API", version="1.0", lifespan=lifespan,
                   description="Rules of the e-inclusion for Belgium subsidies, with their sources (FR/NL).")
     errors.install(app)
+    app.state.limiter = limiter
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(BodyLimit, max_bytes=get_settings().max_body_bytes, refusal=errors.error_body)
     app.include_router(rules.router)
     app.include_router(helpdesk.router)
     app.include_router(chat.router)

@@ -5,12 +5,13 @@ import logging
 from pathlib import Path
 from typing import List, Literal, Optional
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, constr
 
 from api.deps import get_lang
 from api.schemas import ErrorOut
+from api.security import limiter
 from channels.rasa import AssistantUnavailable, RasaClient, answers_from_rasa, language_of_sources
 from helpdesk.db import session_scope
 from helpdesk.feedback import record_feedback
@@ -74,10 +75,12 @@ def unavailable(lang: str) -> JSONResponse:
         "message": kb.message("assistant_unavailable", lang, contact=kb.fact("digilab.contact").text(lang))})
 
 
-@router.post("/chat", response_model=ChatOut, responses={503: {"model": ErrorOut}})
-async def chat(body: ChatIn, lang: str = Depends(get_lang), settings: Settings = Depends(get_settings)):
+@router.post("/chat", response_model=ChatOut, responses={503: {"model": ErrorOut}, 429: {"model": ErrorOut}})
+@limiter.limit(lambda: get_settings().chat_rate_limit)
+async def chat(request: Request, body: ChatIn, lang: str = Depends(get_lang),
+               settings: Settings = Depends(get_settings)):
     async with RasaClient(settings.rasa_url, timeout=settings.rasa_timeout_seconds,
-                                         token=settings.rasa_token) as assistant:
+                          token=settings.rasa_token) as assistant:
         try:
             answers = answers_from_rasa(await assistant.send(sender=body.sender, message=body.message))
         except AssistantUnavailable as exc:
@@ -89,8 +92,9 @@ async def chat(body: ChatIn, lang: str = Depends(get_lang), settings: Settings =
     return ChatOut(messages=messages, language=language)
 
 
-@router.post("/feedback", response_model=FeedbackOut, status_code=201)
-def feedback(body: FeedbackIn, lang: str = Depends(get_lang)) -> FeedbackOut:
+@router.post("/feedback", response_model=FeedbackOut, status_code=201, responses={429: {"model": ErrorOut}})
+@limiter.limit(lambda: get_settings().feedback_rate_limit)
+def feedback(request: Request, body: FeedbackIn, lang: str = Depends(get_lang)) -> FeedbackOut:
     with session_scope() as session:
         item = record_feedback(session, conversation_id=body.sender, question=body.question, answer=body.answer,
                                rating=int(body.rating), language=lang)

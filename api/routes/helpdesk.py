@@ -4,6 +4,7 @@ from __future__ import annotations
 import hmac
 import logging
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable, Dict, List, Optional
@@ -18,6 +19,7 @@ from pydantic import BaseModel, constr, validator
 from sqlalchemy import select
 
 from api.deps import get_lang
+from api.security import FailureLimit, limiter, storage_uri
 from helpdesk import auth
 from helpdesk.analytics import TIMEZONE, Stats, fallbacks_yaml, helpdesk_stats
 from helpdesk.db import session_scope
@@ -291,10 +293,15 @@ def login_form(request: Request, lang: str = Depends(page_lang),
 
 
 @pages.post("/login", response_class=HTMLResponse)
+@limiter.limit(lambda: get_settings().login_rate_limit)
 def login(request: Request, lang: str = Depends(page_lang), form: Dict[str, str] = Depends(form_fields),
           settings: Settings = Depends(get_settings)) -> Response:
+    account = form.get("email", "").strip() or "token"
+    failures = login_failures(settings)
+    failures.check(account)
     subject = _check_login(form, settings)
     if subject is None:
+        failures.failed(account)
         return _render(request, "login.html", lang=lang, status_code=401, failed=True, here="/helpdesk/login",
                        closed=_no_way_in(settings), email=form.get("email", ""))
     extra = {"tfp": auth.token_fingerprint(settings.helpdesk_token)} if subject == "token" else {}
@@ -303,6 +310,16 @@ def login(request: Request, lang: str = Depends(page_lang), form: Dict[str, str]
     response.set_cookie(COOKIE, cookie, max_age=auth.SESSION_SECONDS, path="/helpdesk", httponly=True,
                         samesite="strict", secure=request.url.scheme == "https")
     return response
+
+
+@lru_cache(maxsize=4)
+def _failure_limit(rate: str, uri: str) -> FailureLimit:
+    return FailureLimit(rate, uri)
+
+
+def login_failures(settings: Settings) -> FailureLimit:
+    """Failed logins counted per account, shared by the API's workers when Redis is set."""
+    return _failure_limit(settings.login_failure_limit, storage_uri(settings))
 
 
 def _check_login(form: Dict[str, str], settings: Settings) -> Optional[str]:
