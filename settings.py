@@ -69,7 +69,12 @@ class Settings(BaseSettings):
         "Webhook mode: the public URL Telegram posts to; unset: long polling."))
     telegram_webhook_listen: str = Field("127.0.0.1", description="Where the webhook listens.")
     telegram_webhook_port: int = Field(8443, description="Its port.")
-    telegram_webhook_secret: Optional[str] = Field(None, description="The webhook's secret token.")
+    telegram_webhook_secret: Optional[str] = Field(None, description=(
+        "The webhook's secret token (at least 24 characters A-Z a-z 0-9 _ -); webhook mode refuses to start without."))
+    telegram_concurrent_updates: int = Field(64, description=(
+        "Telegram updates handled at once (Rasa's lock store keeps each chat in order)."))
+    max_message_chars: int = Field(2000, description=(
+        "Longest question the web chat and Telegram pass to the assistant."))
 
     class Config:
         env_file = None

@@ -151,8 +151,23 @@ def reply_language(*, known: Optional[str], language_code: Optional[str]) -> str
     return known or telegram_language(language_code) or "fr"
 
 
+# Telegram allows 1-256 characters A-Z a-z 0-9 _ -; shorter than this is guessable.
+MIN_WEBHOOK_SECRET = 24
+
+
+class WebhookSecretMissing(ValueError):
+    pass
+
+
 def webhook_options(settings: Settings) -> Dict[str, Any]:
-    """run_webhook's arguments: serve on the public URL's path, so a reverse proxy can pass it through unchanged."""
+    """run_webhook's arguments: serve on the public URL's path, so a reverse proxy can pass it through unchanged.
+
+    Without a secret, anyone who finds the URL can post forged updates: webhook mode refuses to start."""
+    secret = settings.telegram_webhook_secret or ""
+    if len(secret) < MIN_WEBHOOK_SECRET or not re.fullmatch(r"[A-Za-z0-9_-]+", secret):
+        raise WebhookSecretMissing(
+            f"TELEGRAM_WEBHOOK_SECRET must be set to at least {MIN_WEBHOOK_SECRET} characters of A-Z a-z 0-9 _ - "
+            "in webhook mode (e.g. python -c 'import secrets; print(secrets.token_urlsafe(32))').")
     return {
         "listen": settings.telegram_webhook_listen,
         "port": settings.telegram_webhook_port,
@@ -175,9 +190,9 @@ def _language(update: object, context: ContextTypes.DEFAULT_TYPE) -> str:
                           language_code=user.language_code if user else None)
 
 
-def _text(code: str, lang: str) -> str:
+def _text(code: str, lang: str, **params: object) -> str:
     kb = default_knowledge()
-    return kb.message(code, lang, contact=kb.fact("digilab.contact").text(lang))
+    return kb.message(code, lang, contact=kb.fact("digilab.contact").text(lang), **params)
 
 
 async def converse(update: Update, context: ContextTypes.DEFAULT_TYPE, message: str) -> None:
@@ -216,8 +231,13 @@ async def choose_language(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Pass a typed message to the assistant."""
-    await converse(update, context, update.effective_message.text)
+    """Pass a typed message to the assistant, unless it is longer than any question (the web chat's limit too)."""
+    text = update.effective_message.text
+    limit = get_settings().max_message_chars
+    if len(text) > limit:
+        await update.effective_chat.send_message(_text("telegram_too_long", _language(update, context), limit=limit))
+        return
+    await converse(update, context, text)
 
 
 async def quick_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -281,17 +301,34 @@ def main() -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     default_knowledge()  # a broken knowledge file stops the bridge now, not at the first message
 
+    if settings.telegram_webhook_url:
+        try:
+            webhook = webhook_options(settings)
+        except WebhookSecretMissing as exc:
+            sys.exit(str(exc))
+    application = build_application(settings)
+    logger.info("Telegram bridge to %s (%s)", settings.rasa_url,
+                "webhook" if settings.telegram_webhook_url else "polling")
+    if settings.telegram_webhook_url:
+        application.run_webhook(**webhook, allowed_updates=ALLOWED_UPDATES)
+    else:
+        application.run_polling(allowed_updates=ALLOWED_UPDATES)
+
+
+def build_application(settings: Settings) -> Application:
+    """The bridge's handlers. Updates are handled concurrently (one slow answer holds up no other chat); Rasa's
+    lock store keeps each conversation's messages in order."""
     application = (
         Application.builder()
         .token(settings.telegram_bot_token)
         .base_url(settings.telegram_api_base_url or TELEGRAM_API_BASE_URL)
+        .concurrent_updates(settings.telegram_concurrent_updates)
         .post_init(set_commands)
         .post_shutdown(close_assistant)
         .build()
     )
     application.bot_data["assistant"] = RasaClient(settings.rasa_url, timeout=settings.rasa_timeout_seconds,
-                                                       token=settings.rasa_token)
-
+                                                   token=settings.rasa_token)
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CommandHandler("help", help_command))
     application.add_handler(CommandHandler("lang", choose_language))
@@ -300,13 +337,7 @@ def main() -> None:
     application.add_handler(MessageHandler(filters.TEXT, question))
     application.add_handler(MessageHandler(~filters.StatusUpdate.ALL, text_only))
     application.add_error_handler(on_error)
-
-    logger.info("Telegram bridge to %s (%s)", settings.rasa_url,
-                "webhook" if settings.telegram_webhook_url else "polling")
-    if settings.telegram_webhook_url:
-        application.run_webhook(**webhook_options(settings), allowed_updates=ALLOWED_UPDATES)
-    else:
-        application.run_polling(allowed_updates=ALLOWED_UPDATES)
+    return application
 
 
 if __name__ == "__main__":

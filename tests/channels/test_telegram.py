@@ -1,5 +1,8 @@
 """The bridge's pure parts: cutting long texts, Rasa replies as keyboards, the payload map, languages, settings."""
 
+import re
+from pathlib import Path
+
 import pytest
 from hypothesis import given, strategies as st
 
@@ -7,8 +10,9 @@ from channels.rasa import Answer, Button, answers_from_rasa
 from channels.telegram import (
     PayloadMap, keyboard, language_payload,
     reply_language, requested_language, sender_for, split_text, telegram_language,
-    telegram_messages, webhook_options,
+    WebhookSecretMissing, build_application, telegram_messages, webhook_options,
 )
+import channels.telegram
 from settings import Settings
 
 GREETING = {
@@ -153,6 +157,9 @@ def test_the_reply_language_is_the_chats_then_telegrams_then_french():
     assert reply_language(known=None, language_code=None) == "fr"
 
 
+SECRET = "k3Yq_9vVx-2LmT8pR4sW6zN1"
+
+
 def test_settings_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "1:abc")
     monkeypatch.setenv("TELEGRAM_API_BASE_URL", "http://127.0.0.1:8081/bot")
@@ -176,15 +183,33 @@ def test_by_default_the_bridge_polls_telegram_itself(monkeypatch):
 def test_in_webhook_mode_the_bridge_listens_on_the_public_urls_path(monkeypatch):
     monkeypatch.setenv("TELEGRAM_WEBHOOK_URL", "https://bot.example.be/digilab/telegram")
     monkeypatch.setenv("TELEGRAM_WEBHOOK_LISTEN", "0.0.0.0")
-    monkeypatch.setenv("TELEGRAM_WEBHOOK_SECRET", "s3cret")
+    monkeypatch.setenv("TELEGRAM_WEBHOOK_SECRET", SECRET)
     assert webhook_options(Settings()) == {
         "listen": "0.0.0.0", "port": 8443, "url_path": "digilab/telegram",
-        "webhook_url": "https://bot.example.be/digilab/telegram", "secret_token": "s3cret"}
+        "webhook_url": "https://bot.example.be/digilab/telegram", "secret_token": SECRET}
+
+
+@pytest.mark.parametrize("secret", [None, "s3cret", "x" * 23, "with space and long enough to pass the length"])
+def test_webhook_mode_refuses_a_missing_short_or_malformed_secret(monkeypatch, secret):
+    # Issue 10: without a secret the bridge accepted forged updates posted to its URL.
+    monkeypatch.setenv("TELEGRAM_WEBHOOK_URL", "https://bot.example.be/digilab/telegram")
+    if secret is None:
+        monkeypatch.delenv("TELEGRAM_WEBHOOK_SECRET", raising=False)
+    else:
+        monkeypatch.setenv("TELEGRAM_WEBHOOK_SECRET", secret)
+    with pytest.raises(WebhookSecretMissing, match="TELEGRAM_WEBHOOK_SECRET"):
+        webhook_options(Settings())
+
+
+def test_updates_are_handled_concurrently(monkeypatch):
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123:abc")
+    assert build_application(Settings()).update_processor.max_concurrent_updates > 1
 
 
 def test_every_telegram_message_exists_in_french_and_in_dutch(kb):
-    codes = [c for c in kb.messages if c.startswith("telegram_")]
-    assert len(codes) == 8
-    for code in codes:
-        fr, nl = kb.message(code, "fr", contact="C"), kb.message(code, "nl", contact="C")
+    # The codes the bridge says, read from its code: a message it uses cannot be missing or left untranslated.
+    used = set(re.findall(r'"(telegram_\w+)"', Path(channels.telegram.__file__).read_text()))
+    assert used and used <= set(kb.messages)
+    for code in used:
+        fr, nl = (kb.message(code, lang, contact="C", limit=1) for lang in ("fr", "nl"))
         assert fr and nl and fr != nl, code

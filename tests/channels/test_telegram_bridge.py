@@ -95,3 +95,10 @@ def test_without_a_token_the_bridge_stops_and_says_what_to_set():
                          text=True, timeout=120)
     assert run.returncode != 0 and "TELEGRAM_BOT_TOKEN is not set" in run.stderr
 
+
+
+def test_a_message_longer_than_any_question_is_refused_in_the_users_language(api):
+    # Issue 10: Telegram had no maximum; the web chat stops at 2000 characters.
+    user = new_user(api, "nl")
+    reply = texts(user.ask("vraag " * 400, said("te lang")))
+    assert "2000" in reply and DOWN_NL not in reply
