@@ -64,8 +64,13 @@ def answers_from_rasa(replies: Sequence[Mapping[str, Any]]) -> List[Answer]:
     answers: List[Answer] = []
     paragraphs: List[str] = []
     for reply in replies:
+        if not isinstance(reply, Mapping):
+            continue  # Rasa's REST channel sends objects; anything else carries nothing to show
         text, source, label = split_source(str(reply.get("text") or reply.get("image") or ""))
-        buttons = [Button(str(b.get("title", "")), str(b.get("payload", ""))) for b in reply.get("buttons") or []]
+        given = reply.get("buttons")
+        buttons = [Button(str(b.get("title") or ""), str(b.get("payload") or ""))
+                   for b in (given if isinstance(given, list) else [])
+                   if isinstance(b, Mapping) and b.get("title") and b.get("payload")]
         if text.strip():
             paragraphs.append(text)
         if source is None and not buttons:

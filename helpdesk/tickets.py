@@ -10,7 +10,11 @@ from sqlalchemy.orm import Session
 
 from helpdesk.models import Ticket
 
-EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}\.[A-Za-z]{2,}$")
+# One address, as the HTML standard defines a valid e-mail address (dot-atom local part, LDH labels), with a
+# letter TLD: "a,b@x.be" or "a@x.be; b@y.be" would reach several mailboxes through SMTP.
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+EMAIL = re.compile(rf"(?=.{{1,64}}@){_ATOM}(?:\.{_ATOM})*@(?=.{{1,255}}$)(?:{_LABEL}\.)+[A-Za-z]{{2,63}}")
 MAX_QUESTION = 4000
 
 
@@ -25,7 +29,7 @@ class TicketError(ValueError):
 def valid_email(text: str) -> Optional[str]:
     """The e-mail address in `text`, or None."""
     candidate = (text or "").strip().strip("<>").strip()
-    return candidate if EMAIL.match(candidate) else None
+    return candidate if EMAIL.fullmatch(candidate) else None
 
 
 def create_ticket(session: Session, *, conversation_id: str, question: str, organisation: str, email: str,

@@ -81,3 +81,12 @@ def test_an_assistant_that_never_answers_is_unavailable_after_the_timeout():
 
         with pytest.raises(AssistantUnavailable, match="Timeout"):
             asyncio.run(ask())
+
+
+def test_replies_of_an_unexpected_shape_are_skipped_not_a_crash():
+    # Issue 10: a reply that was not an object, or buttons that were not a list of objects, gave a 500.
+    replies = [1, "text", None, {"text": 5, "buttons": "none"},
+               {"text": "Bonjour", "buttons": [1, {"title": None}, {"title": "Oui", "payload": "/affirm"}]}]
+    answers = answers_from_rasa(replies)
+    assert [a.text for a in answers] == ["5\n\nBonjour"]
+    assert [(b.title, b.payload) for b in answers[0].buttons] == [("Oui", "/affirm")]

@@ -3,7 +3,7 @@ import pytest
 
 from helpdesk.db import session_scope
 from helpdesk.models import Ticket
-from helpdesk.tickets import TicketError, answer_ticket, create_ticket, list_tickets
+from helpdesk.tickets import TicketError, answer_ticket, create_ticket, list_tickets, valid_email
 
 GOOD = {"conversation_id": "web-1", "question": "Peut-on financer un abonnement internet ?",
         "organisation": "CPAS de Liège", "email": "marie@cpasliege.be"}
@@ -49,3 +49,16 @@ def test_an_empty_answer_or_an_unknown_ticket_is_refused(database_url):
         with pytest.raises(TicketError) as refused, session_scope(database_url) as session:
             answer_ticket(session, target, answer=text)
         assert refused.value.code == code
+
+
+@pytest.mark.parametrize("text", ["a,b@x.be", "a@x.be, b@y.be", "a@x.be;b@y.be", "a b@x.be", "a@x", "a@-x.be",
+                                  "\"a\"@x.be", "a@x.be\nBcc: c@y.be", "a..b@x.be", "a@x..be", "@x.be", "a@.be"])
+def test_an_address_that_is_not_exactly_one_mailbox_is_refused(text):
+    # Issue 10: "a,b@x.be" was accepted and would have been sent to two recipients.
+    assert valid_email(text) is None
+
+
+@pytest.mark.parametrize("text, address", [("marie.dupont@cpas-liege.be", "marie.dupont@cpas-liege.be"),
+                                           (" <Jan.Peeters+digilab@ocmw.gent> ", "Jan.Peeters+digilab@ocmw.gent")])
+def test_a_plain_address_is_accepted(text, address):
+    assert valid_email(text) == address
