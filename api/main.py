@@ -8,6 +8,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api import errors
 from api.routes import chat, helpdesk, rules
+from api.schemas import ErrorOut
 from api.security import BodyLimit, SecurityHeaders, limiter
 from knowledge.loader import default_knowledge
 from settings import get_settings
@@ -21,7 +22,9 @@ async def lifespan(app: FastAPI):
 
 
 def create_app() -> FastAPI:
-    app = FastAPI(title="Digilab assistant API", version="1.0", lifespan=lifespan,
+    # Any operation may refuse an unreadable body (400) or one over MAX_BODY_BYTES (413), in the one error format.
+    refusals = {400: {"model": ErrorOut}, 413: {"model": ErrorOut}}
+    app = FastAPI(title="Digilab assistant API", version="1.0", lifespan=lifespan, responses=refusals,
                   description="Rules of the e-inclusion for Belgium subsidies, with their sources (FR/NL).")
     errors.install(app)
     app.state.limiter = limiter

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import List, Optional
+from typing import Any, Dict, List, Optional, Type
 
 from pydantic import BaseModel, conlist
 
@@ -14,7 +14,25 @@ def cents(amount: Optional[Decimal]) -> Optional[float]:
     return None if amount is None else float(to_cents(amount))
 
 
-class ClusterOut(BaseModel):
+def _nullable(schema: Dict[str, Any], model: Type[BaseModel]) -> None:
+    """pydantic 1 leaves `null` out of an Optional field's schema; FastAPI's OpenAPI 3.1 needs it said, or a
+    client validating responses (schemathesis does) refuses `"cluster": null`."""
+    for name, field in model.__fields__.items():
+        prop = schema.get("properties", {}).get(field.alias or name)
+        if field.allow_none and prop is not None and "anyOf" not in prop:
+            title = prop.pop("title", None)
+            schema["properties"][field.alias or name] = {
+                **({"title": title} if title else {}), "anyOf": [prop, {"type": "null"}]}
+
+
+class Out(BaseModel):
+    """A response body: its Optional fields may be null, and the schema says so."""
+
+    class Config:
+        schema_extra = staticmethod(_nullable)
+
+
+class ClusterOut(Out):
     eligible: bool
     cluster: Optional[str]
     min_subsidy: Optional[float]
@@ -22,7 +40,7 @@ class ClusterOut(BaseModel):
     source: str
 
 
-class AdvanceOut(BaseModel):
+class AdvanceOut(Out):
     grant: float
     advance: float
     first_claim_max: float
@@ -37,7 +55,7 @@ class RemainingIn(BaseModel):
         extra = "forbid"
 
 
-class RemainingOut(BaseModel):
+class RemainingOut(Out):
     grant: float
     received_total: float
     remaining: float
@@ -45,7 +63,7 @@ class RemainingOut(BaseModel):
     source: str
 
 
-class BeneficiaryOut(BaseModel):
+class BeneficiaryOut(Out):
     organisation: str
     organisation_nl: str
     project: str
@@ -55,7 +73,7 @@ class BeneficiaryOut(BaseModel):
     advance: float
 
 
-class ErrorOut(BaseModel):
+class ErrorOut(Out):
     code: str
     message: str
     detail: List[dict] = []

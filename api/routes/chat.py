@@ -10,7 +10,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, constr
 
 from api.deps import get_lang
-from api.schemas import ErrorOut
+from api.schemas import ErrorOut, Out
 from api.security import limiter
 from channels.rasa import AssistantUnavailable, RasaClient, answers_from_rasa, language_of_sources
 from helpdesk.db import session_scope
@@ -37,18 +37,18 @@ class ChatIn(BaseModel):
         extra = "forbid"
 
 
-class ButtonOut(BaseModel):
+class ButtonOut(Out):
     title: str
     payload: str
 
 
-class MessageOut(BaseModel):
+class MessageOut(Out):
     text: str
     source: Optional[str]
     buttons: List[ButtonOut] = []
 
 
-class ChatOut(BaseModel):
+class ChatOut(Out):
     messages: List[MessageOut]
     # The conversation's language after this turn (Rasa's `language` slot), so the page can follow it.
     language: Optional[Literal["fr", "nl"]]
@@ -64,7 +64,7 @@ class FeedbackIn(BaseModel):
         extra = "forbid"
 
 
-class FeedbackOut(BaseModel):
+class FeedbackOut(Out):
     id: int
 
 

@@ -19,6 +19,7 @@ from pydantic import BaseModel, constr, validator
 from sqlalchemy import select
 
 from api.deps import get_lang
+from api.schemas import ErrorOut, Out
 from api.security import FailureLimit, limiter, storage_uri
 from helpdesk import auth
 from helpdesk.analytics import TIMEZONE, Stats, fallbacks_yaml, helpdesk_stats
@@ -94,11 +95,14 @@ def require_token(credentials: Optional[HTTPAuthorizationCredentials] = Depends(
 
 # ---- JSON API -------------------------------------------------------------------------------------------------
 
+# Ticket ids are database integers: a larger one is no ticket (SQLite refused it with an OverflowError, a 500).
+MAX_ID = 2**31 - 1
+
 api = APIRouter(prefix="/api/v1/helpdesk", tags=["helpdesk"], route_class=HelpdeskRoute,
-                dependencies=[Depends(require_token)])
+                dependencies=[Depends(require_token)], responses={401: {"model": ErrorOut}})
 
 
-class TicketOut(BaseModel):
+class TicketOut(Out):
     id: int
     created_at: datetime
     conversation_id: str
@@ -131,19 +135,19 @@ class AnswerOut(TicketOut):
     emailed: bool
 
 
-class DayOut(BaseModel):
+class DayOut(Out):
     date: date
     conversations: int
     handoffs: int
     deflection_rate: Optional[float]
 
 
-class IntentCount(BaseModel):
+class IntentCount(Out):
     intent: str
     count: int
 
 
-class StatsOut(BaseModel):
+class StatsOut(Out):
     since: date
     until: date
     conversations: int
@@ -155,7 +159,7 @@ class StatsOut(BaseModel):
     feedback: Dict[str, int]
 
 
-class RefusalOut(BaseModel):
+class RefusalOut(Out):
     code: str
     message: str
 
@@ -169,7 +173,7 @@ def tickets(status: Optional[str] = Query(None, pattern="^(open|closed)$"),
 
 @api.post("/tickets/{ticket_id}/answer", response_model=AnswerOut,
           responses={401: {"model": RefusalOut}, 404: {"model": RefusalOut}})
-def answer(body: AnswerIn, ticket_id: int = PathParam(..., ge=1), lang: str = Depends(get_lang),
+def answer(body: AnswerIn, ticket_id: int = PathParam(..., ge=1, le=MAX_ID), lang: str = Depends(get_lang),
            settings: Settings = Depends(get_settings)):
     try:
         with session_scope(settings.database_url) as session:
@@ -357,7 +361,7 @@ def tickets_page(request: Request, status: str = Query("open", pattern="^(open|c
 
 
 @pages.get("/tickets/{ticket_id}", response_class=HTMLResponse)
-def ticket_page(request: Request, ticket_id: int, saved: Optional[str] = Query(None, pattern="^(mailed|stored)$"),
+def ticket_page(request: Request, ticket_id: int = PathParam(..., ge=1, le=MAX_ID), saved: Optional[str] = Query(None, pattern="^(mailed|stored)$"),
                 lang: str = Depends(page_lang), staff: StaffSession = Depends(current_session),
                 settings: Settings = Depends(get_settings)) -> Response:
     with session_scope(settings.database_url) as session:
@@ -369,7 +373,7 @@ def ticket_page(request: Request, ticket_id: int, saved: Optional[str] = Query(N
 
 
 @pages.post("/tickets/{ticket_id}/answer", response_class=HTMLResponse)
-def answer_page(request: Request, ticket_id: int, lang: str = Depends(page_lang),
+def answer_page(request: Request, ticket_id: int = PathParam(..., ge=1, le=MAX_ID), lang: str = Depends(page_lang),
                 form: Dict[str, str] = Depends(form_fields), staff: StaffSession = Depends(current_session),
                 settings: Settings = Depends(get_settings)) -> Response:
     text = form.get("answer", "")[:MAX_ANSWER]

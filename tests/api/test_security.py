@@ -99,3 +99,12 @@ def test_every_response_carries_security_headers_and_helpdesk_pages_are_not_cach
     assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
     assert page.headers["cache-control"] == "no-store"
     assert limited.get("/health").headers["x-frame-options"] == "DENY"
+
+
+def test_a_ticket_id_beyond_any_database_integer_is_a_422_not_a_500(limited, monkeypatch):
+    # Found by the schema fuzzing: 2**70 reached SQLite and raised OverflowError.
+    monkeypatch.setenv("HELPDESK_TOKEN", "a-token-long-enough-for-the-helpdesk-0123")
+    get_settings.cache_clear()
+    r = limited.post(f"/api/v1/helpdesk/tickets/{2**70}/answer", json={"answer": "Bonjour"},
+                     headers={"Authorization": "Bearer a-token-long-enough-for-the-helpdesk-0123"})
+    assert r.status_code == 422 and r.json()["code"] == "request_invalid"
