@@ -8,6 +8,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api import errors
 from api.routes import chat, helpdesk, rules
+from helpdesk.masking import mask_logs
 from knowledge.loader import default_knowledge
 
 
@@ -19,6 +20,8 @@ async def lifespan(app: FastAPI):
 
 
 def create_app() -> FastAPI:
+    # uvicorn has set up its log handlers before it imports the app: e-mails and numbers stay out of them.
+    mask_logs()
     app = FastAPI(title="Digilab assistant API", version="1.0", lifespan=lifespan,
                   description="Rules of the e-inclusion for Belgium subsidies, with their sources (FR/NL).")
     errors.install(app)

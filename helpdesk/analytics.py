@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from helpdesk.feedback import feedback_counts
+from helpdesk.masking import mask_personal_data
 from helpdesk.models import Ticket
 
 # Helpdesk staff count days in Belgian time, not UTC.
@@ -177,7 +178,8 @@ def conversations_from(rows: Iterable[EventRow]) -> List[Conversation]:
             if current.turns:
                 current = _start(conversations, row.sender_id)
         elif row.type_name == "user":
-            text = str(_json(row.data).get("text") or "")
+            # Masked here, so that neither the fallback page nor the export can show who asked.
+            text = mask_personal_data(str(_json(row.data).get("text") or ""))
             current.turns.append(Turn(row.sender_id, row.timestamp, text, row.intent_name, language,
                                       fallback=row.intent_name == FALLBACK_INTENT))
             current.handoff = current.handoff or row.intent_name == HANDOFF_INTENT
