@@ -8,10 +8,12 @@ from typing import List, Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from helpdesk.models import Ticket
+from helpdesk.models import Ticket, TicketAnswer
 
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}\.[A-Za-z]{2,}$")
 MAX_QUESTION = 4000
+# Who answered when signed in with the shared token: there is no account to name.
+TOKEN_HOLDER = "HELPDESK_TOKEN"
 
 
 class TicketError(ValueError):
@@ -51,7 +53,8 @@ def list_tickets(session: Session, *, status: Optional[str] = None) -> List[Tick
     return list(session.execute(query).scalars())
 
 
-def answer_ticket(session: Session, ticket_id: int, *, answer: str, close: bool = True) -> Ticket:
+def answer_ticket(session: Session, ticket_id: int, *, answer: str, answered_by: str, close: bool = True) -> Ticket:
+    """Store the answer and who gave it (a staff e-mail, or TOKEN_HOLDER); close the ticket unless told not to."""
     ticket = session.get(Ticket, ticket_id)
     if ticket is None:
         raise TicketError("ticket_not_found")
@@ -59,6 +62,8 @@ def answer_ticket(session: Session, ticket_id: int, *, answer: str, close: bool 
         raise TicketError("ticket_answer_missing")
     ticket.answer = answer.strip()
     ticket.answered_at = datetime.now(timezone.utc)
+    ticket.answers.append(TicketAnswer(answered_at=ticket.answered_at, answered_by=answered_by[:320]))
     if close:
         ticket.status = "closed"
+    session.flush()
     return ticket

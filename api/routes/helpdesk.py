@@ -23,7 +23,7 @@ from helpdesk.analytics import TIMEZONE, Stats, fallbacks_yaml, helpdesk_stats
 from helpdesk.db import session_scope
 from helpdesk.models import StaffAccount, Ticket
 from helpdesk.notify import notify_answer
-from helpdesk.tickets import TicketError, answer_ticket, list_tickets
+from helpdesk.tickets import TOKEN_HOLDER, TicketError, answer_ticket, list_tickets
 from knowledge.loader import default_knowledge
 from settings import Settings, get_settings
 
@@ -107,6 +107,7 @@ class TicketOut(BaseModel):
     status: str
     answer: Optional[str]
     answered_at: Optional[datetime]
+    answered_by: Optional[str]
 
     class Config:
         orm_mode = True
@@ -171,7 +172,8 @@ def answer(body: AnswerIn, ticket_id: int = PathParam(..., ge=1), lang: str = De
            settings: Settings = Depends(get_settings)):
     try:
         with session_scope(settings.database_url) as session:
-            ticket = answer_ticket(session, ticket_id, answer=body.answer, close=body.close)
+            ticket = answer_ticket(session, ticket_id, answer=body.answer, answered_by=TOKEN_HOLDER,
+                                   close=body.close)
     except TicketError as error:
         return JSONResponse(status_code=404 if error.code == "ticket_not_found" else 422, content={
             "code": error.code, "message": default_knowledge().message(error.code, lang)})
@@ -362,7 +364,8 @@ def answer_page(request: Request, ticket_id: int, lang: str = Depends(page_lang)
     else:
         try:
             with session_scope(settings.database_url) as session:
-                ticket = answer_ticket(session, ticket_id, answer=text, close=form.get("close") == "1")
+                ticket = answer_ticket(session, ticket_id, answer=text, answered_by=_answerer(staff),
+                                       close=form.get("close") == "1")
             saved = "mailed" if _mail_answer(ticket, settings) else "stored"
             return RedirectResponse(_url(f"/helpdesk/tickets/{ticket_id}", lang=lang, saved=saved), status_code=303)
         except TicketError as refused:
@@ -371,6 +374,10 @@ def answer_page(request: Request, ticket_id: int, lang: str = Depends(page_lang)
         ticket = session.get(Ticket, ticket_id)
     return _render(request, "ticket.html", lang=lang, staff=staff, nav="tickets", status_code=status_code,
                    here=f"/helpdesk/tickets/{ticket_id}", ticket=ticket, error=error, draft=text)
+
+
+def _answerer(staff: StaffSession) -> str:
+    return TOKEN_HOLDER if staff.who == "token" else staff.who
 
 
 @pages.get("/stats", response_class=HTMLResponse)
