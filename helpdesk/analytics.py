@@ -121,7 +121,7 @@ def deflection_rate(conversations: int, handoffs: int) -> Optional[float]:
 
 @lru_cache(maxsize=8)
 def tracker_engine(url: str) -> Engine:
-    """An engine on Rasa's database; it only reads, and never creates tables there."""
+    """An engine on Rasa's database; it never creates tables there (the statistics read, helpdesk/privacy.py deletes)."""
     args = {"check_same_thread": False} if url.startswith("sqlite") else {}
     return create_engine(url, future=True, pool_pre_ping=True, connect_args=args)
 
@@ -132,13 +132,18 @@ def _sqlite_file_missing(url: str) -> bool:
     return bool(path) and path != ":memory:" and not Path(path.split("?", 1)[0]).exists()
 
 
+def has_events(url: str) -> bool:
+    """Whether Rasa has made its `events` table at `url` (never with `memory`, Rasa's in-memory store)."""
+    if url == "memory" or _sqlite_file_missing(url):
+        return False
+    return inspect(tracker_engine(url)).has_table("events")
+
+
 def read_events(url: str, *, since: float) -> List[EventRow]:
     """The events since `since` (epoch seconds) that say who spoke, in which language, and what followed."""
-    if _sqlite_file_missing(url):
+    if not has_events(url):
         return []
     engine = tracker_engine(url)
-    if not inspect(engine).has_table("events"):
-        return []
     query = (select(EVENTS.c.sender_id, EVENTS.c.type_name, EVENTS.c.timestamp, EVENTS.c.intent_name,
                     EVENTS.c.action_name, EVENTS.c.data)
              .where(EVENTS.c.timestamp >= since)
