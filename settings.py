@@ -61,6 +61,15 @@ class Settings(BaseSettings):
     smtp_from: str = Field("assistant@digilab.local", description="Sender of the e-mails.")
     helpdesk_email: Optional[str] = Field(None, description="Address told about new tickets; unset: nobody.")
 
+    # Personal data: `python -m helpdesk.privacy purge` deletes what is older (helpdesk/privacy.py)
+    ticket_retention_days: int = Field(365, ge=1, description=(
+        "Days a ticket (question, organisation, e-mail, answers) is kept after its last answer, or its creation "
+        "when unanswered."))
+    feedback_retention_days: int = Field(180, ge=1, description=(
+        "Days the question and answer of a thumbs up/down are kept; then they are blanked and the rating stays."))
+    conversation_retention_days: int = Field(180, ge=1, description=(
+        "Days the events of Rasa's tracker store (what was typed, slots such as the handoff e-mail) are kept."))
+
     # Telegram bridge
     telegram_bot_token: Optional[str] = Field(None, description="Starts the Telegram bridge (token from @BotFather).")
     telegram_api_base_url: str = Field(TELEGRAM_API_BASE_URL, description=(

@@ -10,6 +10,7 @@ from api import errors
 from api.routes import chat, helpdesk, rules
 from api.schemas import ErrorOut
 from api.security import BodyLimit, SecurityHeaders, limiter
+from helpdesk.masking import mask_logs
 from knowledge.loader import default_knowledge
 from settings import get_settings
 
@@ -22,6 +23,8 @@ async def lifespan(app: FastAPI):
 
 
 def create_app() -> FastAPI:
+    # uvicorn has set up its log handlers before it imports the app: e-mails and numbers stay out of them.
+    mask_logs()
     # Any operation may refuse an unreadable body (400) or one over MAX_BODY_BYTES (413), in the one error format.
     refusals = {400: {"model": ErrorOut}, 413: {"model": ErrorOut}}
     app = FastAPI(title="Digilab assistant API", version="1.0", lifespan=lifespan, responses=refusals,

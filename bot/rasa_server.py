@@ -3,17 +3,20 @@
 Rasa 3.6 checks every action-server response with `jsonschema.validate`, which first re-checks
 the schema itself against its meta-schema: measured with py-spy, 43 % of the Rasa server's CPU
 on a question answered by an action. Same schema, same errors, checked once per process.
+Its log handlers, once Rasa has made them, mask e-mail addresses and numbers (helpdesk/masking.py).
 """
 from __future__ import annotations
 
 import sys
 from functools import lru_cache
-from typing import Any, Dict, Text
+from typing import Any, Callable, Dict, Text
 
 from jsonschema import validators
 from jsonschema.exceptions import best_match
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
+
+from helpdesk.masking import mask_logs
 
 
 @lru_cache(maxsize=1)
@@ -34,9 +37,21 @@ def _validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool
     return True
 
 
+def _configure_logging(configure: Callable[..., None]) -> Callable[..., None]:
+    """Rasa's own logging set-up, then the personal-data filter on the handlers it made."""
+    def configured(*args: Any, **kwargs: Any) -> None:
+        configure(*args, **kwargs)
+        mask_logs()
+
+    return configured
+
+
 def main() -> None:
     RemoteAction._validate_action_result = _validate_action_result
+    import rasa.__main__
     from rasa.__main__ import main as rasa_main
+
+    rasa.__main__.configure_logging_and_warnings = _configure_logging(rasa.__main__.configure_logging_and_warnings)
 
     sys.argv = ["rasa", *sys.argv[1:]]
     rasa_main()

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from helpdesk.feedback import feedback_counts
+from helpdesk.masking import mask_personal_data
 from helpdesk.models import Ticket
 
 # Helpdesk staff count days in Belgian time, not UTC.
@@ -120,7 +121,7 @@ def deflection_rate(conversations: int, handoffs: int) -> Optional[float]:
 
 @lru_cache(maxsize=8)
 def tracker_engine(url: str) -> Engine:
-    """An engine on Rasa's database; it only reads, and never creates tables there."""
+    """An engine on Rasa's database; it never creates tables there (the statistics read, helpdesk/privacy.py deletes)."""
     args = {"check_same_thread": False} if url.startswith("sqlite") else {}
     return create_engine(url, future=True, pool_pre_ping=True, connect_args=args)
 
@@ -131,13 +132,18 @@ def _sqlite_file_missing(url: str) -> bool:
     return bool(path) and path != ":memory:" and not Path(path.split("?", 1)[0]).exists()
 
 
+def has_events(url: str) -> bool:
+    """Whether Rasa has made its `events` table at `url` (never with `memory`, Rasa's in-memory store)."""
+    if url == "memory" or _sqlite_file_missing(url):
+        return False
+    return inspect(tracker_engine(url)).has_table("events")
+
+
 def read_events(url: str, *, since: float) -> List[EventRow]:
     """The events since `since` (epoch seconds) that say who spoke, in which language, and what followed."""
-    if _sqlite_file_missing(url):
+    if not has_events(url):
         return []
     engine = tracker_engine(url)
-    if not inspect(engine).has_table("events"):
-        return []
     query = (select(EVENTS.c.sender_id, EVENTS.c.type_name, EVENTS.c.timestamp, EVENTS.c.intent_name,
                     EVENTS.c.action_name, EVENTS.c.data)
              .where(EVENTS.c.timestamp >= since)
@@ -177,7 +183,8 @@ def conversations_from(rows: Iterable[EventRow]) -> List[Conversation]:
             if current.turns:
                 current = _start(conversations, row.sender_id)
         elif row.type_name == "user":
-            text = str(_json(row.data).get("text") or "")
+            # Masked here, so that neither the fallback page nor the export can show who asked.
+            text = mask_personal_data(str(_json(row.data).get("text") or ""))
             current.turns.append(Turn(row.sender_id, row.timestamp, text, row.intent_name, language,
                                       fallback=row.intent_name == FALLBACK_INTENT))
             current.handoff = current.handoff or row.intent_name == HANDOFF_INTENT

@@ -1,10 +1,16 @@
-"""Tables of the helpdesk, on a declarative base of their own (helpdesk/db.py creates them)."""
+"""Tables of the helpdesk, on a declarative base of their own (helpdesk/db.py creates them).
+
+There are no migrations: `create_all` adds a new table to an existing database but never a column
+to an existing table, so what a table gains later comes as a table of its own (TicketAnswer).
+"""
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import Column, DateTime, Integer, String, Text
-from sqlalchemy.orm import declarative_base
+from typing import Optional
+
+from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import declarative_base, relationship
 
 Base = declarative_base()
 
@@ -28,6 +34,24 @@ class Ticket(Base):
     status = Column(String(16), nullable=False, default="open", index=True)  # open | closed
     answer = Column(Text, nullable=True)
     answered_at = Column(DateTime(timezone=True), nullable=True)
+    # Loaded with the ticket: pages read it after their session has closed.
+    answers = relationship("TicketAnswer", order_by="TicketAnswer.id", lazy="selectin", passive_deletes=True)
+
+    @property
+    def answered_by(self) -> Optional[str]:
+        """Who gave the latest answer: a staff e-mail, or HELPDESK_TOKEN; None before any answer."""
+        return self.answers[-1].answered_by if self.answers else None
+
+
+class TicketAnswer(Base):
+    """Who answered a ticket, and when: one row per answer."""
+
+    __tablename__ = "helpdesk_ticket_answers"
+
+    id = Column(Integer, primary_key=True)
+    ticket_id = Column(Integer, ForeignKey("helpdesk_tickets.id", ondelete="CASCADE"), nullable=False, index=True)
+    answered_at = Column(DateTime(timezone=True), default=_now, nullable=False)
+    answered_by = Column(String(320), nullable=False)  # the staff account's e-mail, or HELPDESK_TOKEN
 
 
 class Feedback(Base):

@@ -8,7 +8,7 @@ from typing import List, Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from helpdesk.models import Ticket
+from helpdesk.models import Ticket, TicketAnswer
 
 # One address, as the HTML standard defines a valid e-mail address (dot-atom local part, LDH labels), with a
 # letter TLD: "a,b@x.be" or "a@x.be; b@y.be" would reach several mailboxes through SMTP.
@@ -16,6 +16,8 @@ _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 EMAIL = re.compile(rf"(?=.{{1,64}}@){_ATOM}(?:\.{_ATOM})*@(?=.{{1,255}}$)(?:{_LABEL}\.)+[A-Za-z]{{2,63}}")
 MAX_QUESTION = 4000
+# Who answered when signed in with the shared token: there is no account to name.
+TOKEN_HOLDER = "HELPDESK_TOKEN"
 
 
 class TicketError(ValueError):
@@ -55,7 +57,8 @@ def list_tickets(session: Session, *, status: Optional[str] = None) -> List[Tick
     return list(session.execute(query).scalars())
 
 
-def answer_ticket(session: Session, ticket_id: int, *, answer: str, close: bool = True) -> Ticket:
+def answer_ticket(session: Session, ticket_id: int, *, answer: str, answered_by: str, close: bool = True) -> Ticket:
+    """Store the answer and who gave it (a staff e-mail, or TOKEN_HOLDER); close the ticket unless told not to."""
     ticket = session.get(Ticket, ticket_id)
     if ticket is None:
         raise TicketError("ticket_not_found")
@@ -63,6 +66,8 @@ def answer_ticket(session: Session, ticket_id: int, *, answer: str, close: bool 
         raise TicketError("ticket_answer_missing")
     ticket.answer = answer.strip()
     ticket.answered_at = datetime.now(timezone.utc)
+    ticket.answers.append(TicketAnswer(answered_at=ticket.answered_at, answered_by=answered_by[:320]))
     if close:
         ticket.status = "closed"
+    session.flush()
     return ticket

@@ -26,7 +26,7 @@ from helpdesk.analytics import TIMEZONE, Stats, fallbacks_yaml, helpdesk_stats
 from helpdesk.db import session_scope
 from helpdesk.models import StaffAccount, Ticket
 from helpdesk.notify import notify_answer
-from helpdesk.tickets import TicketError, answer_ticket, list_tickets
+from helpdesk.tickets import TOKEN_HOLDER, TicketError, answer_ticket, list_tickets
 from knowledge.loader import default_knowledge
 from settings import Settings, get_settings
 
@@ -113,6 +113,7 @@ class TicketOut(Out):
     status: str
     answer: Optional[str]
     answered_at: Optional[datetime]
+    answered_by: Optional[str]
 
     class Config:
         orm_mode = True
@@ -177,7 +178,8 @@ def answer(body: AnswerIn, ticket_id: int = PathParam(..., ge=1, le=MAX_ID), lan
            settings: Settings = Depends(get_settings)):
     try:
         with session_scope(settings.database_url) as session:
-            ticket = answer_ticket(session, ticket_id, answer=body.answer, close=body.close)
+            ticket = answer_ticket(session, ticket_id, answer=body.answer, answered_by=TOKEN_HOLDER,
+                                   close=body.close)
     except TicketError as error:
         return JSONResponse(status_code=404 if error.code == "ticket_not_found" else 422, content={
             "code": error.code, "message": default_knowledge().message(error.code, lang)})
@@ -383,7 +385,8 @@ def answer_page(request: Request, ticket_id: int = PathParam(..., ge=1, le=MAX_I
     else:
         try:
             with session_scope(settings.database_url) as session:
-                ticket = answer_ticket(session, ticket_id, answer=text, close=form.get("close") == "1")
+                ticket = answer_ticket(session, ticket_id, answer=text, answered_by=_answerer(staff),
+                                       close=form.get("close") == "1")
             saved = "mailed" if _mail_answer(ticket, settings) else "stored"
             return RedirectResponse(_url(f"/helpdesk/tickets/{ticket_id}", lang=lang, saved=saved), status_code=303)
         except TicketError as refused:
@@ -392,6 +395,10 @@ def answer_page(request: Request, ticket_id: int = PathParam(..., ge=1, le=MAX_I
         ticket = session.get(Ticket, ticket_id)
     return _render(request, "ticket.html", lang=lang, staff=staff, nav="tickets", status_code=status_code,
                    here=f"/helpdesk/tickets/{ticket_id}", ticket=ticket, error=error, draft=text)
+
+
+def _answerer(staff: StaffSession) -> str:
+    return TOKEN_HOLDER if staff.who == "token" else staff.who
 
 
 @pages.get("/stats", response_class=HTMLResponse)

@@ -66,6 +66,10 @@ def test_an_answer_is_stored_and_closes_the_ticket(client, database_url):
     body = response.json()
     assert response.status_code == 200 and body["status"] == "closed" and body["emailed"] is False
     assert body["answer"] == "Oui, pendant la durée du projet." and body["answered_at"]
+    # The API is reached with the shared token: no staff account to name.
+    assert body["answered_by"] == "HELPDESK_TOKEN"
+    listed = client.get("/api/v1/helpdesk/tickets", headers=AUTH).json()
+    assert [t["answered_by"] for t in listed] == ["HELPDESK_TOKEN"]
 
 
 def test_an_answer_can_leave_the_ticket_open(client, database_url):

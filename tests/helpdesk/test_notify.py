@@ -32,7 +32,8 @@ def test_the_asker_receives_the_answer_in_dutch(smtp, database_url):
     controller, inbox = smtp
     ticket = _ticket(database_url, language="nl")
     with session_scope(database_url) as session:
-        ticket = answer_ticket(session, ticket.id, answer="Ja, tijdens de projectperiode.")
+        ticket = answer_ticket(session, ticket.id, answer="Ja, tijdens de projectperiode.",
+                               answered_by="agent@digilab.be")
     assert notify_answer(ticket, _settings(controller)) is True
     [(recipients, message)] = inbox.received
     assert recipients == ["agent@cpas-namur.be"] and message["Reply-To"] == "digilab@mi-is.be"

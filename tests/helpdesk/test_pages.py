@@ -123,6 +123,19 @@ def test_a_ticket_is_answered_and_closed_through_the_form(client, database_url):
     assert "Réponse enregistrée." in shown and "écrivez à marie@cpasliege.be" in shown
 
 
+def test_the_ticket_page_says_which_staff_member_answered(client, database_url):
+    with session_scope(database_url) as session:
+        auth.add_staff(session, email="agent@digilab.be", password=PASSWORD)
+    ticket_id = _ticket(database_url)
+    _post(client, "/helpdesk/login", {"email": "agent@digilab.be", "password": PASSWORD})
+    page = client.get(f"/helpdesk/tickets/{ticket_id}").text
+    response = _post(client, f"/helpdesk/tickets/{ticket_id}/answer", {"csrf": _csrf(page), "answer": "Oui."})
+    shown = client.get(response.headers["location"]).text
+    assert re.search(r"Réponse enregistrée le [\d/: ]+ — <span class=\"answered-by\">agent@digilab.be</span>", shown)
+    with session_scope(database_url) as session:
+        assert session.get(Ticket, ticket_id).answered_by == "agent@digilab.be"
+
+
 def test_a_form_posted_without_its_csrf_token_is_refused(client, database_url):
     ticket_id = _ticket(database_url)
     _login(client)

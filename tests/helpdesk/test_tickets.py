@@ -3,7 +3,7 @@ import pytest
 
 from helpdesk.db import session_scope
 from helpdesk.models import Ticket
-from helpdesk.tickets import TicketError, answer_ticket, create_ticket, list_tickets, valid_email
+from helpdesk.tickets import TOKEN_HOLDER, TicketError, answer_ticket, create_ticket, list_tickets, valid_email
 
 GOOD = {"conversation_id": "web-1", "question": "Peut-on financer un abonnement internet ?",
         "organisation": "CPAS de Liège", "email": "marie@cpasliege.be"}
@@ -34,8 +34,8 @@ def test_an_answer_closes_the_ticket_unless_asked_to_keep_it_open(database_url):
     with session_scope(database_url) as session:
         first, second = create_ticket(session, **GOOD).id, create_ticket(session, **GOOD).id
     with session_scope(database_url) as session:
-        answer_ticket(session, first, answer="Oui, pendant la durée du projet.")
-        answer_ticket(session, second, answer="Nous vérifions.", close=False)
+        answer_ticket(session, first, answer="Oui, pendant la durée du projet.", answered_by="agent@digilab.be")
+        answer_ticket(session, second, answer="Nous vérifions.", answered_by="agent@digilab.be", close=False)
     with session_scope(database_url) as session:
         assert [t.id for t in list_tickets(session, status="closed")] == [first]
         assert [t.id for t in list_tickets(session, status="open")] == [second]
@@ -47,7 +47,7 @@ def test_an_empty_answer_or_an_unknown_ticket_is_refused(database_url):
         ticket_id = create_ticket(session, **GOOD).id
     for target, text, code in ((ticket_id, " ", "ticket_answer_missing"), (ticket_id + 99, "ok", "ticket_not_found")):
         with pytest.raises(TicketError) as refused, session_scope(database_url) as session:
-            answer_ticket(session, target, answer=text)
+            answer_ticket(session, target, answer=text, answered_by="agent@digilab.be")
         assert refused.value.code == code
 
 
@@ -62,3 +62,32 @@ def test_an_address_that_is_not_exactly_one_mailbox_is_refused(text):
                                            (" <Jan.Peeters+digilab@ocmw.gent> ", "Jan.Peeters+digilab@ocmw.gent")])
 def test_a_plain_address_is_accepted(text, address):
     assert valid_email(text) == address
+
+
+def test_each_answer_records_who_gave_it(database_url):
+    with session_scope(database_url) as session:
+        ticket_id = create_ticket(session, **GOOD).id
+    with session_scope(database_url) as session:
+        answer_ticket(session, ticket_id, answer="Nous vérifions.", answered_by="agent@digilab.be", close=False)
+    with session_scope(database_url) as session:
+        answer_ticket(session, ticket_id, answer="Oui.", answered_by=TOKEN_HOLDER)
+    with session_scope(database_url) as session:
+        [ticket] = list_tickets(session)
+    assert ticket.answered_by == TOKEN_HOLDER
+    assert [a.answered_by for a in ticket.answers] == ["agent@digilab.be", "HELPDESK_TOKEN"]
+
+
+def test_a_database_made_before_answers_were_signed_gains_their_table(tmp_path):
+    from sqlalchemy import create_engine, inspect
+
+    from helpdesk.db import engine_for
+    from helpdesk.models import Base
+
+    url = f"sqlite:///{tmp_path}/old.db"
+    old = create_engine(url)
+    Base.metadata.create_all(old, tables=[Base.metadata.tables["helpdesk_tickets"]])
+    old.dispose()
+    with session_scope(url) as session:
+        ticket_id = create_ticket(session, **GOOD).id
+        answer_ticket(session, ticket_id, answer="Oui.", answered_by="agent@digilab.be")
+    assert "helpdesk_ticket_answers" in inspect(engine_for(url)).get_table_names()
