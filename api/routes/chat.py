@@ -64,6 +64,8 @@ class MessageOut(BaseModel):
                                                            "with the link that opens it; joined, the runs are "
                                                            "`source`.")
     buttons: List[ButtonOut] = Field([], description="Quick replies offered under the answer.")
+    asks: bool = Field(False, description="True when the assistant asks something (a form prompt, a clarifying "
+                                          "question) rather than answers: the page shows no thumbs under it.")
 
 
 class ChatOut(BaseModel):
@@ -127,7 +129,7 @@ def message_out(answer: Answer, *, lang: str) -> MessageOut:
     source_lang = SOURCE_LABELS.get(answer.label or "", lang)
     parts = [SourcePart(text=text, href=href) for text, href in source_links(answer.source, lang=source_lang)] \
         if answer.source else []
-    return MessageOut(text=answer.text, source=answer.source, source_parts=parts,
+    return MessageOut(text=answer.text, source=answer.source, source_parts=parts, asks=answer.asks,
                       buttons=[ButtonOut(title=b.title, payload=b.payload) for b in answer.buttons])
 
 

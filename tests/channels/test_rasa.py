@@ -81,3 +81,10 @@ def test_an_assistant_that_never_answers_is_unavailable_after_the_timeout():
 
         with pytest.raises(AssistantUnavailable, match="Timeout"):
             asyncio.run(ask())
+
+
+def test_a_form_prompt_asks_and_a_sourced_answer_does_not():
+    [prompt] = answers_from_rasa([{"text": "Combien d'habitants compte votre commune ? Je vous dirai votre cluster."}])
+    [answer] = answers_from_rasa([{"text": "Cluster moyen.\n\nSource : Présentation, Montant"}])
+    [unknown] = answers_from_rasa([{"text": "Je ne trouve pas la réponse. L'équipe Digilab peut vous répondre."}])
+    assert (prompt.asks, answer.asks, unknown.asks) == (True, False, False)
