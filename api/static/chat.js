@@ -41,7 +41,7 @@
       reasons: [["wrong", "Mauvaise réponse"], ["not_my_question", "Pas ma question"], ["too_long", "Trop long"],
         ["other", "Autre"]],
       handoff: "Transmettre ma question à Digilab",
-      handoffOffer: "Merci. Voulez-vous que l'équipe Digilab réponde elle-même ?",
+      handoffOffer: "Voulez-vous que l'équipe Digilab réponde elle-même ?",
       moreDetails: "Plus de détails",
       lessDetails: "Moins de détails",
       opensNewTab: "(s'ouvre dans un nouvel onglet)",
@@ -89,7 +89,7 @@
       reasons: [["wrong", "Fout antwoord"], ["not_my_question", "Niet mijn vraag"], ["too_long", "Te lang"],
         ["other", "Iets anders"]],
       handoff: "Mijn vraag doorgeven aan Digilab",
-      handoffOffer: "Bedankt. Wilt u dat het Digilab-team zelf antwoordt?",
+      handoffOffer: "Wilt u dat het Digilab-team zelf antwoordt?",
       moreDetails: "Meer details",
       lessDetails: "Minder details",
       opensNewTab: "(opent in een nieuw tabblad)",
@@ -252,13 +252,16 @@
     return { badge: null, text: text };
   }
 
-  // The first two sentences, and the rest; a sentence ends at . ! ? or a line break, not inside "235.022,50".
+  // The first two sentences, and the rest; a sentence (or a line) ends at . ! ? or a line break, not inside
+  // "235.022,50"; blank lines count for nothing.
   function firstSentences(text) {
-    var pattern = /[.!?:](?=\s+[A-ZÀ-ÖØ-Þ«„•(\d])|\n/g;
-    var count = 0, match;
+    var pattern = /[.!?](?=\s+[A-ZÀ-ÖØ-Þ«„•(])|\n/g;
+    var count = 0, last = 0, match;
     while ((match = pattern.exec(text)) !== null) {
+      if (!text.slice(last, match.index + 1).trim().replace(/^[.!?]$/, "")) { last = match.index + 1; continue; }
+      last = match.index + 1;
       count += 1;
-      if (count === 2) return [text.slice(0, match.index + 1), text.slice(match.index + 1)];
+      if (count === 2) return [text.slice(0, last), text.slice(last)];
     }
     return [text, ""];
   }

@@ -182,7 +182,7 @@ def test_the_conversation_survives_a_reload(page):
     assert page.evaluate(STORAGE)["sender"] == sender
     # The same conversation goes on: the last answer's buttons still work and the form remembers its question.
     before = page.locator(ANSWERS).count()
-    page.get_by_role("button", name="Quel cluster ?").click()
+    page.locator(ANSWERS).last.get_by_role("button", name="Quel cluster ?").click()
     wait_for_answer(page, before)
     expect(page.locator(ANSWERS).last).to_contain_text("Combien d'habitants")
     page.reload()
@@ -219,10 +219,8 @@ def test_a_thumbs_down_is_stored_with_the_question(page, servers):
     before = page.locator(ANSWERS).count()
     answer.get_by_role("button", name="Transmettre ma question à Digilab").click()
     wait_for_answer(page, before)
-    expect(page.locator(ANSWERS).last).to_contain_text("Quelle est votre question ?")
-    # A form prompt carries no thumbs, and offers its usual answer as a button.
-    expect(page.locator(ANSWERS).last.locator(".thumb")).to_have_count(0)
-    expect(page.locator(ANSWERS).last.get_by_role("button", name="Annuler")).to_be_visible()
+    expect(page.locator(ANSWERS).last).to_contain_text("Pour quel CPAS ou quelle organisation")
+    expect(page.locator(ANSWERS).last.locator(".thumb")).to_have_count(0)  # a form prompt carries no thumbs
 
 
 @pytest.fixture(scope="module")
@@ -363,7 +361,7 @@ def test_a_long_answer_on_a_phone_folds_after_two_sentences_and_keeps_its_source
     page = open_chat(browser, servers["api"], locale="nl-BE", viewport={"width": 390, "height": 844},
                      is_mobile=True, has_touch=True, device_scale_factor=2)
     try:
-        ask(page, "Welke documenten moeten bij een schuldvordering?")
+        ask(page, "subsidie van 100.000 euro, we ontvingen 30.000 euro, hoeveel kunnen we nog vorderen?")
         answer = page.locator(ANSWERS).last
         more = answer.get_by_role("button", name="Meer details")
         expect(more).to_have_attribute("aria-expanded", "false")
