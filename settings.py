@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     rasa_port: int = Field(RASA_PORT, description="Port of the Rasa server started by `make run`.")
     action_port: int = Field(ACTION_PORT, description="Port of the action server started by `make run`.")
     api_port: int = Field(API_PORT, description="Port of the API and web chat started by `make run`.")
+    public_url: str = Field(f"http://localhost:{API_PORT}", description=(
+        "Address where people reach the web chat and /sources; the Telegram bridge links source passages there."))
 
     # Abuse limits (api/security.py): rates as `limits` writes them, "N/second|minute|hour|day".
     max_body_bytes: int = Field(65536, description="Largest request body the API reads; beyond it, 413.")

@@ -2,11 +2,22 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Dict, List, Optional, Type
+from typing import Any, Dict, List, Literal, Optional, Type
 
-from pydantic import BaseModel, conlist
+from pydantic import BaseModel, Field, conlist
 
 from rules.money import to_cents
+
+# How the rules API reads amounts and populations (rules/parsing.py), said once for every route's docs.
+AMOUNT_FORMATS = ("Amounts in euros are read as people write them: `235022.50`, `235022,50`, `235 022,50`, "
+                  "`235.022,50`, `€ 235.022,50`, `74367,99`. At most two decimals (cents), at most 1 000 000 000.")
+POPULATION_FORMATS = ("An integer number of inhabitants, e.g. `42000`. The forms people type are read too: "
+                      "`42 000`, `42.000`, `42,000`, `42k`, `42 000 hab`.")
+CLUSTER_CODES = ("Population cluster of the 2022 call (slides, \"Soutien financier — Montant de la subvention\"): "
+                 "`small` 10 000–15 000 inhabitants (max 60 000 €, no published minimum), "
+                 "`medium` 15 001–50 000 (60 000–120 000 €), `large` 50 001–150 000 (60 000–250 000 €), "
+                 "`large_city` from 150 001 (60 000–400 000 €); null when the CPAS is too small to apply alone.")
+SOURCE = "The document and article or section the answer comes from, in the language of `?lang=`."
 
 
 def cents(amount: Optional[Decimal]) -> Optional[float]:
@@ -15,14 +26,14 @@ def cents(amount: Optional[Decimal]) -> Optional[float]:
 
 
 def _nullable(schema: Dict[str, Any], model: Type[BaseModel]) -> None:
-    """pydantic 1 leaves `null` out of an Optional field's schema; FastAPI's OpenAPI 3.1 needs it said, or a
-    client validating responses (schemathesis does) refuses `"cluster": null`."""
+    """pydantic 1 leaves `null` out of an Optional field's schema; OpenAPI 3.0 says it with `nullable`, or a client
+    validating responses (schemathesis does) refuses `"cluster": null`."""
     for name, field in model.__fields__.items():
         prop = schema.get("properties", {}).get(field.alias or name)
-        if field.allow_none and prop is not None and "anyOf" not in prop:
-            title = prop.pop("title", None)
-            schema["properties"][field.alias or name] = {
-                **({"title": title} if title else {}), "anyOf": [prop, {"type": "null"}]}
+        if field.allow_none and prop is not None:
+            if "$ref" in prop:  # OpenAPI 3.0 ignores the siblings of a $ref
+                prop["allOf"] = [{"$ref": prop.pop("$ref")}]
+            prop["nullable"] = True
 
 
 class Out(BaseModel):
@@ -33,47 +44,68 @@ class Out(BaseModel):
 
 
 class ClusterOut(Out):
-    eligible: bool
-    cluster: Optional[str]
-    min_subsidy: Optional[float]
-    max_subsidy: Optional[float]
-    source: str
+    eligible: bool = Field(..., description="Whether a CPAS of this size may apply alone (more than 10 000 "
+                                            "inhabitants).", example=True)
+    cluster: Optional[Literal["small", "medium", "large", "large_city"]] = Field(
+        ..., description=CLUSTER_CODES, example="medium")
+    min_subsidy: Optional[float] = Field(..., description="Minimum subsidy of the cluster in euros; null when the "
+                                                          "slide gives none or the CPAS is not eligible.", example=60000)
+    max_subsidy: Optional[float] = Field(..., description="Maximum subsidy of the cluster in euros; null when not "
+                                                          "eligible.", example=120000)
+    source: str = Field(..., description=SOURCE, example="Présentation « E-inclusion for Belgium — Appel à projets "
+                                                         "2022 : Inclusion numérique & CPAS » (SPP Intégration "
+                                                         "sociale, Digilab), Soutien financier — Montant de la "
+                                                         "subvention")
 
 
 class AdvanceOut(Out):
-    grant: float
-    advance: float
-    first_claim_max: float
-    source: str
+    grant: float = Field(..., description="The grant read from the request, in euros.", example=235022.5)
+    advance: float = Field(..., description="The 30 % advance paid in the project's first quarter (Art. 6 §1).",
+                           example=70506.75)
+    first_claim_max: float = Field(..., description="The most the first claim declaration may ask: 30 % of the "
+                                                    "grant (Art. 7 §2).", example=70506.75)
+    source: str = Field(..., description=SOURCE, example="Arrêté royal du 8 décembre 2023 (appel « e-inclusion for "
+                                                         "Belgium — CPAS 2023 », publié le 16 septembre 2024), "
+                                                         "Art. 6 §1 ; Art. 7 §2")
 
 
 class RemainingIn(BaseModel):
-    grant: Decimal
-    received: conlist(Decimal, max_items=100) = []  # type: ignore[valid-type]
+    grant: Decimal = Field(..., description="The grant in euros (a JSON number, or a string as people write it). "
+                                            + AMOUNT_FORMATS, example=235022.50)
+    received: conlist(Decimal, max_items=100) = Field(  # type: ignore[valid-type]
+        [], description="Every amount received so far (the advance, paid claims), in euros; at most 100.",
+        example=[70506.75])
 
     class Config:
         extra = "forbid"
+        schema_extra = {"example": {"grant": 235022.50, "received": [70506.75]}}
 
 
 class RemainingOut(Out):
-    grant: float
-    received_total: float
-    remaining: float
-    first_claim_max: float
-    source: str
+    grant: float = Field(..., description="The grant, in euros.", example=235022.5)
+    received_total: float = Field(..., description="The sum of the amounts received.", example=70506.75)
+    remaining: float = Field(..., description="What is left to claim: the grant less what was received.",
+                             example=164515.75)
+    first_claim_max: float = Field(..., description="The cap of the first claim declaration: 30 % of the grant.",
+                                   example=70506.75)
+    source: str = Field(..., description=SOURCE, example="Arrêté royal du 8 décembre 2023 (appel « e-inclusion for "
+                                                         "Belgium — CPAS 2023 », publié le 16 septembre 2024), "
+                                                         "Art. 7 §2 ; Art. 7 §3")
 
 
 class BeneficiaryOut(Out):
-    organisation: str
-    organisation_nl: str
-    project: str
-    amount_excl_vat: float
-    vat: float
-    total: float
-    advance: float
+    organisation: str = Field(..., description="The CPAS or association, French name.", example="CPAS de Genk")
+    organisation_nl: str = Field(..., description="Its Dutch name.", example="OCMW van Genk")
+    project: str = Field(..., description="The project's name in the annex.", example="Vlotte balie")
+    amount_excl_vat: float = Field(..., description="Subsidy excluding VAT, in euros.", example=224522.5)
+    vat: float = Field(..., description="VAT, in euros.", example=10500)
+    total: float = Field(..., description="Total subsidy, in euros.", example=235022.5)
+    advance: float = Field(..., description="The 30 % advance, in euros.", example=70506.75)
 
 
 class ErrorOut(Out):
-    code: str
-    message: str
-    detail: List[dict] = []
+    code: str = Field(..., description="Stable reason code, e.g. `amount_negative`, `population_not_number`, "
+                                       "`request_invalid`.", example="amount_negative")
+    message: str = Field(..., description="The reason for people, in the language of `?lang=`.",
+                         example="Un montant ne peut pas être négatif (vous avez donné -5).")
+    detail: List[dict] = Field([], description="The offending field and value, or the validation errors.")

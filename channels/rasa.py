@@ -36,6 +36,11 @@ class Answer:
     label: Optional[str] = None
     buttons: List[Button] = field(default_factory=list)
 
+    @property
+    def asks(self) -> bool:
+        """The assistant asks something (a form prompt, a clarifying question) and cites nothing: nothing to rate."""
+        return not self.source and ("?" in self.text or "?" in "".join(b.title for b in self.buttons))
+
     def with_source(self) -> str:
         """The text with its source line, as a channel that shows plain text prints it."""
         if not self.source:

@@ -14,7 +14,9 @@ from telegram.constants import ChatAction, InlineKeyboardButtonLimit, MessageLim
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
-from channels.rasa import LANGUAGES, Answer, AssistantUnavailable, Button, RasaClient, answers_from_rasa
+from channels.citations import passage_urls
+from channels.rasa import (LANGUAGES, SOURCE_LABELS, Answer, AssistantUnavailable, Button, RasaClient,
+                           answers_from_rasa)
 from knowledge.loader import default_knowledge
 from settings import TELEGRAM_API_BASE_URL, Settings, get_settings
 
@@ -109,12 +111,23 @@ def keyboard(buttons: Sequence[Button], payloads: PayloadMap) -> Optional[Inline
 Outgoing = Tuple[str, Optional[InlineKeyboardMarkup]]
 
 
-def telegram_messages(answers: Sequence[Answer], payloads: PayloadMap) -> List[Outgoing]:
-    """The (text, keyboard) messages to send: each answer with its source line; a keyboard rides on its last part."""
+def with_links(answer: Answer, *, base_url: Optional[str]) -> str:
+    """The answer with its source line, then the address of each passage it cites (Telegram makes them links)."""
+    text = answer.with_source()
+    if not (answer.source and base_url):
+        return text
+    lang = SOURCE_LABELS.get(answer.label or "", "fr")
+    return "\n".join([text, *passage_urls(answer.source, lang=lang, base_url=base_url)])
+
+
+def telegram_messages(answers: Sequence[Answer], payloads: PayloadMap, *,
+                      base_url: Optional[str] = None) -> List[Outgoing]:
+    """The (text, keyboard) messages to send: each answer with its source line and links; a keyboard rides on its
+    last part."""
     messages: List[Outgoing] = []
     for answer in answers:
         # Telegram refuses an empty text: a keyboard alone needs something to hang on.
-        parts = split_text(answer.with_source()) or ["…"]
+        parts = split_text(with_links(answer, base_url=base_url)) or ["…"]
         messages += [(part, None) for part in parts[:-1]]
         messages.append((parts[-1], keyboard(answer.buttons, payloads)))
     return messages
@@ -201,7 +214,7 @@ async def converse(update: Update, context: ContextTypes.DEFAULT_TYPE, message: 
     assistant: RasaClient = context.bot_data["assistant"]
     await chat.send_action(ChatAction.TYPING)
     answers = answers_from_rasa(await assistant.send(sender=sender_for(chat.id), message=message))
-    for text, markup in telegram_messages(answers, _payloads(context)):
+    for text, markup in telegram_messages(answers, _payloads(context), base_url=get_settings().public_url):
         await chat.send_message(text, reply_markup=markup)
     # Remembered so that, should the assistant go down, the apology is in the user's language.
     lang = await assistant.language(sender_for(chat.id))

@@ -1,7 +1,7 @@
 """Thumbs up or down on answers, kept with the question."""
 from __future__ import annotations
 
-from typing import Dict
+from typing import Dict, Optional
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -9,12 +9,18 @@ from sqlalchemy.orm import Session
 from helpdesk.models import Feedback
 
 
+REASONS = ("wrong", "not_my_question", "too_long", "other")
+
+
 def record_feedback(session: Session, *, conversation_id: str, question: str, answer: str, rating: int,
-                    language: str = "fr") -> Feedback:
+                    language: str = "fr", reason: Optional[str] = None) -> Feedback:
+    """A thumbs up, or a thumbs down with what was wrong (one of REASONS, or not said)."""
     if rating not in (1, -1):
         raise ValueError("rating must be 1 or -1")
+    if reason is not None and (rating != -1 or reason not in REASONS):
+        raise ValueError(f"reason must be one of {', '.join(REASONS)}, and only with a thumbs down")
     item = Feedback(conversation_id=conversation_id, question=question[:4000], answer=answer[:8000], rating=rating,
-                    language="nl" if language == "nl" else "fr")
+                    language="nl" if language == "nl" else "fr", reason=reason)
     session.add(item)
     session.flush()
     return item

@@ -66,6 +66,8 @@ class Feedback(Base):
     question = Column(Text, nullable=False)
     answer = Column(Text, nullable=False)
     rating = Column(Integer, nullable=False)  # +1 or -1
+    # A thumbs down says what was wrong: wrong | not_my_question | too_long | other (null for a thumbs up).
+    reason = Column(String(32), nullable=True)
 
 
 class StaffAccount(Base):

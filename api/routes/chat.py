@@ -7,14 +7,16 @@ from typing import List, Literal, Optional
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, JSONResponse
-from pydantic import BaseModel, constr
+from pydantic import BaseModel, Field, constr, validator
 
 from api.deps import get_lang
 from api.schemas import ErrorOut, Out
 from api.security import limiter
-from channels.rasa import AssistantUnavailable, RasaClient, answers_from_rasa, language_of_sources
+from channels.citations import source_links
+from channels.rasa import (SOURCE_LABELS, Answer, AssistantUnavailable, RasaClient, answers_from_rasa,
+                           language_of_sources)
 from helpdesk.db import session_scope
-from helpdesk.feedback import record_feedback
+from helpdesk.feedback import REASONS, record_feedback
 from knowledge.loader import default_knowledge
 from settings import Settings, get_settings
 
@@ -29,43 +31,75 @@ router = APIRouter(prefix="/api/v1", tags=["chat"], responses={422: {"model": Er
 page = APIRouter(include_in_schema=False)
 
 
+SENDER = "The conversation's id, chosen by the client and kept for the whole conversation."
+
+
 class ChatIn(BaseModel):
-    sender: constr(strip_whitespace=True, min_length=1, max_length=128)  # type: ignore[valid-type]
-    message: constr(strip_whitespace=True, min_length=1, max_length=2000)  # type: ignore[valid-type]
+    sender: constr(strip_whitespace=True, min_length=1, max_length=128) = Field(  # type: ignore[valid-type]
+        ..., description=SENDER, example="web-3f9c2a")
+    message: constr(strip_whitespace=True, min_length=1, max_length=2000) = Field(  # type: ignore[valid-type]
+        ..., description="What the user typed, or the payload of a button they pressed.",
+        example="Quelle avance pour une subvention de 235 022,50 € ?")
 
     class Config:
         extra = "forbid"
 
 
 class ButtonOut(Out):
-    title: str
-    payload: str
+    title: str = Field(..., description="The button's label, in the conversation's language.", example="Quel cluster ?")
+    payload: str = Field(..., description="What to send as `message` when it is pressed.", example="/ask_cluster")
+
+
+class SourcePart(Out):
+    text: str = Field(..., description="A run of the source line.", example="Art. 6 §1")
+    href: Optional[str] = Field(None, description="Where that run opens: the document, or its passage.",
+                                example="/sources/decree_2023?lang=fr#art-6-1")
 
 
 class MessageOut(Out):
-    text: str
-    source: Optional[str]
-    buttons: List[ButtonOut] = []
+    text: str = Field(..., description="The answer, without its source line.",
+                      example="Avance de 30 % : 70 506,75 €.")
+    source: Optional[str] = Field(None, description="The document and article or section the answer comes from.",
+                                  example="Arrêté royal du 8 décembre 2023 (…), Art. 6 §1")
+    source_parts: List[SourcePart] = Field([], description="`source` cut into runs, each document and article "
+                                                           "with the link that opens it; joined, the runs are "
+                                                           "`source`.")
+    buttons: List[ButtonOut] = Field([], description="Quick replies offered under the answer.")
+    asks: bool = Field(False, description="True when the assistant asks something (a form prompt, a clarifying "
+                                          "question) rather than answers: the page shows no thumbs under it.")
 
 
 class ChatOut(Out):
-    messages: List[MessageOut]
+    messages: List[MessageOut] = Field(..., description="The assistant's answers to this message, in order.")
     # The conversation's language after this turn (Rasa's `language` slot), so the page can follow it.
-    language: Optional[Literal["fr", "nl"]]
+    language: Optional[Literal["fr", "nl"]] = Field(None, description="The conversation's language after this "
+                                                                       "turn; the page follows it.", example="fr")
 
 
 class FeedbackIn(BaseModel):
-    sender: constr(strip_whitespace=True, min_length=1, max_length=128)  # type: ignore[valid-type]
-    question: constr(strip_whitespace=True, min_length=1, max_length=4000)  # type: ignore[valid-type]
-    answer: constr(strip_whitespace=True, min_length=1, max_length=8000)  # type: ignore[valid-type]
-    rating: Literal[1, -1]
+    sender: constr(strip_whitespace=True, min_length=1, max_length=128) = Field(  # type: ignore[valid-type]
+        ..., description=SENDER, example="web-3f9c2a")
+    question: constr(strip_whitespace=True, min_length=1, max_length=4000) = Field(  # type: ignore[valid-type]
+        ..., description="The question the rated answer replied to.", example="Quelle avance pour 235 022,50 € ?")
+    answer: constr(strip_whitespace=True, min_length=1, max_length=8000) = Field(  # type: ignore[valid-type]
+        ..., description="The rated answer, with its source line.", example="Avance de 30 % : 70 506,75 €.")
+    rating: Literal[1, -1] = Field(..., description="1: thumbs up, -1: thumbs down.", example=-1)
+    reason: Optional[Literal[REASONS]] = Field(  # type: ignore[valid-type]
+        None, description="What was wrong, for a thumbs down: `wrong` (wrong answer), `not_my_question`, "
+                          "`too_long`, `other`.", example="not_my_question")
 
     class Config:
         extra = "forbid"
 
+    @validator("reason")
+    def reason_only_with_thumbs_down(cls, reason, values):
+        if reason is not None and values.get("rating") != -1:
+            raise ValueError("a reason goes with a thumbs down only")
+        return reason
+
 
 class FeedbackOut(Out):
-    id: int
+    id: int = Field(..., description="The stored feedback's id.", example=17)
 
 
 def unavailable(lang: str) -> JSONResponse:
@@ -75,7 +109,11 @@ def unavailable(lang: str) -> JSONResponse:
         "message": kb.message("assistant_unavailable", lang, contact=kb.fact("digilab.contact").text(lang))})
 
 
-@router.post("/chat", response_model=ChatOut, responses={503: {"model": ErrorOut}, 429: {"model": ErrorOut}})
+@router.post("/chat", response_model=ChatOut, responses={503: {"model": ErrorOut}, 429: {"model": ErrorOut}},
+             summary="Ask the assistant",
+             description="Sends one message of a conversation to the assistant (Rasa) and returns its answers, each "
+                         "split from its source line, with the source's links and the quick replies. A **503** with a "
+                         "friendly FR/NL message when the assistant is down or too slow.")
 @limiter.limit(lambda: get_settings().chat_rate_limit)
 async def chat(request: Request, body: ChatIn, lang: str = Depends(get_lang),
                settings: Settings = Depends(get_settings)):
@@ -87,17 +125,27 @@ async def chat(request: Request, body: ChatIn, lang: str = Depends(get_lang),
             log.warning("assistant unavailable: %s", exc)
             return unavailable(lang)
         language = await assistant.language(body.sender) or language_of_sources(answers)
-    messages = [MessageOut(text=a.text, source=a.source, buttons=[ButtonOut(title=b.title, payload=b.payload)
-                                                                  for b in a.buttons]) for a in answers]
-    return ChatOut(messages=messages, language=language)
+    return ChatOut(messages=[message_out(a, lang=language or lang) for a in answers], language=language)
 
 
-@router.post("/feedback", response_model=FeedbackOut, status_code=201, responses={429: {"model": ErrorOut}})
+def message_out(answer: Answer, *, lang: str) -> MessageOut:
+    """One answer for the page; its source line in runs, each document and article linked to its passage."""
+    source_lang = SOURCE_LABELS.get(answer.label or "", lang)
+    parts = [SourcePart(text=text, href=href) for text, href in source_links(answer.source, lang=source_lang)] \
+        if answer.source else []
+    return MessageOut(text=answer.text, source=answer.source, source_parts=parts, asks=answer.asks,
+                      buttons=[ButtonOut(title=b.title, payload=b.payload) for b in answer.buttons])
+
+
+@router.post("/feedback", response_model=FeedbackOut, status_code=201, responses={429: {"model": ErrorOut}},
+             summary="Rate an answer",
+             description="Stores a thumbs up or down on one answer, with its question and, for a thumbs down, what "
+                         "was wrong; the helpdesk's feedback page lists them.")
 @limiter.limit(lambda: get_settings().feedback_rate_limit)
 def feedback(request: Request, body: FeedbackIn, lang: str = Depends(get_lang)) -> FeedbackOut:
     with session_scope() as session:
         item = record_feedback(session, conversation_id=body.sender, question=body.question, answer=body.answer,
-                               rating=int(body.rating), language=lang)
+                               rating=int(body.rating), language=lang, reason=body.reason)
         return FeedbackOut(id=item.id)
 
 

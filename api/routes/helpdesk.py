@@ -165,7 +165,10 @@ class RefusalOut(Out):
     message: str
 
 
-@api.get("/tickets", response_model=List[TicketOut], responses={401: {"model": RefusalOut}})
+@api.get("/tickets", response_model=List[TicketOut], responses={401: {"model": RefusalOut}},
+         summary="Tickets handed to Digilab",
+         description="The questions the assistant handed over to a person, newest first; `status=open` or "
+                     "`status=closed` to filter. Needs `Authorization: Bearer $HELPDESK_TOKEN`.")
 def tickets(status: Optional[str] = Query(None, pattern="^(open|closed)$"),
             settings: Settings = Depends(get_settings)) -> List[TicketOut]:
     with session_scope(settings.database_url) as session:
@@ -173,7 +176,10 @@ def tickets(status: Optional[str] = Query(None, pattern="^(open|closed)$"),
 
 
 @api.post("/tickets/{ticket_id}/answer", response_model=AnswerOut,
-          responses={401: {"model": RefusalOut}, 404: {"model": RefusalOut}})
+          responses={401: {"model": RefusalOut}, 404: {"model": RefusalOut}},
+          summary="Answer a ticket",
+          description="Stores the agent's answer (and closes the ticket unless `close` is false); e-mails the asker "
+                      "when SMTP is set, which `emailed` tells.")
 def answer(body: AnswerIn, ticket_id: int = PathParam(..., ge=1, le=MAX_ID), lang: str = Depends(get_lang),
            settings: Settings = Depends(get_settings)):
     try:
@@ -186,12 +192,18 @@ def answer(body: AnswerIn, ticket_id: int = PathParam(..., ge=1, le=MAX_ID), lan
     return AnswerOut(**TicketOut.from_orm(ticket).dict(), emailed=_mail_answer(ticket, settings))
 
 
-@api.get("/stats", response_model=StatsOut, responses={401: {"model": RefusalOut}})
+@api.get("/stats", response_model=StatsOut, responses={401: {"model": RefusalOut}},
+         summary="Deflection and feedback statistics",
+         description="Over the last `days` days: conversations, handoffs to a person, the deflection rate per day, "
+                     "the questions that hit the fallback, the most asked intents, the thumbs up and down.")
 def stats(days: int = Query(DEFAULT_DAYS, ge=1, le=MAX_DAYS), settings: Settings = Depends(get_settings)) -> dict:
     return _stats(settings, days).as_json()
 
 
-@api.get("/fallbacks.yml", response_class=Response, responses={200: {"content": {"application/yaml": {}}}})
+@api.get("/fallbacks.yml", response_class=Response, responses={200: {"content": {"application/yaml": {}}}},
+         summary="Unanswered questions as training data",
+         description="The questions of the last `days` days that hit the fallback, as a Rasa NLU YAML file to "
+                     "review and add to the training data.")
 def fallbacks_export(days: int = Query(DEFAULT_DAYS, ge=1, le=MAX_DAYS),
                      settings: Settings = Depends(get_settings)) -> Response:
     return _yaml_download(_stats(settings, days))

@@ -33,7 +33,24 @@
       serverError: "L'assistant a rencontré un problème. Réessayez dans un instant.",
       noAnswer: "L'assistant n'a pas répondu. Reformulez votre question.",
       retry: "Réessayer",
-      switchedTo: "Français"
+      switchedTo: "Français",
+      firstQuestions: "Questions fréquentes",
+      starters: [["Quel cluster ?", "/ask_cluster"], ["Calculer l'avance", "/ask_advance"],
+        ["Que peut-on encore réclamer ?", "/ask_remaining"], ["Échéances", "/ask_deadlines"]],
+      whatWrong: "Qu'est-ce qui n'allait pas ?",
+      reasons: [["wrong", "Mauvaise réponse"], ["not_my_question", "Pas ma question"], ["too_long", "Trop long"],
+        ["other", "Autre"]],
+      handoff: "Transmettre ma question à Digilab",
+      handoffOffer: "Voulez-vous que l'équipe Digilab réponde elle-même ?",
+      moreDetails: "Plus de détails",
+      lessDetails: "Moins de détails",
+      opensNewTab: "(s'ouvre dans un nouvel onglet)",
+      confirmTitle: "Commencer une nouvelle conversation ?",
+      confirmText: "L'assistant oubliera cette conversation. Vos numéros de ticket resteront affichés.",
+      confirmYes: "Oui, recommencer",
+      confirmNo: "Annuler",
+      yourTickets: "Vos tickets Digilab :",
+      ticketWord: "n°"
     },
     nl: {
       pageTitle: "Digilab-assistent — e-inclusion for Belgium",
@@ -64,7 +81,24 @@
       serverError: "De assistent ondervond een probleem. Probeer zo meteen opnieuw.",
       noAnswer: "De assistent heeft niet geantwoord. Herformuleer uw vraag.",
       retry: "Opnieuw proberen",
-      switchedTo: "Nederlands"
+      switchedTo: "Nederlands",
+      firstQuestions: "Veelgestelde vragen",
+      starters: [["Welke cluster?", "/ask_cluster"], ["Voorschot berekenen", "/ask_advance"],
+        ["Wat kunnen we nog vorderen?", "/ask_remaining"], ["Deadlines", "/ask_deadlines"]],
+      whatWrong: "Wat was er mis?",
+      reasons: [["wrong", "Fout antwoord"], ["not_my_question", "Niet mijn vraag"], ["too_long", "Te lang"],
+        ["other", "Iets anders"]],
+      handoff: "Mijn vraag doorgeven aan Digilab",
+      handoffOffer: "Wilt u dat het Digilab-team zelf antwoordt?",
+      moreDetails: "Meer details",
+      lessDetails: "Minder details",
+      opensNewTab: "(opent in een nieuw tabblad)",
+      confirmTitle: "Een nieuw gesprek beginnen?",
+      confirmText: "De assistent vergeet dit gesprek. Uw ticketnummers blijven zichtbaar.",
+      confirmYes: "Ja, opnieuw beginnen",
+      confirmNo: "Annuleren",
+      yourTickets: "Uw Digilab-tickets:",
+      ticketWord: "nr."
     }
   };
   var LANGS = ["fr", "nl"];
@@ -75,6 +109,15 @@
   // Material Icons "thumb_up" (Apache-2.0); the thumb down is the same path turned over.
   var THUMB = "M1 21h4V9H1v12zm22-11c0-1.1-.9-2-2-2h-6.31l.95-4.57.03-.32c0-.41-.17-.79-.44-1.06L14.17 1 " +
     "7.59 7.59C7.22 7.95 7 8.45 7 9v10c0 1.1.9 2 2 2h9c.83 0 1.54-.5 1.84-1.22l3.02-7.05c.09-.23.14-.47.14-.73v-2z";
+
+  // Verdict marks as inline SVG (Material Icons, Apache-2.0): the emoji have no glyph on many machines.
+  var VERDICTS = {
+    "✅": ["ok", "M9 16.17 4.83 12l-1.42 1.41L9 19 21 7.41 19.59 6z"],
+    "❌": ["no", "M19 6.41 17.59 5 12 10.59 6.41 5 5 6.41 10.59 12 5 17.59 6.41 19 12 13.41 17.59 19 19 17.59 13.41 12z"],
+    "⚠️": ["warn", "M1 21h22L12 2 1 21zm12-3h-2v-2h2v2zm0-4h-2v-4h2v4z"]
+  };
+  var TICKET = /ticket (?:n°|nr\.) ?(\d+)/i;
+  var PHONE = window.matchMedia ? window.matchMedia("(max-width: 36rem)") : { matches: false };
 
   var state;
   var busy = false;
@@ -104,10 +147,11 @@
       var saved = JSON.parse(window.sessionStorage.getItem(STORAGE_KEY) || "null");
       if (saved && typeof saved.sender === "string" && Array.isArray(saved.messages)) {
         if (LANGS.indexOf(saved.lang) < 0) saved.lang = preferredLang();
+        if (!Array.isArray(saved.tickets)) saved.tickets = [];
         return saved;
       }
     } catch (e) { /* storage off or corrupt: start afresh */ }
-    return { sender: newSender(), lang: preferredLang(), messages: [] };
+    return { sender: newSender(), lang: preferredLang(), messages: [], tickets: [] };
   }
 
   function save() {
@@ -137,8 +181,9 @@
     Array.prototype.forEach.call(document.querySelectorAll(".lang-button"), function (button) {
       button.setAttribute("aria-pressed", String(button.getAttribute("data-lang") === lang));
     });
-    // The welcome is the page speaking: it follows the page's language.
+    // The welcome is the page speaking: it follows the page's language, its first questions too.
     els.welcome.setAttribute("lang", lang);
+    renderWelcome();
   }
 
   function setLang(lang) {
@@ -180,17 +225,45 @@
     return who;
   }
 
-  function thumbIcon(down) {
+  function icon(d, turned) {
     var ns = "http://www.w3.org/2000/svg";
     var svg = document.createElementNS(ns, "svg");
     svg.setAttribute("viewBox", "0 0 24 24");
     svg.setAttribute("aria-hidden", "true");
     svg.setAttribute("focusable", "false");
     var path = document.createElementNS(ns, "path");
-    path.setAttribute("d", THUMB);
-    if (down) path.setAttribute("transform", "rotate(180 12 12)");
+    path.setAttribute("d", d);
+    if (turned) path.setAttribute("transform", "rotate(180 12 12)");
     svg.appendChild(path);
     return svg;
+  }
+
+  function thumbIcon(down) { return icon(THUMB, down); }
+
+  // "✅ Éligible. …": the mark becomes an icon beside the word, which says the verdict on its own.
+  function verdict(text) {
+    for (var mark in VERDICTS) {
+      if (text.indexOf(mark + " ") === 0) {
+        var badge = el("span", "verdict verdict-" + VERDICTS[mark][0]);
+        badge.appendChild(icon(VERDICTS[mark][1]));
+        return { badge: badge, text: text.slice(mark.length + 1) };
+      }
+    }
+    return { badge: null, text: text };
+  }
+
+  // The first two sentences, and the rest; a sentence (or a line) ends at . ! ? or a line break, not inside
+  // "235.022,50"; blank lines count for nothing.
+  function firstSentences(text) {
+    var pattern = /[.!?](?=\s+[A-ZÀ-ÖØ-Þ«„•(])|\n/g;
+    var count = 0, last = 0, match;
+    while ((match = pattern.exec(text)) !== null) {
+      if (!text.slice(last, match.index + 1).trim().replace(/^[.!?]$/, "")) { last = match.index + 1; continue; }
+      last = match.index + 1;
+      count += 1;
+      if (count === 2) return [text.slice(0, last), text.slice(last)];
+    }
+    return [text, ""];
   }
 
   function feedbackRow(message) {
@@ -208,18 +281,55 @@
       button.setAttribute("aria-pressed", String(message.rating === choice[0]));
       button.disabled = Boolean(message.rating) && message.rating !== choice[0];
       button.appendChild(thumbIcon(choice[0] < 0));
-      button.addEventListener("click", function () { rate(message, choice[0], row, note); });
+      button.addEventListener("click", function () {
+        if (choice[0] > 0) rate(message, 1, null, row, note);
+        else askWhy(message, row, note);
+      });
       row.appendChild(button);
     });
     row.appendChild(note);
+    if (message.rating < 0) row.appendChild(handoffOffer(message));
     return row;
   }
 
-  function quickReplies(buttons) {
-    var group = el("div", "quick-replies");
+  function askWhy(message, row, note) {
+    if (message.rating || row.querySelector(".reasons")) return;
+    var down = row.querySelector('.thumb[data-rating="-1"]');
+    down.setAttribute("aria-pressed", "true");
+    var group = el("div", "reasons");
     group.setAttribute("role", "group");
-    group.setAttribute("data-i18n-label", "suggestions");
-    group.setAttribute("aria-label", t("suggestions"));
+    var title = el("p", "reasons-title", t("whatWrong", message.lang));
+    title.id = "why-" + Math.random().toString(36).slice(2);
+    group.setAttribute("aria-labelledby", title.id);
+    group.appendChild(title);
+    t("reasons", message.lang).forEach(function (reason) {
+      var button = el("button", "reason", reason[1]);
+      button.type = "button";
+      button.addEventListener("click", function () { rate(message, -1, reason[0], row, note); });
+      group.appendChild(button);
+    });
+    row.appendChild(group);
+    group.querySelector(".reason").focus();
+  }
+
+  function handoffOffer(message) {
+    var box = el("div", "handoff-offer");
+    box.appendChild(el("p", null, t("handoffOffer", message.lang)));
+    var button = el("button", "quick-reply", t("handoff", message.lang));
+    button.type = "button";
+    button.addEventListener("click", function () {
+      send("/human_handoff", { shown: t("handoff", message.lang) });
+      els.input.focus();
+    });
+    box.appendChild(button);
+    return box;
+  }
+
+  function quickReplies(buttons, starters) {
+    var group = el("div", "quick-replies" + (starters ? " starters" : ""));
+    group.setAttribute("role", "group");
+    group.setAttribute("data-i18n-label", starters ? "firstQuestions" : "suggestions");
+    group.setAttribute("aria-label", t(starters ? "firstQuestions" : "suggestions"));
     buttons.forEach(function (b) {
       var button = el("button", "quick-reply", b.title);
       button.type = "button";
@@ -232,6 +342,53 @@
     return group;
   }
 
+  function sourceLine(message) {
+    var source = el("p", "source");
+    source.appendChild(el("span", "source-label", t("source", message.lang)));
+    source.appendChild(document.createTextNode(message.lang === "nl" ? ": " : " : "));
+    var parts = message.sourceParts && message.sourceParts.length ? message.sourceParts : [{ text: message.source }];
+    parts.forEach(function (part) {
+      if (!part.href || part.href.charAt(0) !== "/") {
+        source.appendChild(document.createTextNode(part.text));
+        return;
+      }
+      var link = el("a", null, part.text);
+      link.href = part.href;
+      link.target = "_blank";
+      link.rel = "noopener";
+      link.appendChild(el("span", "visually-hidden", " " + t("opensNewTab", message.lang)));
+      source.appendChild(link);
+    });
+    return source;
+  }
+
+  // The text, folded after its first two sentences on a phone ("Plus de détails"); the source stays outside.
+  function messageText(message) {
+    var parts = verdict(message.text);
+    var p = el("p", "message-text");
+    if (parts.badge) p.appendChild(parts.badge);
+    var split = PHONE.matches ? firstSentences(parts.text) : [parts.text, ""];
+    if (split[1].trim().length < 80) return richText(p, parts.text);
+    richText(p, split[0]);
+    var rest = richText(el("span", "more-text"), split[1]);
+    rest.hidden = true;
+    rest.id = "more-" + Math.random().toString(36).slice(2);
+    p.appendChild(rest);
+    var toggle = el("button", "more", t("moreDetails", message.lang));
+    toggle.type = "button";
+    toggle.setAttribute("aria-expanded", "false");
+    toggle.setAttribute("aria-controls", rest.id);
+    toggle.addEventListener("click", function () {
+      rest.hidden = !rest.hidden;
+      toggle.setAttribute("aria-expanded", String(!rest.hidden));
+      toggle.textContent = t(rest.hidden ? "moreDetails" : "lessDetails", message.lang);
+    });
+    var wrap = el("div", "message-body");
+    wrap.appendChild(p);
+    wrap.appendChild(toggle);
+    return wrap;
+  }
+
   function renderMessage(message, withButtons) {
     var box = el("div", "message " + message.role);
     if (message.role === "user") {
@@ -241,15 +398,9 @@
     }
     box.setAttribute("lang", message.lang);
     box.appendChild(speaker("fromBot"));
-    box.appendChild(richText(el("p", "message-text"), message.text));
-    if (message.source) {
-      var source = el("p", "source");
-      source.appendChild(el("span", "source-label", t("source", message.lang)));
-      source.appendChild(document.createTextNode(message.lang === "nl" ? ": " : " : "));
-      richText(source, message.source);
-      box.appendChild(source);
-    }
-    if (message.text) box.appendChild(feedbackRow(message));
+    if (message.text) box.appendChild(messageText(message));
+    if (message.source) box.appendChild(sourceLine(message));
+    if (message.text && !message.asks) box.appendChild(feedbackRow(message));
     if (withButtons && message.buttons && message.buttons.length) box.appendChild(quickReplies(message.buttons));
     return box;
   }
@@ -272,7 +423,26 @@
     scrollToEnd();
   }
 
+  function renderWelcome() {
+    var old = els.welcome.querySelector(".starters");
+    if (old) old.remove();
+    var oldTickets = els.welcome.querySelector(".tickets");
+    if (oldTickets) oldTickets.remove();
+    if (state.tickets && state.tickets.length) {
+      var tickets = el("p", "tickets", t("yourTickets") + " " + state.tickets.map(function (n) {
+        return t("ticketWord") + " " + n;
+      }).join(", "));
+      els.welcome.appendChild(tickets);
+    }
+    // The payload carries the page's language: a button press has no words for the bot to read it from.
+    var lang = state.lang;
+    els.welcome.appendChild(quickReplies(t("starters").map(function (s) {
+      return { title: s[0], payload: s[1] + '{"language":"' + lang + '"}' };
+    }), true));
+  }
+
   function renderAll() {
+    renderWelcome();
     Array.prototype.slice.call(els.log.children).forEach(function (child) {
       if (child !== els.welcome) child.remove();
     });
@@ -282,7 +452,8 @@
   }
 
   function dropQuickReplies() {
-    Array.prototype.forEach.call(els.log.querySelectorAll(".quick-replies, .message.error"), function (node) {
+    Array.prototype.forEach.call(els.log.querySelectorAll(".quick-replies:not(.starters), .message.error"),
+      function (node) {
       node.remove();
     });
   }
@@ -378,9 +549,12 @@
     data.messages.forEach(function (m) {
       var mine = {
         role: "bot", text: m.text || "", source: m.source || null, lang: lang, question: question,
+        sourceParts: Array.isArray(m.source_parts) ? m.source_parts : [], asks: Boolean(m.asks),
         buttons: (m.buttons || []).filter(function (b) { return b && b.title && b.payload; }),
         rating: 0
       };
+      var ticket = TICKET.exec(mine.text);
+      if (ticket && state.tickets.indexOf(ticket[1]) < 0) state.tickets.push(ticket[1]);
       state.messages.push(mine);
       var node = els.log.appendChild(renderMessage(mine, true));
       first = first || node;
@@ -389,23 +563,30 @@
     scrollToEnd(first);
   }
 
-  function rate(message, rating, row, note) {
+  function rate(message, rating, reason, row, note) {
     if (message.rating) return;
     var sourceLabel = t("source", message.lang) + (message.lang === "nl" ? ": " : " : ");
     var answer = message.text + (message.source ? "\n\n" + sourceLabel + message.source : "");
     postJSON("/api/v1/feedback", {
       sender: state.sender, question: (message.question || "—").slice(0, 4000), answer: answer.slice(0, 8000),
-      rating: rating
+      rating: rating, reason: reason
     }, message.lang).then(function (reply) {
       if (!reply.ok) throw new Error(String(reply.status));
       message.rating = rating;
+      message.reason = reason;
       save();
+      var reasons = row.querySelector(".reasons");
+      if (reasons) reasons.remove();
       Array.prototype.forEach.call(row.querySelectorAll(".thumb"), function (button) {
         var mine = Number(button.getAttribute("data-rating")) === rating;
         button.setAttribute("aria-pressed", String(mine));
         button.disabled = !mine;
       });
-      note.textContent = t("feedbackThanks");
+      note.textContent = t("feedbackThanks", message.lang);
+      if (rating < 0) {
+        var offer = row.appendChild(handoffOffer(message));
+        offer.querySelector("button").focus();
+      }
     }).catch(function () {
       note.textContent = t("feedbackFailed");
     });
@@ -431,7 +612,8 @@
       composer: document.getElementById("composer"),
       input: document.getElementById("message"),
       send: document.getElementById("send"),
-      newChat: document.getElementById("new-chat")
+      newChat: document.getElementById("new-chat"),
+      confirm: document.getElementById("confirm-new")
     };
     state = load();
     save();
@@ -472,7 +654,13 @@
     });
     els.newChat.addEventListener("click", function () {
       if (busy) return;
-      state = { sender: newSender(), lang: state.lang, messages: [] };
+      if (!state.messages.length) { els.input.focus(); return; }
+      els.confirm.showModal();
+    });
+    els.confirm.addEventListener("close", function () {
+      if (els.confirm.returnValue !== "yes") { els.newChat.focus(); return; }
+      // The ticket numbers stay: the asker needs them to follow up with Digilab.
+      state = { sender: newSender(), lang: state.lang, messages: [], tickets: state.tickets };
       save();
       renderAll();
       els.input.value = "";

@@ -138,3 +138,46 @@ def test_a_rating_other_than_up_or_down_is_refused(settings_for, client, rating)
     settings_for()
     r = client.post("/api/v1/feedback", json={"sender": "web-1", "question": "q", "answer": "a", "rating": rating})
     assert r.status_code == 422 and r.json()["code"] == "request_invalid"
+
+
+def test_a_thumbs_down_keeps_what_was_wrong(settings_for, client, tmp_path):
+    settings = settings_for(database_url=f"sqlite:///{tmp_path}/reason.db")
+    r = client.post("/api/v1/feedback", json={"sender": "web-7", "question": "Quel cluster ?", "answer": "Moyen.",
+                                               "rating": -1, "reason": "not_my_question"})
+    assert r.status_code == 201
+    with session_scope(settings.database_url) as session:
+        [row] = session.execute(select(Feedback).where(Feedback.conversation_id == "web-7")).scalars().all()
+        assert (row.rating, row.reason) == (-1, "not_my_question")
+
+
+@pytest.mark.parametrize("rating, reason", [(1, "wrong"), (-1, "boring")])
+def test_a_reason_is_only_one_of_four_and_only_with_a_thumbs_down(settings_for, client, rating, reason):
+    settings_for()
+    r = client.post("/api/v1/feedback", json={"sender": "web-1", "question": "q", "answer": "a", "rating": rating,
+                                               "reason": reason})
+    assert r.status_code == 422 and r.json()["code"] == "request_invalid"
+
+
+def test_an_older_database_gets_the_reason_column(tmp_path):
+    import sqlite3
+
+    from helpdesk.db import engine_for
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE answer_feedback (id INTEGER PRIMARY KEY, created_at DATETIME NOT NULL, "
+                   "conversation_id VARCHAR(128) NOT NULL, language VARCHAR(2) NOT NULL, question TEXT NOT NULL, "
+                   "answer TEXT NOT NULL, rating INTEGER NOT NULL)")
+    engine_for(f"sqlite:///{path}")
+    with sqlite3.connect(path) as db:
+        assert "reason" in [row[1] for row in db.execute("PRAGMA table_info(answer_feedback)")]
+
+
+def test_a_source_line_comes_with_the_links_of_its_passages():
+    from api.routes.chat import message_out
+    from channels.rasa import answers_from_rasa
+    [answer] = answers_from_rasa([{"text": "Avance.\n\nBron: Koninklijk besluit van 8 december 2023 (oproep „e-inclusion "
+                                           "for Belgium — OCMW 2023”, bekendgemaakt op 16 september 2024), Art. 6 §1"}])
+    out = message_out(answer, lang="fr")
+    assert "".join(p.text for p in out.source_parts) == out.source
+    assert [p.href for p in out.source_parts if p.href] == ["/sources/decree_2023?lang=nl",
+                                                             "/sources/decree_2023?lang=nl#art-6-1"]

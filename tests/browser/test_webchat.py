@@ -182,7 +182,7 @@ def test_the_conversation_survives_a_reload(page):
     assert page.evaluate(STORAGE)["sender"] == sender
     # The same conversation goes on: the last answer's buttons still work and the form remembers its question.
     before = page.locator(ANSWERS).count()
-    page.get_by_role("button", name="Quel cluster ?").click()
+    page.locator(ANSWERS).last.get_by_role("button", name="Quel cluster ?").click()
     wait_for_answer(page, before)
     expect(page.locator(ANSWERS).last).to_contain_text("Combien d'habitants")
     page.reload()
@@ -198,13 +198,29 @@ def test_a_thumbs_down_is_stored_with_the_question(page, servers):
     expect(down).to_have_attribute("aria-pressed", "false")
     down.click()
     expect(down).to_have_attribute("aria-pressed", "true")
+    # It asks what was wrong, then offers to pass the question to Digilab.
+    reasons = answer.get_by_role("group", name="Qu'est-ce qui n'allait pas ?")
+    expect(reasons.get_by_role("button")).to_have_text(["Mauvaise réponse", "Pas ma question", "Trop long", "Autre"])
+    page.screenshot(path=str(ARTIFACTS / "webchat-thumbs-down-reasons.png"))
+    reasons.get_by_role("button", name="Pas ma question").click()
     expect(answer.locator(".feedback-note")).to_have_text("Merci pour votre avis.")
+    expect(answer.get_by_role("button", name="Transmettre ma question à Digilab")).to_be_focused()
+    down.hover()  # the pressed thumb keeps its icon under the pointer
+    colours = down.evaluate("b => [getComputedStyle(b).color, getComputedStyle(b).backgroundColor]")
+    assert colours[0] != colours[1] and colours[0] == "rgb(255, 255, 255)"
+    page.screenshot(path=str(ARTIFACTS / "webchat-thumbs-down-handoff.png"))
 
     sender = page.evaluate(STORAGE)["sender"]
     with session_scope(servers["database_url"]) as session:
         rows = session.execute(select(Feedback).where(Feedback.conversation_id == sender)).scalars().all()
-        assert [(f.question, f.rating, f.language) for f in rows] == [(question, -1, "fr")]
+        assert [(f.question, f.rating, f.language, f.reason) for f in rows] == [(question, -1, "fr", "not_my_question")]
         assert "Encore à réclamer" in rows[0].answer and "Source : " in rows[0].answer
+
+    before = page.locator(ANSWERS).count()
+    answer.get_by_role("button", name="Transmettre ma question à Digilab").click()
+    wait_for_answer(page, before)
+    expect(page.locator(ANSWERS).last).to_contain_text("Pour quel CPAS ou quelle organisation")
+    expect(page.locator(ANSWERS).last.locator(".thumb")).to_have_count(0)  # a form prompt carries no thumbs
 
 
 @pytest.fixture(scope="module")
@@ -286,3 +302,136 @@ def test_axe_finds_no_accessibility_violation(page):
     expect(page.locator(".feedback-note").last).to_have_text("Merci pour votre avis.")
     page.locator("#message").focus()
     assert axe_violations(page) == []
+
+
+# ---- issue 13: first screen, citations, header, new conversation, phone, docs ------------------------------------
+
+@pytest.mark.parametrize("locale, names", [
+    ("fr-BE", ["Quel cluster ?", "Calculer l'avance", "Que peut-on encore réclamer ?", "Échéances"]),
+    ("nl-BE", ["Welke cluster?", "Voorschot berekenen", "Wat kunnen we nog vorderen?", "Deadlines"]),
+])
+def test_the_first_screen_offers_four_suggestions_in_the_page_language(browser, servers, locale, names):
+    page = open_chat(browser, servers["api"], locale=locale)
+    try:
+        expect(page.locator("#welcome .quick-reply")).to_have_text(names)
+        page.screenshot(path=str(ARTIFACTS / f"webchat-first-screen-{locale[:2]}.png"))
+        before = page.locator(ANSWERS).count()
+        page.locator("#welcome .quick-reply").first.click()
+        wait_for_answer(page, before)
+        expect(page.locator(ANSWERS).last).to_contain_text("Combien d'habitants" if locale == "fr-BE" else "inwoners")
+        expect(page.locator(ANSWERS).last.locator(".thumb")).to_have_count(0)  # a prompt, not an answer
+    finally:
+        page.context.close()
+
+
+def test_a_source_link_opens_its_passage(page):
+    ask(page, "Quel est le montant de l'avance pour une subvention de 235 022,50 € ?")
+    link = page.locator(ANSWERS).last.locator(".source a", has_text="Art. 6 §1")
+    expect(link).to_have_attribute("href", "/sources/decree_2023?lang=fr#art-6-1")
+    with page.context.expect_page() as opened:
+        link.click()
+    source = opened.value
+    source.wait_for_load_state()
+    passage = source.locator("#art-6-1")
+    expect(passage).to_be_in_viewport()
+    expect(passage).to_contain_text("Une avance de 30 %")
+    assert source.evaluate("getComputedStyle(document.querySelector('#art-6-1')).backgroundColor") != \
+        "rgb(255, 255, 255)"  # the opened passage is marked
+    source.screenshot(path=str(ARTIFACTS / "sources-decree-art-6-1-fr.png"))
+    assert axe_violations(source) == []
+    source.close()
+
+
+def test_the_header_stays_on_screen_as_the_conversation_grows(browser, servers):
+    page = open_chat(browser, servers["api"], viewport={"width": 390, "height": 844}, is_mobile=True,
+                     has_touch=True, device_scale_factor=2)
+    try:
+        for question in ["Quelles sont les dépenses éligibles ?", "Quelles sont les échéances ?",
+                         "Quels documents joindre à une déclaration de créance ?"]:
+            ask(page, question)
+        assert page.evaluate("window.scrollY") > 300
+        expect(page.get_by_role("button", name="NL – Nederlands")).to_be_in_viewport()
+        expect(page.locator("#new-chat")).to_be_in_viewport()
+        page.screenshot(path=str(ARTIFACTS / "webchat-phone-sticky-header-fr.png"))
+    finally:
+        page.context.close()
+
+
+def test_a_long_answer_on_a_phone_folds_after_two_sentences_and_keeps_its_source(browser, servers):
+    page = open_chat(browser, servers["api"], locale="nl-BE", viewport={"width": 390, "height": 844},
+                     is_mobile=True, has_touch=True, device_scale_factor=2)
+    try:
+        ask(page, "subsidie van 100.000 euro, we ontvingen 30.000 euro, hoeveel kunnen we nog vorderen?")
+        answer = page.locator(ANSWERS).last
+        more = answer.get_by_role("button", name="Meer details")
+        expect(more).to_have_attribute("aria-expanded", "false")
+        expect(answer.locator(".source")).to_be_visible()
+        page.screenshot(path=str(ARTIFACTS / "webchat-phone-folded-nl.png"))
+        more.click()
+        expect(answer.get_by_role("button", name="Minder details")).to_have_attribute("aria-expanded", "true")
+        assert axe_violations(page) == []
+    finally:
+        page.context.close()
+
+
+def test_new_conversation_asks_to_confirm_and_keeps_the_ticket_number(page):
+    for text in ["/human_handoff", "Peut-on financer un minibus ?", "CPAS de Namur", "agent@cpas-namur.be"]:
+        before = page.locator(ANSWERS).count()
+        page.locator("#message").fill(text)
+        page.locator("#message").press("Enter")
+        wait_for_answer(page, before)
+    expect(page.locator(ANSWERS).last).to_contain_text("ticket n°")
+    ticket = page.evaluate(STORAGE)["tickets"][0]
+    page.locator("#new-chat").click()
+    dialog = page.get_by_role("dialog", name="Commencer une nouvelle conversation ?")
+    expect(dialog).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "webchat-new-conversation-confirm-fr.png"))
+    dialog.get_by_role("button", name="Annuler").click()
+    expect(page.locator(".message.user")).to_have_count(4)  # nothing lost
+    page.locator("#new-chat").click()
+    dialog.get_by_role("button", name="Oui, recommencer").click()
+    expect(page.locator(".message.user")).to_have_count(0)
+    expect(page.locator("#welcome .tickets")).to_have_text(f"Vos tickets Digilab : n° {ticket}")
+
+
+def test_a_verdict_shows_an_icon_and_its_word_not_an_emoji(page):
+    ask(page, "Les frais de formation des collaborateurs sont-ils éligibles ?")
+    text = page.locator(ANSWERS).last.locator(".message-text").first.inner_text()
+    assert not any(mark in text for mark in "✅❌⚠")
+
+
+def test_the_api_docs_render_with_no_request_leaving_the_machine(browser, servers):
+    context = browser.new_context()
+    outside = []
+
+    def record(route):
+        host = route.request.url.split("/")[2].split(":")[0]
+        if host not in {"127.0.0.1", "localhost"}:
+            outside.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    context.route("**/*", record)
+    page = context.new_page()
+    try:
+        page.goto(servers["api"] + "/docs")
+        expect(page.locator(".swagger-ui .info .title")).to_contain_text("Digilab assistant API")
+        expect(page.locator(".opblock-summary-path", has_text="/api/v1/cluster")).to_be_visible()
+        page.locator(".opblock-summary-path", has_text="/api/v1/cluster").click()
+        expect(page.locator(".parameters-col_description", has_text="42 000")).to_be_visible()
+        page.screenshot(path=str(ARTIFACTS / "docs-offline.png"), full_page=False)
+        assert outside == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("doc", ["slides_2022", "decree_2023", "project_page", "manual_2008", "press_dossier"])
+@pytest.mark.parametrize("lang", ["fr", "nl"])
+def test_axe_finds_no_violation_on_the_source_pages(browser, servers, doc, lang):
+    page = open_chat(browser, servers["api"])
+    try:
+        page.goto(f"{servers['api']}/sources/{doc}?lang={lang}")
+        assert axe_violations(page) == []
+    finally:
+        page.context.close()

@@ -90,3 +90,10 @@ def test_replies_of_an_unexpected_shape_are_skipped_not_a_crash():
     answers = answers_from_rasa(replies)
     assert [a.text for a in answers] == ["5\n\nBonjour"]
     assert [(b.title, b.payload) for b in answers[0].buttons] == [("Oui", "/affirm")]
+
+
+def test_a_form_prompt_asks_and_a_sourced_answer_does_not():
+    [prompt] = answers_from_rasa([{"text": "Combien d'habitants compte votre commune ? Je vous dirai votre cluster."}])
+    [answer] = answers_from_rasa([{"text": "Cluster moyen.\n\nSource : Présentation, Montant"}])
+    [unknown] = answers_from_rasa([{"text": "Je ne trouve pas la réponse. L'équipe Digilab peut vous répondre."}])
+    assert (prompt.asks, answer.asks, unknown.asks) == (True, False, False)

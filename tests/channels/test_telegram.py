@@ -213,3 +213,18 @@ def test_every_telegram_message_exists_in_french_and_in_dutch(kb):
     for code in used:
         fr, nl = (kb.message(code, lang, contact="C", limit=1) for lang in ("fr", "nl"))
         assert fr and nl and fr != nl, code
+
+
+def test_a_sourced_answer_carries_the_address_of_each_passage_it_cites():
+    answers = answers_from_rasa([{"text": "Avance de 30 %.\n\nSource : Arrêté royal du 8 décembre 2023 (appel « e-inclusion "
+                                          "for Belgium — CPAS 2023 », publié le 16 septembre 2024), Art. 6 §1 ; Art. 7 §2"}])
+    [(text, _)] = telegram_messages(answers, PayloadMap(), base_url="https://digilab.example/")
+    assert text.endswith("Art. 6 §1 ; Art. 7 §2\nhttps://digilab.example/sources/decree_2023?lang=fr#art-6-1\n"
+                         "https://digilab.example/sources/decree_2023?lang=fr#art-7-2")
+
+
+def test_a_dutch_source_links_to_the_dutch_page():
+    answers = answers_from_rasa([{"text": "Voorschot.\n\nBron: Koninklijk besluit van 8 december 2023 (oproep „e-inclusion "
+                                          "for Belgium — OCMW 2023”, bekendgemaakt op 16 september 2024), Art. 6 §1"}])
+    [(text, _)] = telegram_messages(answers, PayloadMap(), base_url="https://digilab.example")
+    assert text.endswith("\nhttps://digilab.example/sources/decree_2023?lang=nl#art-6-1")
