@@ -8,7 +8,10 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Mapping, Optional
 
-from pydantic import BaseSettings, Field
+from pydantic import BaseSettings, Field, validator
+
+# Shorter secrets are guessable; a token is refused at start-up rather than accepted weak.
+MIN_SECRET_LENGTH = 24
 
 # `make run`'s ports; the default URLs below point at them.
 RASA_PORT, ACTION_PORT, API_PORT = 5005, 5055, 8000
@@ -86,6 +89,19 @@ class Settings(BaseSettings):
         "Telegram updates handled at once (Rasa's lock store keeps each chat in order)."))
     max_message_chars: int = Field(2000, description=(
         "Longest question the web chat and Telegram pass to the assistant."))
+
+    web_chat_secret: Optional[str] = Field(None, description=(
+        "Signs the web chat's conversation cookie; unset: one per process (conversations start afresh when the API "
+        "restarts). Set it when the API runs in several workers."))
+    secure_cookies: bool = Field(False, description=(
+        "Marks every cookie Secure (sent over HTTPS only) whatever the proxy says; set it in production."))
+
+    @validator("helpdesk_token", "helpdesk_session_secret", "web_chat_secret")
+    def long_enough(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and len(value) < MIN_SECRET_LENGTH:
+            raise ValueError(f"must be at least {MIN_SECRET_LENGTH} characters "
+                             "(python -c 'import secrets; print(secrets.token_urlsafe(32))')")
+        return value
 
     class Config:
         env_file = None

@@ -117,9 +117,16 @@ def answerable(ranking: Sequence[Scored]) -> List[Scored]:
     return items
 
 
+@lru_cache(maxsize=256)
+def ranked(text: str) -> Tuple[Scored, ...]:
+    """The saved index's ranking of a message, kept for the next asker of the same text: the router and the
+    answer both read it (an embedding costs about 10 ms)."""
+    return tuple(retriever().rank(text))
+
+
 def clearly_unanswerable(text: str) -> bool:
     """Whether the questions the documents do not answer are far closer to the message than any item."""
-    ranking = retriever().rank(text, length=2)
+    ranking = ranked(text)
     return ranking[0].id == REJECT and ranking[0].score - ranking[1].score >= CLEAR_REJECT_MARGIN
 
 

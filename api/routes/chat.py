@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from pathlib import Path
-from typing import List, Literal, Optional
+from typing import List, Literal, Optional, Tuple
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import FileResponse, JSONResponse
+from itsdangerous import BadSignature, URLSafeSerializer
 from pydantic import BaseModel, Field, constr, validator
 
 from api.deps import get_lang
@@ -31,12 +33,37 @@ router = APIRouter(prefix="/api/v1", tags=["chat"], responses={422: {"model": Er
 page = APIRouter(include_in_schema=False)
 
 
-SENDER = "The conversation's id, chosen by the client and kept for the whole conversation."
+SENDER = ("Ignored, kept for older pages: the conversation is the one in the `digilab_chat` cookie, which the "
+          "server issues and signs (a client cannot write into another conversation).")
+# The web chat's conversation: issued and signed by the server, never chosen by the client (issue 10: a post with
+# sender "telegram-<id>" wrote into that Telegram user's conversation).
+COOKIE = "digilab_chat"
+_PROCESS_SECRET = secrets.token_urlsafe(32)
+
+
+def _signer(settings: Settings) -> URLSafeSerializer:
+    return URLSafeSerializer(settings.web_chat_secret or _PROCESS_SECRET, salt="web-chat-conversation")
+
+
+def conversation_of(request: Request, settings: Settings) -> Tuple[str, bool]:
+    """The conversation this browser was given, or a new one (True when new)."""
+    try:
+        sender = _signer(settings).loads(request.cookies.get(COOKIE, ""))
+        if isinstance(sender, str) and sender.startswith("web-"):
+            return sender, False
+    except BadSignature:
+        pass
+    return f"web-{secrets.token_hex(12)}", True
+
+
+def keep(response: Response, sender: str, settings: Settings) -> None:
+    response.set_cookie(COOKIE, _signer(settings).dumps(sender), httponly=True, samesite="strict", path="/api/v1",
+                        secure=settings.secure_cookies, max_age=30 * 24 * 3600)
 
 
 class ChatIn(BaseModel):
-    sender: constr(strip_whitespace=True, min_length=1, max_length=128) = Field(  # type: ignore[valid-type]
-        ..., description=SENDER, example="web-3f9c2a")
+    sender: Optional[constr(strip_whitespace=True, max_length=128)] = Field(  # type: ignore[valid-type]
+        None, description=SENDER, example="web-3f9c2a")
     message: constr(strip_whitespace=True, min_length=1, max_length=2000) = Field(  # type: ignore[valid-type]
         ..., description="What the user typed, or the payload of a button they pressed.",
         example="Quelle avance pour une subvention de 235 022,50 € ?")
@@ -74,11 +101,18 @@ class ChatOut(Out):
     # The conversation's language after this turn (Rasa's `language` slot), so the page can follow it.
     language: Optional[Literal["fr", "nl"]] = Field(None, description="The conversation's language after this "
                                                                        "turn; the page follows it.", example="fr")
+    conversation: str = Field(..., description="The conversation's id, issued by the server (signed cookie).",
+                              example="web-3f9c2a0b1d2e3f4a5b6c7d8e")
+
+
+class ConversationOut(Out):
+    conversation: str = Field(..., description="The conversation's id (also in the signed cookie).",
+                              example="web-3f9c2a0b1d2e3f4a5b6c7d8e")
 
 
 class FeedbackIn(BaseModel):
-    sender: constr(strip_whitespace=True, min_length=1, max_length=128) = Field(  # type: ignore[valid-type]
-        ..., description=SENDER, example="web-3f9c2a")
+    sender: Optional[constr(strip_whitespace=True, max_length=128)] = Field(  # type: ignore[valid-type]
+        None, description=SENDER, example="web-3f9c2a")
     question: constr(strip_whitespace=True, min_length=1, max_length=4000) = Field(  # type: ignore[valid-type]
         ..., description="The question the rated answer replied to.", example="Quelle avance pour 235 022,50 € ?")
     answer: constr(strip_whitespace=True, min_length=1, max_length=8000) = Field(  # type: ignore[valid-type]
@@ -115,17 +149,32 @@ def unavailable(lang: str) -> JSONResponse:
                          "split from its source line, with the source's links and the quick replies. A **503** with a "
                          "friendly FR/NL message when the assistant is down or too slow.")
 @limiter.limit(lambda: get_settings().chat_rate_limit)
-async def chat(request: Request, body: ChatIn, lang: str = Depends(get_lang),
+async def chat(request: Request, response: Response, body: ChatIn, lang: str = Depends(get_lang),
                settings: Settings = Depends(get_settings)):
+    sender, new = conversation_of(request, settings)
     async with RasaClient(settings.rasa_url, timeout=settings.rasa_timeout_seconds,
                           token=settings.rasa_token) as assistant:
         try:
-            answers = answers_from_rasa(await assistant.send(sender=body.sender, message=body.message))
+            answers = answers_from_rasa(await assistant.send(sender=sender, message=body.message))
         except AssistantUnavailable as exc:
             log.warning("assistant unavailable: %s", exc)
-            return unavailable(lang)
-        language = await assistant.language(body.sender) or language_of_sources(answers)
-    return ChatOut(messages=[message_out(a, lang=language or lang) for a in answers], language=language)
+            refused = unavailable(lang)
+            keep(refused, sender, settings)
+            return refused
+        language = await assistant.language(sender) or language_of_sources(answers)
+    if new:
+        keep(response, sender, settings)
+    return ChatOut(messages=[message_out(a, lang=language or lang) for a in answers], language=language,
+                   conversation=sender)
+
+
+@router.post("/chat/restart", response_model=ConversationOut, summary="Start a new conversation",
+             description="Gives this browser a new conversation (a new signed `digilab_chat` cookie); the "
+                         "previous one stays in the tracker store.")
+def restart(response: Response, settings: Settings = Depends(get_settings)) -> ConversationOut:
+    sender = f"web-{secrets.token_hex(12)}"
+    keep(response, sender, settings)
+    return ConversationOut(conversation=sender)
 
 
 def message_out(answer: Answer, *, lang: str) -> MessageOut:
@@ -142,9 +191,13 @@ def message_out(answer: Answer, *, lang: str) -> MessageOut:
              description="Stores a thumbs up or down on one answer, with its question and, for a thumbs down, what "
                          "was wrong; the helpdesk's feedback page lists them.")
 @limiter.limit(lambda: get_settings().feedback_rate_limit)
-def feedback(request: Request, body: FeedbackIn, lang: str = Depends(get_lang)) -> FeedbackOut:
+def feedback(request: Request, response: Response, body: FeedbackIn, lang: str = Depends(get_lang),
+             settings: Settings = Depends(get_settings)) -> FeedbackOut:
+    sender, new = conversation_of(request, settings)
+    if new:
+        keep(response, sender, settings)
     with session_scope() as session:
-        item = record_feedback(session, conversation_id=body.sender, question=body.question, answer=body.answer,
+        item = record_feedback(session, conversation_id=sender, question=body.question, answer=body.answer,
                                rating=int(body.rating), language=lang, reason=body.reason)
         return FeedbackOut(id=item.id)
 

@@ -326,7 +326,7 @@ def login(request: Request, lang: str = Depends(page_lang), form: Dict[str, str]
     cookie = auth.sign_session(subject=subject, secret=auth.session_secret(settings), extra=extra)
     response = RedirectResponse(_url("/helpdesk/tickets", lang=lang), status_code=303)
     response.set_cookie(COOKIE, cookie, max_age=auth.SESSION_SECONDS, path="/helpdesk", httponly=True,
-                        samesite="strict", secure=request.url.scheme == "https")
+                        samesite="strict", secure=settings.secure_cookies or request.url.scheme == "https")
     return response
 
 

@@ -522,6 +522,8 @@
     postJSON("/api/v1/chat", { sender: state.sender, message: text }, state.lang).then(function (reply) {
       setBusy(false);
       if (reply.ok && reply.data && Array.isArray(reply.data.messages)) {
+        // The server issues the conversation (a signed cookie); the page keeps its id for the feedback it sends.
+        if (typeof reply.data.conversation === "string") state.sender = reply.data.conversation;
         receive(reply.data, question);
       } else {
         var known = reply.data && typeof reply.data.message === "string" ? reply.data.message : null;
@@ -662,6 +664,13 @@
       // The ticket numbers stay: the asker needs them to follow up with Digilab.
       state = { sender: newSender(), lang: state.lang, messages: [], tickets: state.tickets };
       save();
+      // A new conversation on the server too: the cookie it signs is the only id it accepts.
+      postJSON("/api/v1/chat/restart", {}, state.lang).then(function (reply) {
+        if (reply.ok && reply.data && typeof reply.data.conversation === "string") {
+          state.sender = reply.data.conversation;
+          save();
+        }
+      });
       renderAll();
       els.input.value = "";
       els.input.focus();

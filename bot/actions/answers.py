@@ -15,7 +15,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.replies import intent_of, kb, lang_of, latest_text, previous_texts, say_items
-from bot.retrieval import Scored, answerable, retriever
+from bot.retrieval import Scored, answerable, ranked
 from bot.sentences import unaccent
 from knowledge.loader import DataIssue
 from knowledge.models import CostItem
@@ -143,12 +143,12 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> List[Scored
         threshold = STRICT_THRESHOLD
     two = asks_two_things(text)
     years = [y for y in _YEAR.findall(text) if y not in KNOWN_YEARS]
-    ranking = answerable(retriever().rank(text))
+    ranking = answerable(ranked(text))
     chosen = choose(with_intent(ranking, intent), calls=calls, threshold=threshold, two=two, years=years)
     earlier = previous_texts(tracker, 1)
     if earlier and not years:
         # "il doit contenir quoi ?" after "je remplis le rapport financier": the earlier turn says what "il" is.
-        in_context = choose(with_intent(answerable(retriever().rank(f"{earlier[0]} {text}")), intent), calls=calls,
+        in_context = choose(with_intent(answerable(ranked(f"{earlier[0]} {text}")), intent), calls=calls,
                             threshold=threshold, two=two)
         if in_context and (not chosen or in_context[0].score > chosen[0].score + CONTEXT_MARGIN):
             chosen = in_context

@@ -79,9 +79,8 @@ def test_an_assistant_that_never_answers_gives_a_503_after_the_timeout(settings_
     {"sender": "web-1", "message": ""},
     {"sender": "web-1", "message": "   "},
     {"sender": "web-1", "message": "x" * 2001},
-    {"sender": "", "message": "Bonjour"},
     {"sender": "s" * 129, "message": "Bonjour"},
-    {"message": "Bonjour"},
+    {"sender": "web-1"},
 ])
 def test_an_empty_or_too_long_message_is_refused_with_a_reason(settings_for, client, body):
     settings_for()
@@ -111,14 +110,20 @@ def test_the_chat_page_is_served_at_the_root_with_its_own_files_only(settings_fo
 
 # ---- feedback -----------------------------------------------------------------------------------------------------
 
+def _conversation(client: TestClient) -> str:
+    """The conversation the server gives this client (its signed cookie rides on the client from now on)."""
+    return client.post("/api/v1/chat/restart").json()["conversation"]
+
+
 def _thumbs_down_is_stored(client: TestClient, database_url: str) -> None:
+    sender = _conversation(client)
     r = client.post("/api/v1/feedback", params={"lang": "nl"}, json={
         "sender": "web-42", "question": "Hoeveel voorschot krijgt OCMW Genk?",
         "answer": "Voorschot = 30 % × € 235.022,50 = € 70.506,75.\n\nBron: Koninklijk besluit, Art. 6 §1",
         "rating": -1})
     assert r.status_code == 201 and isinstance(r.json()["id"], int)
     with session_scope(database_url) as session:
-        rows = session.execute(select(Feedback).where(Feedback.conversation_id == "web-42")).scalars().all()
+        rows = session.execute(select(Feedback).where(Feedback.conversation_id == sender)).scalars().all()
         assert [(f.question, f.rating, f.language) for f in rows] == [("Hoeveel voorschot krijgt OCMW Genk?", -1, "nl")]
         assert rows[0].answer.endswith("Bron: Koninklijk besluit, Art. 6 §1")
 
@@ -142,11 +147,12 @@ def test_a_rating_other_than_up_or_down_is_refused(settings_for, client, rating)
 
 def test_a_thumbs_down_keeps_what_was_wrong(settings_for, client, tmp_path):
     settings = settings_for(database_url=f"sqlite:///{tmp_path}/reason.db")
+    sender = _conversation(client)
     r = client.post("/api/v1/feedback", json={"sender": "web-7", "question": "Quel cluster ?", "answer": "Moyen.",
                                                "rating": -1, "reason": "not_my_question"})
     assert r.status_code == 201
     with session_scope(settings.database_url) as session:
-        [row] = session.execute(select(Feedback).where(Feedback.conversation_id == "web-7")).scalars().all()
+        [row] = session.execute(select(Feedback).where(Feedback.conversation_id == sender)).scalars().all()
         assert (row.rating, row.reason) == (-1, "not_my_question")
 
 
@@ -181,3 +187,20 @@ def test_a_source_line_comes_with_the_links_of_its_passages():
     assert "".join(p.text for p in out.source_parts) == out.source
     assert [p.href for p in out.source_parts if p.href] == ["/sources/decree_2023?lang=nl",
                                                              "/sources/decree_2023?lang=nl#art-6-1"]
+
+
+def test_the_conversation_is_the_servers_signed_cookie_not_the_posted_sender(settings_for, client, tmp_path):
+    # Issue 10: a post with sender "telegram-<id>" wrote into that Telegram user's conversation.
+    settings = settings_for(database_url=f"sqlite:///{tmp_path}/cookie.db")
+    rate = {"sender": "telegram-4242", "question": "q", "answer": "a", "rating": 1}
+    client.post("/api/v1/feedback", json=rate)
+    cookie = client.cookies.get("digilab_chat")
+    assert cookie and "telegram" not in cookie
+    client.post("/api/v1/feedback", json=rate)  # the same cookie: the same conversation
+    # A cookie the server did not sign is no conversation: a new one is issued.
+    client.cookies.clear()
+    client.cookies.set("digilab_chat", cookie.rsplit(".", 1)[0] + ".forged")
+    client.post("/api/v1/feedback", json=rate)
+    with session_scope(settings.database_url) as session:
+        ids = [f.conversation_id for f in session.execute(select(Feedback).order_by(Feedback.id)).scalars()]
+    assert ids[0] == ids[1] != ids[2] and all(i.startswith("web-") for i in ids)

@@ -1,5 +1,6 @@
 """Staff passwords are salted scrypt hashes; session cookies cannot be forged, replayed late or kept after a change."""
 import pytest
+from pydantic import ValidationError
 
 from helpdesk import auth
 from helpdesk.db import session_scope
@@ -65,6 +66,14 @@ def test_a_session_cookie_is_signed_and_expires():
 
 
 def test_the_session_secret_follows_the_settings():
-    assert auth.session_secret(Settings(helpdesk_session_secret="s3cret")) == b"s3cret"
-    from_token = auth.session_secret(Settings(helpdesk_token="t1"))
-    assert from_token != auth.session_secret(Settings(helpdesk_token="t2")) and b"t1" not in from_token
+    secret, t1, t2 = "s3cret-of-twenty-four-chars", "token-one-of-twenty-four-chars", "token-two-of-twenty-four-chars"
+    assert auth.session_secret(Settings(helpdesk_session_secret=secret)) == secret.encode()
+    from_token = auth.session_secret(Settings(helpdesk_token=t1))
+    assert from_token != auth.session_secret(Settings(helpdesk_token=t2)) and t1.encode() not in from_token
+
+
+@pytest.mark.parametrize("name", ["helpdesk_token", "helpdesk_session_secret", "web_chat_secret"])
+def test_a_short_secret_is_refused_at_start_up(name):
+    # Issue 10: a 1-character HELPDESK_TOKEN was accepted.
+    with pytest.raises(ValidationError, match="at least 24 characters"):
+        Settings(**{name: "x" * 23})

@@ -98,11 +98,11 @@ def test_staff_sign_in_with_their_password_until_their_account_is_removed(client
 
 
 def test_a_changed_token_ends_the_sessions_opened_with_the_old_one(client, monkeypatch):
-    monkeypatch.setenv("HELPDESK_SESSION_SECRET", "fixed")  # the signing key stays: only the token changes
+    monkeypatch.setenv("HELPDESK_SESSION_SECRET", "a-fixed-signing-key-for-the-test")  # the signing key stays: only the token changes
     get_settings.cache_clear()
     _login(client)
     assert client.get("/helpdesk/tickets", follow_redirects=False).status_code == 200
-    monkeypatch.setenv("HELPDESK_TOKEN", "a-new-token")
+    monkeypatch.setenv("HELPDESK_TOKEN", "a-new-token-for-the-helpdesk-2")
     get_settings.cache_clear()
     assert client.get("/helpdesk/tickets", follow_redirects=False).status_code == 303
 
