@@ -178,6 +178,23 @@ def test_a_year_the_documents_do_not_cover_is_not_answered_with_another(domain):
     assert "Je ne trouve pas" in replies[-1]
 
 
+@needs_index
+@pytest.mark.parametrize("text, lang, dont_know", [
+    ("Combien coûte l'inscription au registre UBO pour notre CPAS ?", "fr", "Je ne trouve pas"),
+    ("Hoeveel kost de inschrijving in het UBO-register voor ons OCMW?", "nl", "Ik vind het antwoord niet"),
+])
+def test_a_figure_the_documents_do_not_give_is_not_answered_with_a_rule_without_one(domain, text, lang, dont_know):
+    # The UBO document rule is close in words but states no cost: saying it would answer beside the question.
+    replies, _ = ask(domain, text, intent="ask_refusal_refund", lang=lang)
+    assert dont_know in replies[0] and "digilab@mi-is.be" in replies[-1]
+
+
+@needs_index
+def test_a_how_much_question_answered_by_a_figure_still_gets_it(domain):
+    replies, _ = ask(domain, "combien de projets ont été retenus en 2022 ?", intent="ask_programme")
+    assert "40" in replies[0] and "Source" in replies[0]
+
+
 def test_dont_know_gives_the_digilab_contact(domain):
     _, replies = run(ActionDontKnow(), tracker("?"), domain)
     assert "digilab@mi-is.be" in replies[0] and "+32 2 508 85 86" in replies[0]
