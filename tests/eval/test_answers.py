@@ -41,6 +41,9 @@ def _training_questions():
         data = yaml.safe_load((ROOT / "bot" / "data" / "nlu" / f"{lang}.yml").read_text(encoding="utf-8"))
         texts += [line.lstrip("- ").strip() for item in data["nlu"] for line in (item.get("examples") or "").splitlines()]
     texts += [q for qs in default_knowledge().questions.values() for q in [*qs.fr, *qs.nl]]
+    # The reject class learns from these too (bot/retrieval.py): a near-copy among them is memory as well.
+    unanswerable = yaml.safe_load((ROOT / "bot" / "data" / "unanswerable.yml").read_text(encoding="utf-8"))
+    texts += [q for lang in LANGS for q in unanswerable[lang]]
     return [t.lower() for t in texts if t]
 
 
