@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(65536, description="Largest request body the API reads; beyond it, 413.")
     chat_rate_limit: str = Field("60/minute", description="Web chat messages per client IP (an office behind one address shares it).")
     feedback_rate_limit: str = Field("20/minute", description="Thumbs up/down per client IP.")
+    conversation_rate_limit: str = Field("20/minute", description=(
+        "Chat messages and thumbs per web chat conversation (its signed cookie), whatever the address."))
     login_rate_limit: str = Field("10/minute", description="Helpdesk login attempts per client IP.")
     login_failure_limit: str = Field("5/15minutes", description=(
         "Failed logins per staff account before it is refused for the rest of the window."))

@@ -2,11 +2,12 @@
 422 for bad values, and the same for every other 4xx (404, 405, 413, 429, unreadable bodies…)."""
 from __future__ import annotations
 
+import html
 import json
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from slowapi.errors import RateLimitExceeded
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -36,9 +37,15 @@ def error_body(status: int, lang: str, **params: object) -> bytes:
     return json.dumps(error_content(status, lang, **params)).encode()
 
 
-def too_many(lang: str, seconds: int) -> JSONResponse:
-    return JSONResponse(status_code=429, headers={"Retry-After": str(seconds)},
-                        content=error_content(429, lang, retry_after=seconds))
+def too_many(request: Request, lang: str, seconds: int) -> Response:
+    """429 with when to retry: JSON for the API, a short page for a person at a form (the helpdesk login)."""
+    content = error_content(429, lang, retry_after=seconds)
+    headers = {"Retry-After": str(seconds)}
+    if "text/html" in request.headers.get("accept", ""):
+        page = (f'<!doctype html><html lang="{lang}"><meta charset="utf-8"><title>429</title>'
+                f'<p role="alert">{html.escape(content["message"])}</p></html>')
+        return HTMLResponse(page, status_code=429, headers=headers)
+    return JSONResponse(status_code=429, headers=headers, content=content)
 
 
 def install(app: FastAPI) -> None:
@@ -67,8 +74,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RateLimitExceeded)
     async def rate_limited(request: Request, exc: RateLimitExceeded) -> JSONResponse:
         # The window of the limit that was reached: waiting that long always helps.
-        return too_many(_lang(request), int(exc.limit.limit.get_expiry()) if exc.limit else 60)
+        return too_many(request, _lang(request), int(exc.limit.limit.get_expiry()) if exc.limit else 60)
 
     @app.exception_handler(Refused)
     async def refused(request: Request, exc: Refused) -> JSONResponse:
-        return too_many(_lang(request), exc.retry_after)
+        return too_many(request, _lang(request), exc.retry_after)

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field, constr, validator
 from api.deps import get_lang
 from api.schemas import ErrorOut, Out
 from api.security import limiter
+from slowapi.util import get_remote_address
 from channels.citations import source_links
 from channels.rasa import (SOURCE_LABELS, Answer, AssistantUnavailable, RasaClient, answers_from_rasa,
                            language_of_sources)
@@ -54,6 +55,11 @@ def conversation_of(request: Request, settings: Settings) -> Tuple[str, bool]:
     except BadSignature:
         pass
     return f"web-{secrets.token_hex(12)}", True
+
+
+def conversation_key(request: Request) -> str:
+    """Rate-limit key of a conversation: its signed cookie, or the address for a browser that has none yet."""
+    return "conversation:" + (request.cookies.get(COOKIE) or get_remote_address(request))
 
 
 def keep(response: Response, sender: str, settings: Settings) -> None:
@@ -149,6 +155,7 @@ def unavailable(lang: str) -> JSONResponse:
                          "split from its source line, with the source's links and the quick replies. A **503** with a "
                          "friendly FR/NL message when the assistant is down or too slow.")
 @limiter.limit(lambda: get_settings().chat_rate_limit)
+@limiter.limit(lambda: get_settings().conversation_rate_limit, key_func=conversation_key)
 async def chat(request: Request, response: Response, body: ChatIn, lang: str = Depends(get_lang),
                settings: Settings = Depends(get_settings)):
     sender, new = conversation_of(request, settings)
@@ -191,6 +198,7 @@ def message_out(answer: Answer, *, lang: str) -> MessageOut:
              description="Stores a thumbs up or down on one answer, with its question and, for a thumbs down, what "
                          "was wrong; the helpdesk's feedback page lists them.")
 @limiter.limit(lambda: get_settings().feedback_rate_limit)
+@limiter.limit(lambda: get_settings().conversation_rate_limit, key_func=conversation_key)
 def feedback(request: Request, response: Response, body: FeedbackIn, lang: str = Depends(get_lang),
              settings: Settings = Depends(get_settings)) -> FeedbackOut:
     sender, new = conversation_of(request, settings)

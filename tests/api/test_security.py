@@ -70,6 +70,9 @@ def test_an_account_is_refused_after_its_failed_logins_even_with_the_right_passw
     right = {"email": "Agent@digilab.be", "password": "correct horse battery"}
     r = limited.post("/helpdesk/login", data=right, follow_redirects=False)
     assert r.status_code == 429 and int(r.headers["Retry-After"]) > 0
+    # A person at the login form reads it as a page, in their language.
+    page = limited.post("/helpdesk/login?lang=nl", data=right, headers={"Accept": "text/html"}, follow_redirects=False)
+    assert page.status_code == 429 and "text/html" in page.headers["content-type"] and "probeer opnieuw" in page.text
     # Another account is not held back by it.
     other = {"email": "other@digilab.be", "password": "wrong password!"}
     assert limited.post("/helpdesk/login", data=other).status_code == 401
@@ -108,3 +111,15 @@ def test_a_ticket_id_beyond_any_database_integer_is_a_422_not_a_500(limited, mon
     r = limited.post(f"/api/v1/helpdesk/tickets/{2**70}/answer", json={"answer": "Bonjour"},
                      headers={"Authorization": "Bearer a-token-long-enough-for-the-helpdesk-0123"})
     assert r.status_code == 422 and r.json()["code"] == "request_invalid"
+
+
+def test_one_conversation_is_limited_whatever_the_address(limited, monkeypatch):
+    monkeypatch.setenv("CHAT_RATE_LIMIT", "100/minute")
+    monkeypatch.setenv("CONVERSATION_RATE_LIMIT", "2/minute")
+    get_settings.cache_clear()
+    limiter.reset()
+    say = {"message": "Bonjour"}
+    # The first post has no conversation yet (counted by address); the next ones count against its cookie.
+    assert [limited.post("/api/v1/chat", json=say).status_code for _ in range(4)] == [503, 503, 503, 429]
+    with TestClient(create_app()) as other:  # another browser: its own conversation
+        assert [other.post("/api/v1/chat", json=say).status_code for _ in range(2)] == [503, 503]
