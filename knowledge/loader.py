@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import timedelta
+from decimal import Decimal
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Tuple, Union
@@ -11,7 +12,9 @@ from typing import Dict, Iterable, List, Optional, Tuple, Union
 import yaml
 from pydantic import ValidationError
 
-from knowledge.models import Beneficiary, Cluster, CostItem, Discrepancy, Fact, Message, Questions, Source, SourceRef
+from knowledge.models import (
+    Beneficiary, Cluster, CostItem, Discrepancy, Fact, Message, Questions, Source, SourceRef, to_cents,
+)
 
 DATA_DIR = Path(__file__).parent / "data"
 MESSAGES_FILE = Path(__file__).parent / "messages.yml"
@@ -189,7 +192,8 @@ def load_knowledge(data_dir: Path = DATA_DIR, messages_file: Path = MESSAGES_FIL
     def listed(name: str, key: str, model) -> list:
         path = data_dir / name
         if not path.exists():
-            return []
+            # A renamed file would otherwise load as an empty list and fail later, far from its cause.
+            raise KnowledgeError(path, key, "file missing")
         items = _parse(path, key, model, _section(path, key))
         _unique(path, key, items)
         return items
@@ -216,7 +220,55 @@ def load_knowledge(data_dir: Path = DATA_DIR, messages_file: Path = MESSAGES_FIL
     kb.questions = _questions(data_dir / "questions", {*facts, *cost_ids, *(d.id for d in recorded)})
     kb.issues = [DataIssue(d.id, d.topic, tuple(d.sources), fr=d.fr, nl=d.nl, facts=tuple(d.facts)) for d in recorded]
     kb.issues += annex_issues(kb)
+    unknown_docs = sorted({r.doc for r in _all_refs(kb)} - set(sources))
+    if unknown_docs:
+        raise KnowledgeError(sources_path, "sources", f"cited but not listed: {unknown_docs}")
+    for fact in facts.values():
+        _check_value_said(fact)
     return kb
+
+
+_MONTHS = {"fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+                  "novembre", "décembre"],
+           "nl": ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+                  "november", "december"]}
+
+
+def _value_forms(fact: Fact, lang: str) -> List[str]:
+    """How a fact's value may be written in its sentence: 3 402 812 / 3.402.812, 30 %, 1er novembre 2023…"""
+    if fact.unit == "date":
+        day = fact.as_date
+        first = {"fr": "1er", "nl": "1"}[lang] if day.day == 1 else str(day.day)
+        month = f"{_MONTHS[lang][day.month - 1]} {day.year}"
+        # A month's last day may be said as the month: "avril 2024 inclus".
+        last_day = (day + timedelta(days=1)).month != day.month
+        return [f"{first} {month}", f"{day.day} {month}", *([month] if last_day else [])]
+    number = fact.decimal * 100 if fact.unit == "ratio" else fact.decimal
+    whole, _, cents = f"{number.normalize():f}".partition(".")
+    grouped = [whole] + [_group(whole, sep) for sep in (" ", "\u202f", "\u00a0", ".")]
+    body = [g + (f",{cents}" if cents and fact.unit != "ratio" else "") for g in grouped]
+    if fact.unit == "ratio":
+        return [f"{b}{space}%" for b in {whole + (f",{cents}" if cents else "")} for space in (" ", "\u202f", "")]
+    if fact.unit == "eur" and number >= 1_000_000 and number % 1_000_000 == 0:
+        body.append(f"{number // 1_000_000} {'millions' if lang == 'fr' else 'miljoen'}")
+    return body
+
+
+def _group(whole: str, sep: str) -> str:
+    groups = []
+    while len(whole) > 3:
+        whole, groups = whole[:-3], [whole[-3:], *groups]
+    return sep.join([whole, *groups])
+
+
+def _check_value_said(fact: Fact) -> None:
+    """A fact's sentences say its value: change the value and forget a sentence, and loading fails."""
+    if fact.value is None:
+        return
+    for lang in ("fr", "nl"):
+        text = fact.text(lang)
+        if not any(re.search(rf"(?<![\d.,]){re.escape(form)}(?![\d])", text) for form in _value_forms(fact, lang)):
+            raise KnowledgeError(DATA_DIR, f"facts[{fact.id}].{lang}", f"does not say its value {fact.value}")
 
 
 @lru_cache(maxsize=1)
@@ -287,7 +339,7 @@ def annex_issues(kb: KnowledgeBase) -> List[DataIssue]:
             issues.append(DataIssue(f"annex.{b.id}.total", "amounts", refs, code="issue_annex_total",
                                     params={**row, "sum": b.amount_excl_vat + b.vat}))
         # Art. 6 §1: the advance is 30 % of the grant, to the cent.
-        expected = (b.total * rate).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        expected = to_cents(b.total * rate)
         if expected != b.advance:
             issues.append(DataIssue(f"annex.{b.id}.advance", "payment", refs, code="issue_annex_advance",
                                     params={**row, "expected": expected, "advance": b.advance, "rate": rate}))
@@ -295,7 +347,7 @@ def annex_issues(kb: KnowledgeBase) -> List[DataIssue]:
     annex_sum = sum((b.total for b in kb.beneficiaries), Decimal("0"))
     if kb.beneficiaries and annex_sum != grant.decimal:
         issues.append(DataIssue(
-            "annex.sum", "amounts", (SourceRef(doc="decree_2023", ref="Annexe"), grant.source),
+            "annex.sum", "amounts", (kb.beneficiaries[0].source, grant.source),
             code="issue_annex_sum",
             params={"sum": annex_sum, "grant": grant.decimal, "gap": grant.decimal - annex_sum},
         ))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import List, Literal, Optional
 
 from pydantic import BaseModel, validator
@@ -93,6 +93,14 @@ class Fact(Strict):
     @property
     def as_date(self) -> date:
         return date.fromisoformat(self.value or "")
+
+
+CENT = Decimal("0.01")
+
+
+def to_cents(amount: Decimal) -> Decimal:
+    """Round half-up to the cent (the annex's advance column is rounded this way): the one rounding of money."""
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def _decimal(value: Optional[str]) -> Decimal:

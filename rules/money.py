@@ -1,24 +1,19 @@
-"""Exact money: Decimal built from strings, rounded half-up to the cent in one place."""
+"""Exact money: Decimal built from strings, rounded half-up to the cent by knowledge.models.to_cents."""
 from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Union
 
+from knowledge.models import CENT, to_cents  # noqa: F401  (the one rounding of money; rules re-export it)
 from rules.errors import InvalidAmount
 from rules.parsing import as_written
 
-CENT = Decimal("0.01")
 # Input sanity bound, not a fact of the subsidies: no grant of this programme comes near it.
 MAX_AMOUNT = Decimal("1000000000")
 
 Number = Union[Decimal, int, str, float]
-
-
-def to_cents(amount: Decimal) -> Decimal:
-    """Round half-up to the cent (the annex's advance column is rounded this way)."""
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def as_amount(value: Number, *, field: str = "amount", allow_zero: bool = False) -> Decimal:

@@ -119,3 +119,30 @@ def test_a_gap_between_clusters_is_refused(data_copy):
     _break(data_copy / "clusters.yml", "population_min: 15001", "population_min: 15002")
     with pytest.raises(KnowledgeError, match="clusters.yml: clusters\\[medium\\]"):
         load_knowledge(data_copy, MESSAGES_FILE)
+
+
+def test_a_missing_data_file_is_refused_naming_it(data_copy):
+    # Issue 9: a renamed clusters.yml loaded as an empty list and failed later as an IndexError.
+    (data_copy / "clusters.yml").rename(data_copy / "cluster.yml")
+    with pytest.raises(KnowledgeError, match=r"clusters.yml: clusters: file missing"):
+        load_knowledge(data_copy, MESSAGES_FILE)
+
+
+def test_a_source_document_not_listed_is_refused(data_copy):
+    # Issue 9: a cited document was never checked against sources.yml.
+    path = data_copy / "sources.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[:text.index("  press_dossier:")], encoding="utf-8")
+    with pytest.raises(KnowledgeError, match=r"sources.yml: sources: cited but not listed: \['press_dossier'\]"):
+        load_knowledge(data_copy, MESSAGES_FILE)
+
+
+@pytest.mark.parametrize("old, new", [
+    ('value: "0.30"', 'value: "0.35"'),  # the rate changes, the sentences still say 30 %
+    ('value: "2024-05-12"', 'value: "2024-05-13"'),
+])
+def test_a_value_its_sentences_do_not_say_is_refused(data_copy, old, new):
+    # Issue 9: "30 %" typed in the sentences next to value "0.30": a changed rate failed nothing.
+    _break(data_copy / "parameters.yml", old, new)
+    with pytest.raises(KnowledgeError, match=r"does not say its value"):
+        load_knowledge(data_copy, MESSAGES_FILE)
