@@ -34,8 +34,9 @@ _GRANT_AFTER = re.compile(r"^\s*(?:€|eur\w*)?\s*(?:de\s+|d'|aan\s+|van\s+)?(?:
 _SPENT_AFTER = re.compile(r"^\s*(?:€|eur\w*)?\s*(?:aan\s+\w+\s+)?(?:uitgegeven|besteed|depense|de\s+depenses|uitgaven)")
 _RECEIVED_AFTER = re.compile(r"^\s*(?:€|eur\w*)?\s*(?:d'|de\s+|als\s+|aan\s+)?(?:l'|het\s+)?(?:avance|voorschot)?\s*"
                              r"(?:ontvangen|gehad|gekregen|binnen|recu|recus|touche|percu|verse|betaald|d'avance|voorschot)")
-_ANNUAL_AFTER = re.compile(r"^\s*(?:€|eur\w*)?\s*(?:par\s+an|per\s+jaar|/\s*an\b|/\s*jaar|annuel|par\s+annee)")
-_ANNUAL_BEFORE = re.compile(r"(?:jaarbudget|budget\s+annuel|annuel\w*|per\s+jaar)\W*$")
+_ANNUAL_AFTER = re.compile(r"^\s*(?:€|eur\w*)?\s*(?:par\s+an|per\s+jaar|/\s*an\b|/\s*jaar|annuel|par\s+annee"
+                           r"|(?:de\s+|d'|van\s+|als\s+)?(?:budget\s+annuel|jaarbudget|jaarlijks\s+budget))")
+_ANNUAL_BEFORE = re.compile(r"(?:jaarbudget|budget\s+annuel|annuel\w*|per\s+jaar)\W*(?:de|d'|van|:|=|is)?\W*$")
 _ADVANCE_RECEIVED = re.compile(r"\b(?:recue?s?|eu|touchee?s?|percue?s?|ontvangen|gekregen|kregen|gehad)\b[^.?!]{0,25}"
                                r"\b(?:l'?avance|avance|voorschot|het voorschot)\b|\b(?:avance|voorschot)\b[^.?!]{0,20}"
                                r"\b(?:recue?s?|touchee?s?|percue?s?|versee?s?|ontvangen|gekregen|gehad|binnen)\b")

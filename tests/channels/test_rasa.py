@@ -1,10 +1,15 @@
 """Rasa's replies put back together as answers with their sources, for every channel."""
 import asyncio
+import re
 import socket
+from pathlib import Path
 
 import pytest
+import yaml
 
-from channels.rasa import Answer, AssistantUnavailable, RasaClient, answers_from_rasa, language_of_sources
+from channels.rasa import (
+    SOURCE_LABELS, Answer, AssistantUnavailable, RasaClient, answers_from_rasa, language_of_sources, split_source,
+)
 
 
 # Rasa's REST channel cuts each reply at its blank lines: these lists have the shape it sends.
@@ -97,3 +102,23 @@ def test_a_form_prompt_asks_and_a_sourced_answer_does_not():
     [answer] = answers_from_rasa([{"text": "Cluster moyen.\n\nSource : Présentation, Montant"}])
     [unknown] = answers_from_rasa([{"text": "Je ne trouve pas la réponse. L'équipe Digilab peut vous répondre."}])
     assert (prompt.asks, answer.asks, unknown.asks) == (True, False, False)
+
+
+def _domain_variants():
+    """(response, language, text) of every domain response that cites a source."""
+    responses = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8"))["responses"]
+    for name, variants in responses.items():
+        for variant in variants:
+            if "{source}" in variant.get("text", ""):
+                conditions = variant.get("condition") or []
+                lang = next((c["value"] for c in conditions if c.get("name") == "language"), "fr")
+                yield name, lang, variant["text"]
+
+
+@pytest.mark.parametrize("name, lang, text", list(_domain_variants()))
+def test_every_sourced_response_is_split_by_a_label_of_its_language(name, lang, text):
+    # Issue 9: the channels find the source by the reply's wording; a response reworded in domain.yml must
+    # still be split, and its label must say the reply's language.
+    reply = text.replace("{source}", "Arrêté royal, Art. 6 §1")
+    body, source, label = split_source(re.sub(r"\{\w+\}", "x", reply))
+    assert source == "Arrêté royal, Art. 6 §1" and SOURCE_LABELS[label] == lang, name

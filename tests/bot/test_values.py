@@ -1,0 +1,37 @@
+"""What a message says about a grant, each euro amount by its role (bot/actions/values.payment_input)."""
+from decimal import Decimal
+
+import pytest
+
+from bot.actions.values import payment_input
+
+
+@pytest.mark.parametrize("text, grant, received", [
+    ("subside de 235.022,50 €, on a déjà reçu 70.506,75 €", "235022.50", ["70506.75"]),
+    ("we kregen 36.000 euro van een subsidie van 120.000 euro", "120000", ["36000"]),
+    ("subvention 100 000 € ; reçu 30 000 € puis 20 000 €", "100000", ["30000", "20000"]),
+])
+def test_the_grant_and_what_was_received_are_told_apart(text, grant, received):
+    found = payment_input(text)
+    assert found.grant == Decimal(grant) and found.received == [Decimal(r) for r in received]
+
+
+def test_excl_vat_and_vat_add_up_to_the_grant():
+    found = payment_input("103.172,23 € HTVA + 16.827,77 € de TVA, combien d'avance ?")
+    assert found.grant == Decimal("120000.00")
+
+
+def test_counts_and_durations_are_no_amounts():
+    # "in 1 keer", "2 schuldvorderingen", "6 maanden": numbers under 100 without € are not money.
+    found = payment_input("kunnen we de rest in 1 keer vragen ipv 2 schuldvorderingen na 6 maanden?")
+    assert not found.given
+
+
+def test_an_annual_budget_is_not_the_grant():
+    found = payment_input("appel 2022, budget annuel de 80 000 €, quelle avance ?")
+    assert found.annual == Decimal("80000") and found.grant is None
+
+
+def test_an_annual_budget_after_its_amount_is_annual_too():
+    found = payment_input("oproep 2022: 80.000 euro jaarbudget, hoeveel voorschot?")
+    assert found.annual == Decimal("80000") and found.grant is None
