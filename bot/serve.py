@@ -21,7 +21,7 @@ def server_env(env: Mapping[str, str]) -> Dict[str, str]:
     """The environment of the three servers: the action server on loopback unless ACTION_HOST says otherwise
     (rasa_sdk reads SANIC_HOST, default 0.0.0.0), and one token for Rasa's HTTP API, drawn when none is set."""
     given = settings_from(env)
-    return {**env, "SANIC_HOST": given.action_host, "RASA_TOKEN": given.rasa_token or secrets.token_urlsafe(32)}
+    return {**env, "SANIC_HOST": given.action_host, "RASA_TOKEN": given.rasa_token or secrets.token_hex(32)}
 
 
 def commands(*, rasa_port: int, action_port: int, api_port: int, endpoints_file: Path,
@@ -31,7 +31,7 @@ def commands(*, rasa_port: int, action_port: int, api_port: int, endpoints_file:
         [py, "-m", "rasa_sdk", "--actions", "bot.actions", "--port", str(action_port)],
         [py, "-m", "bot.rasa_server", "run", "--model", str(MODEL), "--endpoints", str(endpoints_file),
          "--credentials", str(ROOT / "credentials.yml"), "--port", str(rasa_port), "--enable-api",
-         "--auth-token", rasa_token, "--interface", "127.0.0.1"],
+         f"--auth-token={rasa_token}", "--interface", "127.0.0.1"],  # "=": a token may start with "-"
         # --ws none: uvicorn's websocket support needs a newer `websockets` than Rasa pins; the API has no websocket.
         [py, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(api_port), "--ws", "none"],
     ]
