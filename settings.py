@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     action_replicas: int = Field(2, ge=1, description=(
         "Action servers `make run-prod` starts behind its load balancer (ACTION_PORT and the next ports)."))
     api_workers: int = Field(2, ge=1, description="uvicorn workers of the API in `make run-prod`.")
+    prometheus_multiproc_dir: Optional[str] = Field(None, description=(
+        "Directory where the API's workers write their metrics for /metrics to add up (prometheus-client's "
+        "multiprocess mode); `make run-prod` sets it; unset: one process."))
     public_url: str = Field(f"http://localhost:{API_PORT}", description=(
         "Address where people reach the web chat and /sources; the Telegram bridge links source passages there."))
 
