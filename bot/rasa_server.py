@@ -5,9 +5,10 @@ the schema itself against its meta-schema: measured with py-spy, 43 % of the Ras
 on a question answered by an action. Same schema, same errors, checked once per process.
 Its log handlers, once Rasa has made them, mask e-mail addresses and numbers (helpdesk/masking.py).
 
-When a part behind Rasa fails, Rasa 3.6 goes silent: an action server that does not answer costs the action's
-events ("Bot will continue, but the actions events are lost"), and a tracker store (PostgreSQL) or lock store
-(Redis) that does not answer makes the REST channel log the exception and return no message at all. Here the user
+When a part behind Rasa fails, Rasa 3.6 goes silent or forgets: an action server that does not answer costs the
+action's events ("Bot will continue, but the actions events are lost"); a tracker store (PostgreSQL) that does not
+answer is taken for an empty conversation, kept in the replica's memory; a lock store (Redis) that does not answer
+makes the REST channel log the exception and return no message at all. Here the user
 is told instead, politely, in the conversation's language (both when it cannot be read), with the Digilab contact;
 the conversation stays as it was before this message, so saying it again once the part is back goes on.
 """
@@ -116,10 +117,50 @@ def _pinged(kwargs_for: Callable[..., Dict[Text, Any]]) -> Callable[..., Dict[Te
     return with_ping
 
 
+def _with_request_ids(create_app: Callable[..., Any]) -> Callable[..., Any]:
+    """Rasa's HTTP app, logging the X-Request-ID the API sends with each message: one id in both logs."""
+    def create(*args: Any, **kwargs: Any) -> Any:
+        app = create_app(*args, **kwargs)
+
+        @app.middleware("request")
+        async def log_request_id(request: Any) -> None:
+            request_id = request.headers.get("x-request-id")
+            if request_id:
+                log.info("request_id=%s %s %s", request_id[:64], request.method, request.path)
+
+        return app
+
+    return create
+
+
+def _strict_tracker_store() -> None:
+    """Rasa's FailSafeTrackerStore answers a read that failed with 'no such conversation' and saves into memory: during
+    a PostgreSQL outage the user would talk to an assistant that forgot them (a half-filled handoff started again),
+    and what was said would vanish with the replica. Here the failure goes up, and the user gets the polite reply."""
+    from rasa.core.tracker_store import FailSafeTrackerStore
+
+    async def retrieve(self: FailSafeTrackerStore, sender_id: Text) -> Any:
+        return await self._tracker_store.retrieve(sender_id)
+
+    async def retrieve_full_tracker(self: FailSafeTrackerStore, conversation_id: Text) -> Any:
+        return await self._tracker_store.retrieve_full_tracker(conversation_id)
+
+    async def save(self: FailSafeTrackerStore, tracker: Any) -> None:
+        await self._tracker_store.save(tracker)
+
+    FailSafeTrackerStore.retrieve = retrieve
+    FailSafeTrackerStore.retrieve_full_tracker = retrieve_full_tracker
+    FailSafeTrackerStore.save = save
+
+
 def install_patches() -> None:
+    import rasa.core.run
     import rasa.core.tracker_store
 
+    rasa.core.run.server.create_app = _with_request_ids(rasa.core.run.server.create_app)
+
     RemoteAction._validate_action_result = _validate_action_result
+    _strict_tracker_store()
     rasa.core.tracker_store.create_engine_kwargs = _pinged(rasa.core.tracker_store.create_engine_kwargs)
     RemoteAction.run = _polite_remote_action(RemoteAction.run)
     Agent.handle_message = _polite_agent(Agent.handle_message)

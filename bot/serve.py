@@ -111,6 +111,10 @@ def production(env: Mapping[str, str], run_dir: Path) -> Topology:
     action_balancer = settings.action_port - 1
     rasa_url = f"http://127.0.0.1:{settings.rasa_port}"
     env = server_env({**env, "ACTION_SERVER_URL": f"http://127.0.0.1:{action_balancer}/webhook", "RASA_URL": rasa_url})
+    if not env.get("PROMETHEUS_MULTIPROC_DIR"):  # the API's workers add up their metrics there; afresh each start
+        shutil.rmtree(run_dir / "metrics", ignore_errors=True)
+        (run_dir / "metrics").mkdir(parents=True)
+        env["PROMETHEUS_MULTIPROC_DIR"] = str(run_dir / "metrics")
     ends = endpoints.write(run_dir / "endpoints.yml", env)
     config = haproxy_config(rasa=(settings.rasa_port, rasa_ports), actions=(action_balancer, action_ports))
     (run_dir / "haproxy.cfg").write_text(config, encoding="utf-8")
@@ -133,17 +137,18 @@ def haproxy() -> str:
 
 
 def haproxy_config(*, rasa: tuple, actions: tuple) -> str:
-    """Round robin over the replicas, each checked every second; a refused connection is retried on another replica
+    """Round robin over the replicas, each checked every second (a busy server has 5 s to answer the check; a dead one
+    fails it at once, out after 3 s); a refused connection is retried on another replica
     (a replica killed between two messages costs nobody an answer). A message is never sent twice: Rasa has no
     idempotency, so a replica dying in the middle of a message answers 502, which the API turns into its 503."""
     def backend(name: str, listen: int, ports: Sequence[int], check: str) -> str:
         servers = "\n".join(f"    server {name}-{i} 127.0.0.1:{port} check" for i, port in enumerate(ports))
         return (f"frontend {name}\n    bind 127.0.0.1:{listen}\n    default_backend {name}\n\n"
                 f"backend {name}\n    balance roundrobin\n    option httpchk GET {check}\n"
-                f"    default-server inter 1s fall 2 rise 1\n{servers}\n")
+                f"    default-server inter 1s fall 3 rise 1\n{servers}\n")
 
     return ("global\n    maxconn 4096\n\n"
-            "defaults\n    mode http\n    timeout connect 1s\n    timeout client 120s\n    timeout server 120s\n"
+            "defaults\n    mode http\n    timeout connect 1s\n    timeout check 5s\n    timeout client 120s\n    timeout server 120s\n"
             "    retries 3\n    option redispatch 1\n    retry-on conn-failure\n    option http-server-close\n\n"
             + backend("rasa", rasa[0], rasa[1], "/") + "\n" + backend("actions", actions[0], actions[1], "/health"))
 
