@@ -175,7 +175,9 @@ def main() -> None:
     rasa.__main__.configure_logging_and_warnings = _configure_logging(rasa.__main__.configure_logging_and_warnings)
 
     token = get_settings().rasa_token
-    sys.argv = ["rasa", *sys.argv[1:], *(["--auth-token", token] if token and "--auth-token" not in sys.argv else [])]
+    given = any(arg.startswith(("--auth-token", "-t")) for arg in sys.argv[1:])
+    # --auth-token=…: a drawn token may begin with '-', which argparse would take for an option.
+    sys.argv = ["rasa", *sys.argv[1:], *([f"--auth-token={token}"] if token and not given else [])]
     rasa_main()
 
 
