@@ -6,6 +6,7 @@ PROMETHEUS_MULTIPROC_DIR and `/metrics` adds them up (prometheus-client's multip
 """
 from __future__ import annotations
 
+import logging
 import re
 import time
 import uuid
@@ -32,6 +33,8 @@ RASA_ERRORS = Counter("digilab_rasa_errors_total", "Web chat messages Rasa did n
 _GIVEN_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 router = APIRouter(tags=["meta"])
+# Under uvicorn's own logger, so that its handlers print it: each chat message's id, as Rasa's log prints it too.
+log = logging.getLogger("uvicorn.error.chat")
 
 
 # For Prometheus, not for API clients: left out of the OpenAPI document.
@@ -76,5 +79,8 @@ class Measured:
         finally:
             REQUEST_ID.reset(token)
             route = getattr(scope.get("route"), "path", None) or "unmatched"
-            LATENCY.labels(scope["method"], route).observe(time.perf_counter() - started)
+            elapsed = time.perf_counter() - started
+            LATENCY.labels(scope["method"], route).observe(elapsed)
+            if route == "/api/v1/chat":
+                log.info("request_id=%s %s %s %d %.0f ms", request_id, scope["method"], route, status, elapsed * 1000)
             REQUESTS.labels(scope["method"], route, str(status)).inc()

@@ -67,20 +67,20 @@ def production_env(env: Mapping[str, str]) -> Dict[str, str]:
     return {**PRODUCTION_STORES, **env, "WEB_CHAT_SECRET": env.get("WEB_CHAT_SECRET") or secrets.token_urlsafe(32)}
 
 
-def rasa_command(*, port: int, endpoints_file: Path) -> List[str]:
+def rasa_command(*, port: int, endpoints_file: Path, host: str = "127.0.0.1") -> List[str]:
     """Rasa's HTTP API token comes from RASA_TOKEN (bot/rasa_server.py): not on a command line `ps` shows."""
     return [sys.executable, "-m", "bot.rasa_server", "run", "--model", str(MODEL), "--endpoints", str(endpoints_file),
             "--credentials", str(ROOT / "credentials.yml"), "--port", str(port), "--enable-api",
-            "--interface", "127.0.0.1"]
+            "--interface", host]
 
 
 def action_command(port: int) -> List[str]:
     return [sys.executable, "-m", "rasa_sdk", "--actions", "bot.actions", "--port", str(port)]
 
 
-def api_command(port: int, workers: int = 1) -> List[str]:
+def api_command(port: int, workers: int = 1, host: str = "127.0.0.1") -> List[str]:
     # --ws none: uvicorn's websocket support needs a newer `websockets` than Rasa pins; the API has no websocket.
-    return [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(port), "--ws", "none",
+    return [sys.executable, "-m", "uvicorn", "api.main:app", "--host", host, "--port", str(port), "--ws", "none",
             *(["--workers", str(workers)] if workers > 1 else [])]
 
 
@@ -234,10 +234,28 @@ def stop(procs: Iterable[subprocess.Popen], timeout: float = 30) -> None:
             proc.wait()
 
 
+def container(role: str, env: Mapping[str, str], host: str) -> List[str]:
+    """One process of the topology, as a container runs it (deploy/): its own port, listening on `host`; the
+    balancing is the platform's (compose's HAProxy, a Kubernetes Service)."""
+    settings = settings_from(env)
+    if role == "rasa":
+        ends = endpoints.write(Path(env.get("TMPDIR", "/tmp")) / "endpoints.yml", env)
+        return rasa_command(port=settings.rasa_port, endpoints_file=ends, host=host)
+    if role == "actions":
+        return action_command(settings.action_port)
+    return api_command(settings.api_port, settings.api_workers, host)
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--prod", action="store_true", help="the production topology (`make run-prod`)")
+    parser.add_argument("--only", choices=["rasa", "actions", "api"], help="one process, in a container (deploy/)")
+    parser.add_argument("--host", default="0.0.0.0", help="with --only: where it listens")
     args = parser.parse_args(argv)
+    if args.only:
+        env = server_env({**os.environ, "ACTION_HOST": args.host}) if args.only == "actions" else dict(os.environ)
+        command = container(args.only, env, args.host)
+        os.execvpe(command[0], command, env)
     topology = prepare(os.environ, prod=args.prod)
     names = ", ".join(p.name for p in topology.programs)
     print(f"supervising {names}: Rasa {topology.rasa_url}, API and web chat {topology.api_url}/ "
