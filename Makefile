@@ -87,6 +87,9 @@ eval: install train  ## end-to-end answer benchmark: dev and test halves per top
 bench: install train  ## print training time, model size, memory and latency figures
 	$(PY) -m bench
 
+load: install train $(HAPROXY)  ## run-prod's topology loaded on loopback (<2 min): throughput and latency, 1 and 2 Rasa replicas
+	$(PY) -m bench.load
+
 lint: install  ## undefined names, unused imports, syntax errors (ruff)
 	$(PY) -m ruff check .
 

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import secrets
 import shlex
 import shutil
+import signal
+import socket
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterable, List, Mapping, Optional, Sequence
@@ -244,6 +248,83 @@ def container(role: str, env: Mapping[str, str], host: str) -> List[str]:
     if role == "actions":
         return action_command(settings.action_port)
     return api_command(settings.api_port, settings.api_workers, host)
+
+
+def free_ports() -> Dict[str, int]:
+    """RASA_PORT (the balancer) with room for replicas after it, ACTION_PORT with its balancer before it, API_PORT,
+    and two spare ports (`spare0`, `spare1`): all free, for a topology beside `make run-prod`'s."""
+    while True:
+        base = random.randrange(20000, 60000, 20)
+        ports = {"RASA_PORT": base, "ACTION_PORT": base + 11, "API_PORT": base + 15, "spare0": base + 16,
+                 "spare1": base + 17}
+        if not any(_listening(port) for port in range(base, base + 18)):
+            return ports
+
+
+def _listening(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+class Supervised:
+    """The production topology under supervisord, started and stopped as a whole, its programs killed or paused one
+    by one (the fault tests, `make load`)."""
+
+    def __init__(self, workdir: Path, env: Mapping[str, str]):
+        if not MODEL.exists():
+            raise RuntimeError("no trained model: run `make train`")
+        self.workdir, self.env = workdir, dict(env)
+        self.proc: Optional[subprocess.Popen] = None
+        self.topology: Optional[Topology] = None
+
+    @property
+    def api(self) -> str:
+        return self.topology.api_url
+
+    def start(self, timeout: float = 240) -> "Supervised":
+        self.topology = prepare(self.env, prod=True, run_dir=self.workdir, logs=self.workdir)
+        self.proc = subprocess.Popen(supervisord(self.workdir), cwd=ROOT, env=self.topology.env,
+                                     stdout=open(self.workdir / "supervisord.out", "a"), stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        for program in self.topology.programs:
+            self.wait_up(program.name, deadline - time.monotonic())
+        return self
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            stop([self.proc], timeout=90)
+            self.proc = None
+
+    def program(self, name: str) -> Program:
+        return next(p for p in self.topology.programs if p.name == name)
+
+    def is_up(self, name: str) -> bool:
+        import httpx
+
+        try:
+            return httpx.get(self.program(name).ready_url, timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def wait_up(self, name: str, timeout: float = 120) -> None:
+        deadline = time.monotonic() + timeout
+        while not self.is_up(name):
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"supervisord exited with {self.proc.returncode}")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{name} not up: {supervisorctl(self.workdir, 'status')}")
+            time.sleep(0.3)
+
+    def pid(self, name: str) -> int:
+        return int(supervisorctl(self.workdir, "pid", name))
+
+    def signal(self, name: str, sig: int = signal.SIGKILL) -> int:
+        pid = self.pid(name)
+        os.kill(pid, sig)
+        return pid
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

@@ -14,7 +14,8 @@ from sqlalchemy import create_engine, text
 
 from tests.e2e.servers import reachable
 from tests.faults.proxy import Proxy
-from tests.faults.topology import Production, WebChat, free_block
+from bot.serve import Supervised, free_ports
+from tests.faults.topology import WebChat
 
 pytestmark = pytest.mark.faults
 
@@ -28,7 +29,8 @@ RASA_TIMEOUT_SECONDS = 15  # this machine is shared: a replica restarting (Tenso
 def stand(tmp_path_factory, postgres_url):
     if not reachable("127.0.0.1", 6379):
         pytest.skip("Redis is not running on 127.0.0.1:6379")
-    ports = free_block()
+    ports = free_ports()
+    ports["pg"], ports["redis"] = ports.pop("spare0"), ports.pop("spare1")
     with Proxy("127.0.0.1", 5432, ports["pg"]) as pg, Proxy("127.0.0.1", 6379, ports["redis"]) as redis:
         database = postgres_url.replace("127.0.0.1:5432/", f"127.0.0.1:{ports['pg']}/")
         env = {**os.environ, **{k: str(v) for k, v in ports.items() if k.isupper()},
@@ -38,7 +40,7 @@ def stand(tmp_path_factory, postgres_url):
                "RASA_TIMEOUT_SECONDS": str(RASA_TIMEOUT_SECONDS), "RASA_REPLICAS": "2", "ACTION_REPLICAS": "2",
                "API_WORKERS": "2", "TELEGRAM_BOT_TOKEN": ""}
         env.pop("RASA_URL", None)
-        prod = Production(tmp_path_factory.mktemp("prod"), env)
+        prod = Supervised(tmp_path_factory.mktemp("prod"), env)
         try:
             prod.start()
             for _ in range(4):  # each action server and Rasa replica answers once before the faults
