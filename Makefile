@@ -16,7 +16,7 @@ UV ?= $(shell command -v uv 2>/dev/null || echo .uv/bin/uv)
 MODEL_INPUTS := config.yml domain.yml $(wildcard bot/data/*.yml bot/data/nlu/*.yml) \
 	$(wildcard knowledge/data/*.yml knowledge/data/*/*.yml) bot/nlu.py bot/language.py bot/sentences.py bot/train.py bot/retrieval.py
 
-.PHONY: help install lock run api test unit train eval bench telegram lint clean
+.PHONY: help install lock run run-prod load api test unit train eval bench telegram lint clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -49,8 +49,19 @@ models/.trained: $(MODEL_INPUTS) | $(VENV)/.synced
 
 train: models/.trained  ## train the Rasa model if it is missing or out of date
 
-run: install  ## start the assistant: action server :5055, Rasa :5005, API and web chat :8000
+run: install  ## start the assistant: action server :5055, Rasa :5005, API and web chat :8000 (supervised)
 	$(if $(wildcard domain.yml),$(MAKE) train && $(PY) -m bot.serve,$(PY) -m uvicorn api.main:app --host 127.0.0.1 --port 8000 --ws none)
+
+HAPROXY ?= /usr/sbin/haproxy
+
+$(HAPROXY):
+	@#  run-prod's load balancer comes from Debian's packages, as Chromium does.
+	@command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] || { echo "Install Debian's haproxy (apt-get install haproxy)."; exit 1; }
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null
+
+run-prod: install $(HAPROXY)  ## production topology on loopback: HAProxy :5005 → Rasa :5006 :5007, actions :5055 :5056, API 2 workers :8000, PostgreSQL, Redis
+	$(MAKE) train
+	$(PY) -m bot.serve --prod
 
 api: install  ## start only the HTTP API on :8000
 	$(PY) -m uvicorn api.main:app --host 127.0.0.1 --port 8000 --ws none
@@ -62,19 +73,22 @@ $(CHROMIUM):
 	@command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] || { echo "Install Debian's chromium (apt-get install chromium) or set CHROMIUM=/path/to/chromium."; exit 1; }
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 
-test: install $(CHROMIUM)  ## run every test (unit, API, database on SQLite and PostgreSQL, end-to-end, browser)
+test: install $(CHROMIUM) $(HAPROXY)  ## run every test (unit, API, database on SQLite and PostgreSQL, end-to-end, faults, browser)
 	$(MAKE) train
 	CHROMIUM=$(CHROMIUM) $(PY) -m pytest
 
-unit: install  ## the fast loop: every test but end-to-end, browser and trained-model ones (no training, no browser)
+unit: install  ## the fast loop: every test but end-to-end, fault, browser and trained-model ones (no training, no browser)
 	@#  No `train` and no Chromium: the code's own tests only, in under a minute.
-	$(PY) -m pytest -q -m "not e2e and not browser and not model"
+	$(PY) -m pytest -q -m "not e2e and not browser and not model and not faults"
 
 eval: install train  ## end-to-end answer benchmark: dev and test halves per topic and language (real servers)
 	$(PY) -m tests.eval
 
 bench: install train  ## print training time, model size, memory and latency figures
 	$(PY) -m bench
+
+load: install train $(HAPROXY)  ## run-prod's topology loaded on loopback (<2 min): throughput and latency, 1 and 2 Rasa replicas
+	$(PY) -m bench.load
 
 lint: install  ## undefined names, unused imports, syntax errors (ruff)
 	$(PY) -m ruff check .

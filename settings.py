@@ -44,6 +44,14 @@ class Settings(BaseSettings):
     rasa_port: int = Field(RASA_PORT, description="Port of the Rasa server started by `make run`.")
     action_port: int = Field(ACTION_PORT, description="Port of the action server started by `make run`.")
     api_port: int = Field(API_PORT, description="Port of the API and web chat started by `make run`.")
+    rasa_replicas: int = Field(2, ge=1, description=(
+        "Rasa servers `make run-prod` starts behind its load balancer (on the ports after RASA_PORT)."))
+    action_replicas: int = Field(2, ge=1, description=(
+        "Action servers `make run-prod` starts behind its load balancer (ACTION_PORT and the next ports)."))
+    api_workers: int = Field(2, ge=1, description="uvicorn workers of the API in `make run-prod`.")
+    prometheus_multiproc_dir: Optional[str] = Field(None, description=(
+        "Directory where the API's workers write their metrics for /metrics to add up (prometheus-client's "
+        "multiprocess mode); `make run-prod` sets it; unset: one process."))
     public_url: str = Field(f"http://localhost:{API_PORT}", description=(
         "Address where people reach the web chat and /sources; the Telegram bridge links source passages there."))
 

@@ -6,7 +6,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api import docs, errors
+from api import docs, errors, metrics
 from api.routes import chat, helpdesk, rules, sources
 from api.schemas import ErrorOut
 from api.security import BodyLimit, SecurityHeaders, limiter
@@ -55,6 +55,8 @@ def create_app() -> FastAPI:
     app.state.limiter = limiter
     app.add_middleware(SecurityHeaders)
     app.add_middleware(BodyLimit, max_bytes=get_settings().max_body_bytes, refusal=errors.error_body)
+    app.add_middleware(metrics.Measured)
+    app.include_router(metrics.router)
     app.include_router(rules.router)
     app.include_router(helpdesk.router)
     app.include_router(chat.router)

@@ -24,8 +24,9 @@ def storage_uri(settings: Settings) -> str:
 
 
 # Per client IP, on the routes that take text from anyone (chat, feedback, login).
+# Redis unreachable: the limits count in each worker's memory until it is back, rather than refuse every message.
 limiter = Limiter(key_func=get_remote_address, storage_uri=storage_uri(get_settings()),
-                  headers_enabled=False, strategy="moving-window")
+                  headers_enabled=False, strategy="moving-window", in_memory_fallback_enabled=True)
 
 
 class Refused(Exception):

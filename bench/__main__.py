@@ -17,6 +17,7 @@ from typing import Dict, List, Sequence
 
 import httpx
 
+from bot.serve import stop
 from tests.e2e.servers import free_port, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,9 +102,7 @@ def serve_and_measure(project: Path, model: Path, texts: Sequence[str], *, actio
         result["rss_mb"] = rss_mb(rasa.pid)
         return result
     finally:
-        for p in procs:
-            p.terminate()
-            p.wait(timeout=30)
+        stop(procs)
 
 
 def stats(times: Sequence[float]) -> str:

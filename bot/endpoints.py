@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Dict, Mapping
-from urllib.parse import urlparse
+from urllib.parse import parse_qsl, urlparse
 
 import yaml
 
@@ -32,6 +32,8 @@ def _sql_store(url: str) -> Dict:
              "db": parsed.path.lstrip("/"), "username": parsed.username or "postgres"}
     if parsed.password:
         store["password"] = parsed.password
+    if parsed.query:  # e.g. ?options=-csearch_path%3Dtenant: connection options reach the driver
+        store["query"] = dict(parse_qsl(parsed.query))
     return store
 
 

@@ -6,6 +6,7 @@ its source as a paragraph of its own ("Source : …") and buttons sometimes as a
 """
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, List, Mapping, Optional, Sequence, Tuple
 from urllib.parse import quote
@@ -17,8 +18,16 @@ LANGUAGES = ("fr", "nl")
 SOURCE_LABELS = {"Source : ": "fr", "Sources : ": "fr", "Bron: ": "nl", "Bronnen: ": "nl"}
 
 
+# The id of the request being served (the API sets it): sent to Rasa as X-Request-ID, so both logs name it.
+REQUEST_ID: ContextVar[Optional[str]] = ContextVar("request_id", default=None)
+
+
 class AssistantUnavailable(Exception):
     """Rasa did not answer: down, too slow, or failing."""
+
+    @property
+    def timed_out(self) -> bool:
+        return isinstance(self.__cause__, httpx.TimeoutException)
 
 
 @dataclass(frozen=True)
@@ -116,7 +125,9 @@ class RasaClient:
 
     async def send(self, *, sender: str, message: str) -> List[Mapping[str, Any]]:
         try:
-            response = await self._http.post("/webhooks/rest/webhook", json={"sender": sender, "message": message})
+            request_id = REQUEST_ID.get()
+            response = await self._http.post("/webhooks/rest/webhook", json={"sender": sender, "message": message},
+                                             headers={"X-Request-ID": request_id} if request_id else None)
             response.raise_for_status()
             replies = response.json()
         except (httpx.HTTPError, ValueError) as exc:

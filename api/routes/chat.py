@@ -12,11 +12,12 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from pydantic import BaseModel, Field, constr, validator
 
 from api.deps import get_lang
+from api.metrics import CHAT_MESSAGES, FALLBACKS, HANDOFFS, RASA_ERRORS
 from api.schemas import ErrorOut, Out
 from api.security import limiter
 from slowapi.util import get_remote_address
 from channels.citations import source_links
-from channels.rasa import (SOURCE_LABELS, Answer, AssistantUnavailable, RasaClient, answers_from_rasa,
+from channels.rasa import (REQUEST_ID, SOURCE_LABELS, Answer, AssistantUnavailable, RasaClient, answers_from_rasa,
                            language_of_sources)
 from helpdesk.db import session_scope
 from helpdesk.feedback import REASONS, record_feedback
@@ -40,6 +41,8 @@ SENDER = ("Ignored, kept for older pages: the conversation is the one in the `di
 # sender "telegram-<id>" wrote into that Telegram user's conversation).
 COOKIE = "digilab_chat"
 _PROCESS_SECRET = secrets.token_urlsafe(32)
+# The button the assistant offers when it does not know (domain.yml), and what pressing it sends.
+HANDOFF_PAYLOAD = "/human_handoff"
 
 
 def _signer(settings: Settings) -> URLSafeSerializer:
@@ -159,16 +162,22 @@ def unavailable(lang: str) -> JSONResponse:
 async def chat(request: Request, response: Response, body: ChatIn, lang: str = Depends(get_lang),
                settings: Settings = Depends(get_settings)):
     sender, new = conversation_of(request, settings)
+    CHAT_MESSAGES.inc()
+    if body.message.startswith(HANDOFF_PAYLOAD):
+        HANDOFFS.inc()
     async with RasaClient(settings.rasa_url, timeout=settings.rasa_timeout_seconds,
                           token=settings.rasa_token) as assistant:
         try:
             answers = answers_from_rasa(await assistant.send(sender=sender, message=body.message))
         except AssistantUnavailable as exc:
-            log.warning("assistant unavailable: %s", exc)
+            RASA_ERRORS.labels("timeout" if exc.timed_out else "unavailable").inc()
+            log.warning("assistant unavailable (request_id=%s): %s", REQUEST_ID.get(), exc)
             refused = unavailable(lang)
             keep(refused, sender, settings)
             return refused
         language = await assistant.language(sender) or language_of_sources(answers)
+    if any(b.payload.startswith(HANDOFF_PAYLOAD) for a in answers for b in a.buttons):
+        FALLBACKS.inc()
     if new:
         keep(response, sender, settings)
     return ChatOut(messages=[message_out(a, lang=language or lang) for a in answers], language=language,

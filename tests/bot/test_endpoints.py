@@ -17,6 +17,11 @@ def test_production_settings_come_from_the_environment():
     assert config["lock_store"] == {"type": "redis", "url": "cache.internal", "port": 6380, "db": 2}
 
 
+def test_connection_options_of_the_tracker_store_url_reach_the_driver():
+    config = endpoints({"TRACKER_STORE_URL": "postgresql://postgres@127.0.0.1:5432/test?options=-csearch_path%3Dt1"})
+    assert config["tracker_store"]["query"] == {"options": "-csearch_path=t1"}
+
+
 def test_the_tracker_store_can_be_kept_in_memory():
     assert "tracker_store" not in endpoints({"TRACKER_STORE_URL": "memory"})
 

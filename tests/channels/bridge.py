@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Optional
 
+from bot.serve import stop
 from tests.channels.bot_api import TOKEN, BotApi, TelegramUser
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,11 +41,7 @@ def bridge(api: BotApi, *, rasa_url: str, workdir: Path, rasa_token: str = "") -
                 raise RuntimeError(f"the bridge exited with {proc.returncode}:\n{log_path.read_text()}")
             yield proc
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop([proc])
 
 
 def new_user(api: BotApi, language_code: Optional[str] = "fr") -> TelegramUser:

@@ -11,8 +11,7 @@ from typing import Dict, Iterator, Optional
 
 import httpx
 
-from bot import endpoints
-from bot.serve import MODEL, commands, server_env
+from bot.serve import MODEL, development, stop
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -50,30 +49,21 @@ def assistant(workdir: Path, extra_env: Optional[Dict[str, str]] = None) -> Iter
     """The three processes of `make run`, on free ports; yields their base URLs."""
     if not MODEL.exists():
         raise RuntimeError("no trained model: run `make train`")
-    ports = {"rasa": free_port(), "actions": free_port(), "api": free_port()}
-    env = server_env({**os.environ, "ACTION_SERVER_URL": f"http://127.0.0.1:{ports['actions']}/webhook",
-           "RASA_URL": f"http://127.0.0.1:{ports['rasa']}", "TRACKER_STORE_URL": f"sqlite:///{workdir}/trackers.db",
-           "DATABASE_URL": f"sqlite:///{workdir}/digilab.db", **(extra_env or {})})
-    ends = endpoints.write(workdir / "endpoints.yml", env)
-    logs = [open(workdir / f"{name}.log", "w") for name in ("actions", "rasa", "api")]
-    procs = [subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-             for cmd, log in zip(commands(rasa_port=ports["rasa"], action_port=ports["actions"], api_port=ports["api"],
-                                          endpoints_file=ends, rasa_token=env["RASA_TOKEN"]), logs)]
-    urls = {"rasa": env["RASA_URL"], "rasa_token": env["RASA_TOKEN"], "actions": f"http://127.0.0.1:{ports['actions']}",
-            "api": f"http://127.0.0.1:{ports['api']}"}
+    ports = {"RASA_PORT": free_port(), "ACTION_PORT": free_port(), "API_PORT": free_port()}
+    topology = development({**os.environ, **{k: str(v) for k, v in ports.items()}, "RASA_URL": "",
+                            "TRACKER_STORE_URL": f"sqlite:///{workdir}/trackers.db",
+                            "DATABASE_URL": f"sqlite:///{workdir}/digilab.db", **(extra_env or {})}, workdir)
+    logs = [open(workdir / f"{program.name}.log", "w") for program in topology.programs]
+    procs = [subprocess.Popen(program.command, cwd=ROOT, env=topology.env, stdout=log, stderr=subprocess.STDOUT)
+             for program, log in zip(topology.programs, logs)]
+    urls = {"rasa": topology.rasa_url, "rasa_token": topology.env["RASA_TOKEN"],
+            "actions": f"http://127.0.0.1:{ports['ACTION_PORT']}", "api": topology.api_url}
     try:
-        wait_for(urls["actions"] + "/health", procs[0])
-        wait_for(urls["rasa"] + "/status?token=" + env["RASA_TOKEN"], procs[1])
-        wait_for(urls["api"] + "/health", procs[2])
+        for program, proc in zip(topology.programs, procs):
+            wait_for(program.ready_url, proc)
         yield urls
     finally:
-        for p in procs:
-            p.terminate()
-        for p in procs:
-            try:
-                p.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        stop(procs)
         for log in logs:
             log.close()
 
