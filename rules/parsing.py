@@ -137,7 +137,11 @@ def spell_out_numbers(text: str) -> str:
         return str(_french_words_value(words))
 
     text = _FR_RUN.sub(digits, text or "")
-    return _NL_WORD.sub(lambda m: str(_dutch_words_value(m.group(0))), text)
+    text = _NL_WORD.sub(lambda m: str(_dutch_words_value(m.group(0))), text)
+    # "… euros onze", "… euro vijftig": cents said after the currency, as amounts are read aloud.
+    return _SPOKEN_CENTS.sub(lambda m: f"{m.group(1)},{int(m.group(3)):02d} {m.group(2)}", text)
+
+
 
 
 ROLES = {
@@ -150,6 +154,8 @@ ROLES = {
     "days": r"jours?|dagen|dag|days?",
     "projects": r"projets?|projecten|project|cpas|ocmw\w*|communes?|gemeenten?",
 }
+_SPOKEN_CENTS = re.compile(r"(?<!\d[\s.,])(?<![\d.,])(\d+)\s+(euros?)\s+(\d{1,2})(?!\d)(?![.,]\d)"
+                           r"(?!\s*(?:" + "|".join(ROLES.values()) + r"|cents?|centimes?|x\b|fois|keer))", re.IGNORECASE)
 _AFTER = {role: re.compile(rf"\s*(?:{pattern})", re.IGNORECASE) for role, pattern in ROLES.items()}
 _EUR_BEFORE = re.compile(r"(?:€|eur|euros?)\s*$", re.IGNORECASE)
 _ARTICLE_BEFORE = re.compile(r"(?:\bart\.?|\barticle|\bartikel|§)\s*$", re.IGNORECASE)

@@ -31,6 +31,7 @@ CONTEXT_MARGIN = 0.05
 # two are too close to tell apart ("ingediend en geselecteerd": two facts, nearly one score).
 SECOND_MARGIN = 0.65
 TIE_MARGIN = 0.3
+SECOND_SLACK = 0.15
 # The intent is a hint: items of its topics get a small lead over items of other topics.
 INTENT_BONUS = 0.1
 INTENT_TOPICS: Dict[str, Sequence[str]] = {
@@ -141,7 +142,9 @@ def choose(ranking: Sequence[Scored], *, calls: Sequence[str], threshold: float,
         return []
     chosen = fitting[:1]
     margin = SECOND_MARGIN if two else TIE_MARGIN
-    if len(fitting) > 1 and fitting[1].score >= max(threshold, fitting[0].score - margin):
+    # A second thing asked may be a little less sure than the first: the first already answers.
+    floor = threshold - SECOND_SLACK if two else threshold
+    if len(fitting) > 1 and fitting[1].score >= max(floor, fitting[0].score - margin):
         chosen.append(fitting[1])
     return chosen
 

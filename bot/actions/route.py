@@ -50,6 +50,14 @@ ANNEX_WORDS = re.compile(r"\b(excl\w*|htva|hors tva|btw|tva|totaal|total|bijlage
 RECEIVED_OR_SPENT = re.compile(r"\b(recu|ontvangen|gekregen|kregen|touche|depense\w*|uitgegeven|reste\w*|over)\b")
 
 
+MIN_MAX = re.compile(r"\b(min\w*|max\w*|plafond|bovengrens|ondergrens)\b")
+
+
+def _after_a_population(tracker: Tracker) -> bool:
+    """Whether the user's message before this one gave a number of inhabitants."""
+    return any(q.role == "inhabitants" for t in previous_texts(tracker, 1) for q in read_quantities(t))
+
+
 def route(tracker: Tracker) -> str:
     """cluster | payments | cofinancing | transfers | beneficiary | unknown_cpas | facts"""
     text, intent = latest_text(tracker), intent_of(tracker)
@@ -59,6 +67,10 @@ def route(tracker: Tracker) -> str:
     plain = unaccent(text)
     quantities = read_quantities(text)
     if any(q.role == "inhabitants" for q in quantities):
+        return "cluster"
+    if _after_a_population(tracker) and not PAYMENT_WORDS.search(plain) and (
+            any(q.role is None for q in quantities) or (not quantities and MIN_MAX.search(plain))):
+        # "et si on était 140 000 ?", "en het minimum?" right after a question with a population: still the cluster.
         return "cluster"
     money_given = payment_input(text).given
     named = beneficiary(tracker)
@@ -137,6 +149,8 @@ class ActionInform(Action):
     def inform(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict]:
         lang, pending, text = lang_of(tracker), tracker.get_slot("pending"), latest_text(tracker)
         earlier = previous_texts(tracker, 1)
+        if _after_a_population(tracker) and route(tracker) == "cluster":
+            return cluster(dispatcher, tracker)  # "et si on était 140 000 ?" after a population: another population
         asked_payment = pending == "payments" or any(PAYMENT_HINT.search(unaccent(t)) for t in [text, *earlier])
         if asked_payment and payment_input(text).given:
             return payments(dispatcher, tracker)

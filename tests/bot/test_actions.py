@@ -215,3 +215,18 @@ def test_a_button_without_words_answers_its_intent(domain):
     assert "Combien d'habitants" in replies[-1] and slots["pending"] == "cluster"
     replies, _ = ask(domain, "/ask_deadlines", intent="ask_deadlines", lang="nl")
     assert "12 mei 2024" in replies[0] and "10 november 2024" in replies[0]
+
+
+@pytest.mark.parametrize("text, earlier", [
+    ("et si on était 140 000 ?", "on a 180k habitants, c'est combien max le subside ?"),
+    ("en het minimum?", "stad van 200.000 inwoners, welke cluster?"),
+])
+def test_a_follow_up_to_a_population_stays_with_the_cluster(text, earlier):
+    # A bare number after a population is another population, not a grant; "and the minimum?" is the cluster's.
+    assert route(tracker(text, intent="inform", earlier=[earlier])) == "cluster"
+
+
+def test_a_bare_number_after_a_population_gets_that_populations_cluster(domain):
+    _, replies = run(ActionInform(), tracker("et si on était 140 000 ?", earlier=["on a 180k habitants, combien max ?"],
+                                             slots={"population": "180000"}), domain)
+    assert "140\u202f000 habitants" in replies[0] and "250\u202f000,00 €" in replies[0]

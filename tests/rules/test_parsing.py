@@ -76,3 +76,18 @@ def test_dutch_number_words_are_read(text, value):
 def test_the_day_and_month_of_a_date_are_not_amounts():
     assert {q.role for q in read_quantities("in het KB van 8 december 2023")} == {"date"}
     assert {q.role for q in read_quantities("arrêté du 8/12/2023")} == {"date"}
+
+
+@pytest.mark.parametrize("text, amount", [
+    ("subside de nonante-deux mille cinq cent cinquante-huit euros onze", "92558.11"),
+    ("cent septante-huit mille sept cent trente-sept euros septante-quatre, ça donne combien ?", "178737.74"),
+])
+def test_cents_said_after_the_currency_belong_to_the_amount(text, amount):
+    # "… euros onze" was read as a second amount of 11 €, and then as money already received.
+    assert [(q.value, q.role) for q in read_quantities(text)] == [(Decimal(amount), "eur")]
+
+
+@pytest.mark.parametrize("text, amount", [("120 000 euros 2 fois", "120000"), ("subside de 50000 euros, 3 devis", "50000"),
+                                          ("50000 euros 6 mois", "50000")])
+def test_a_count_after_an_amount_is_not_its_cents(text, amount):
+    assert read_quantities(text)[0].value == Decimal(amount)
