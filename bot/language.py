@@ -21,6 +21,8 @@ from knowledge.search import find_beneficiaries
 
 # A one-word message ("ok", "merci") changes the conversation's language only when unmistakable.
 MIN_CONFIDENCE = 0.6
+SHORT_WORDS = 3
+SWITCH_CONFIDENCE_SHORT = 0.9
 MIN_CONFIDENCE_ONE_WORD = 0.95
 _ANNOTATION = re.compile(r"\[([^\]]*)\](\([^)]*\)|\{[^}]*\})")
 
@@ -80,6 +82,10 @@ def message_language(text: str, model: LanguageModel) -> Optional[str]:
         if words.lower() in model.words.get("fr", ()) or words.lower() in model.words.get("nl", ()):
             return model.word_language(words)
         threshold = MIN_CONFIDENCE_ONE_WORD
+    elif len(words.split()) <= SHORT_WORDS:
+        # "et en Wallonie ?", "en Brussel?": a short follow-up's words are shared by both languages too often;
+        # it says its language only when that is clear, else the conversation keeps its own.
+        threshold = SWITCH_CONFIDENCE_SHORT
     else:
         threshold = MIN_CONFIDENCE
     p_nl = model.dutch_probability(words)

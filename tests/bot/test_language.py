@@ -20,6 +20,10 @@ def model():
     ("42 000", "nl", "nl"),
     ("Digikar", "nl", "nl"),
     ("", None, "fr"),
+    # A short follow-up keeps the conversation's language unless it is clearly the other one.
+    ("et en Wallonie ?", "fr", "fr"),
+    ("en in Wallonië?", "nl", "nl"),
+    ("en hoeveel voorschot?", "fr", "nl"),
 ])
 def test_detect_language(model, text, current, expected):
     assert detect_language(text, current, model) == expected
