@@ -100,7 +100,9 @@ def _compute(dispatcher: CollectingDispatcher, tracker: Tracker, grant: Decimal,
         rate=format_percent(terms.advance_rate, lang), cap_rate=format_percent(terms.first_claim_rate, lang),
         first_claim_max=eur(result.first_claim_max), max_after_first_claim=eur(result.max_after_first_claim),
         after_rate=format_percent(terms.advance_rate + terms.first_claim_rate, lang),
-        balance=eur(result.balance_after_first_claim), source=source)
+        balance=eur(result.balance_after_first_claim), source=source,
+        after_advance=eur(remaining_for(result.grant, [result.advance], terms=terms).remaining),
+        rest_rate=format_percent(1 - terms.advance_rate, lang))
     upcoming = next_deadline(date.today(), deadlines=[kb().fact(d) for d in DEADLINES])
     if received and not upcoming.next:
         dispatcher.utter_message(response="utter_claim_deadlines_passed",

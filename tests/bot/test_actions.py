@@ -230,3 +230,8 @@ def test_a_bare_number_after_a_population_gets_that_populations_cluster(domain):
     _, replies = run(ActionInform(), tracker("et si on était 140 000 ?", earlier=["on a 180k habitants, combien max ?"],
                                              slots={"population": "180000"}), domain)
     assert "140\u202f000 habitants" in replies[0] and "250\u202f000,00 €" in replies[0]
+
+
+def test_the_schedule_says_what_is_left_to_claim_after_the_advance(domain):
+    replies, _ = ask(domain, "subvention de 120 000 €, quelle avance ?", intent="ask_advance")
+    assert "avance 30 % : 36\u202f000,00 €, puis encore à réclamer : 84\u202f000,00 € (70 %)" in replies[-1]
