@@ -99,18 +99,6 @@ class Stats:
     def deflection_rate(self) -> Optional[float]:
         return deflection_rate(self.conversations, self.handoffs)
 
-    def as_json(self) -> dict:
-        return {
-            "since": self.since.isoformat(), "until": self.until.isoformat(),
-            "conversations": self.conversations, "handoffs": self.handoffs,
-            "deflection_rate": self.deflection_rate, "fallbacks": len(self.fallbacks),
-            "per_day": [{"date": d.day.isoformat(), "conversations": d.conversations, "handoffs": d.handoffs,
-                         "deflection_rate": d.deflection_rate} for d in self.per_day],
-            "top_intents": {lang: [{"intent": i, "count": n} for i, n in rows]
-                            for lang, rows in self.top_intents.items()},
-            "feedback": self.feedback,
-        }
-
 
 def deflection_rate(conversations: int, handoffs: int) -> Optional[float]:
     """Share of conversations that ended without a person taking over; None without conversations."""

@@ -70,6 +70,11 @@ class Feedback(Base):
     reason = Column(String(32), nullable=True)
 
 
+# What a role may do: an agent answers tickets and reviews questions; an admin also manages staff and exports.
+AGENT, ADMIN = "agent", "admin"
+ROLES = (AGENT, ADMIN)
+
+
 class StaffAccount(Base):
     """A helpdesk agent who signs in to the back office; the password is kept as an scrypt hash."""
 
@@ -79,3 +84,20 @@ class StaffAccount(Base):
     created_at = Column(DateTime(timezone=True), default=_now, nullable=False)
     email = Column(String(320), nullable=False, unique=True)
     password_hash = Column(String(255), nullable=False)
+    # Nullable: added to databases made before roles (helpdesk/db.py), where every account was an agent.
+    role = Column(String(16), nullable=True, default=AGENT)
+
+
+class StaffSession(Base):
+    """A signed-in browser: the cookie holds a random key, this row what it opens; logout deletes the row."""
+
+    __tablename__ = "helpdesk_sessions"
+
+    # SHA-256 of the cookie's key: a copy of this table opens no session.
+    id = Column(String(64), primary_key=True)
+    subject = Column(String(320), nullable=False, index=True)  # a staff e-mail, or "token"
+    csrf = Column(String(64), nullable=False)
+    # Token sessions: HMAC of HELPDESK_TOKEN under the cookie's key, so that a changed token ends them.
+    credential = Column(String(64), nullable=True)
+    created_at = Column(DateTime(timezone=True), default=_now, nullable=False)
+    expires_at = Column(DateTime(timezone=True), nullable=False, index=True)

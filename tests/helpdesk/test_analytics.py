@@ -1,10 +1,12 @@
 """Deflection figures read from Rasa's own tracker store: conversations, handoffs, unanswered questions, intents."""
+import json
 from datetime import date, datetime, timezone
 
 from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
 
 from helpdesk.analytics import (TIMEZONE, EventRow, conversations_from, deflection_rate, fallbacks_yaml,
                                 helpdesk_stats, read_events, window)
+from api.routes.helpdesk.json_api import StatsOut
 from helpdesk.db import session_scope
 from tests.helpdesk.conftest import fill_scenario
 
@@ -64,7 +66,7 @@ def test_a_longer_window_reaches_older_conversations(conversations, database_url
 
 def test_the_stats_json_has_the_agreed_shape(conversations, database_url, tracker_url):
     fill_scenario(conversations, database_url, now=NOW)
-    body = _stats(database_url, tracker_url, days=7).as_json()
+    body = json.loads(StatsOut.of(_stats(database_url, tracker_url, days=7)).json())
     assert {"conversations", "handoffs", "deflection_rate", "fallbacks", "per_day", "top_intents",
             "feedback"} <= set(body)
     assert body["fallbacks"] == 3 and len(body["per_day"]) == 7

@@ -98,8 +98,6 @@ def test_staff_sign_in_with_their_password_until_their_account_is_removed(client
 
 
 def test_a_changed_token_ends_the_sessions_opened_with_the_old_one(client, monkeypatch):
-    monkeypatch.setenv("HELPDESK_SESSION_SECRET", "a-fixed-signing-key-for-the-test")  # the signing key stays: only the token changes
-    get_settings.cache_clear()
     _login(client)
     assert client.get("/helpdesk/tickets", follow_redirects=False).status_code == 200
     monkeypatch.setenv("HELPDESK_TOKEN", "a-new-token-for-the-helpdesk-2")
@@ -203,6 +201,45 @@ def test_logging_out_ends_the_session(client):
     page = client.get("/helpdesk/tickets").text
     assert _post(client, "/helpdesk/logout", {"csrf": _csrf(page)}).status_code == 303
     assert client.get("/helpdesk/tickets", follow_redirects=False).status_code == 303
+
+
+def test_logging_out_revokes_the_cookie_wherever_it_was_copied(client):
+    # Issue 10: the cookie stayed valid for 8 hours after logout.
+    cookie = _login(client).headers["set-cookie"].split(";", 1)[0].split("=", 1)[1].strip('"')
+    page = client.get("/helpdesk/tickets").text
+    _post(client, "/helpdesk/logout", {"csrf": _csrf(page)})
+    client.cookies.set("digilab_helpdesk", cookie, path="/helpdesk")
+    assert client.get("/helpdesk/tickets", follow_redirects=False).status_code == 303
+
+
+def test_the_cookie_carries_a_random_key_and_nothing_of_the_token(client):
+    import hashlib
+
+    cookie = _login(client).headers["set-cookie"].split(";", 1)[0].split("=", 1)[1].strip('"')
+    assert TOKEN not in cookie and hashlib.sha256(TOKEN.encode()).hexdigest()[:16] not in cookie
+    assert "." not in cookie and len(cookie) >= 43  # 32 random bytes, no payload
+
+
+def _login_staff(client, database_url, role):
+    with session_scope(database_url) as session:
+        auth.add_staff(session, email=f"{role}@digilab.be", password=PASSWORD, role=role)
+    assert _post(client, "/helpdesk/login", {"email": f"{role}@digilab.be", "password": PASSWORD}).status_code == 303
+
+
+def test_an_agent_reviews_but_does_not_export(client, conversations, database_url):
+    fill_scenario(conversations, database_url, now=datetime.now(TIMEZONE))
+    _login_staff(client, database_url, "agent")
+    page = client.get("/helpdesk/fallbacks")
+    assert page.status_code == 200 and "fallbacks.yml" not in page.text
+    refused = client.get("/helpdesk/fallbacks.yml", follow_redirects=False)
+    assert refused.status_code == 403 and "Réservé aux administrateurs" in refused.text
+
+
+def test_an_admin_exports(client, conversations, database_url):
+    fill_scenario(conversations, database_url, now=datetime.now(TIMEZONE))
+    _login_staff(client, database_url, "admin")
+    assert "fallbacks.yml" in client.get("/helpdesk/fallbacks").text
+    assert client.get("/helpdesk/fallbacks.yml").status_code == 200
 
 
 @pytest.mark.parametrize("path", ["/helpdesk/stats", "/helpdesk/fallbacks", "/helpdesk/fallbacks.yml"])

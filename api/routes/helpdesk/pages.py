@@ -1,0 +1,95 @@
+"""The back-office pages behind a session: tickets and their answers, statistics, unanswered questions."""
+from __future__ import annotations
+
+from typing import Dict, Optional
+
+from fastapi import APIRouter, Depends, Path as PathParam, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from api.routes.helpdesk.access import HelpdeskRoute, Staff, current_admin, current_staff, form_fields, page_lang
+from api.routes.helpdesk.json_api import (DEFAULT_DAYS, MAX_ANSWER, MAX_DAYS, MAX_ID, load_stats, mail_answer,
+                                          yaml_download)
+from api.routes.helpdesk.rendering import render, url
+from helpdesk.db import session_scope
+from helpdesk.models import Ticket
+from helpdesk.tickets import TOKEN_HOLDER, TicketError, answer_ticket, list_tickets
+from settings import Settings, get_settings
+
+router = APIRouter(prefix="/helpdesk", route_class=HelpdeskRoute, include_in_schema=False)
+
+
+@router.get("", response_class=HTMLResponse)
+def home(lang: str = Depends(page_lang), staff: Staff = Depends(current_staff)) -> Response:
+    return RedirectResponse(url("/helpdesk/tickets", lang=lang), status_code=303)
+
+
+@router.get("/tickets", response_class=HTMLResponse)
+def tickets_page(request: Request, status: str = Query("open", pattern="^(open|closed|all)$"),
+                 lang: str = Depends(page_lang), staff: Staff = Depends(current_staff),
+                 settings: Settings = Depends(get_settings)) -> Response:
+    with session_scope(settings.database_url) as session:
+        rows = list_tickets(session, status=None if status == "all" else status)
+    return render(request, "helpdesk/tickets.html", lang=lang, staff=staff, nav="tickets", status=status,
+                  tickets=rows)
+
+
+@router.get("/tickets/{ticket_id}", response_class=HTMLResponse)
+def ticket_page(request: Request, ticket_id: int = PathParam(..., ge=1, le=MAX_ID),
+                saved: Optional[str] = Query(None, pattern="^(mailed|stored)$"),
+                lang: str = Depends(page_lang), staff: Staff = Depends(current_staff),
+                settings: Settings = Depends(get_settings)) -> Response:
+    with session_scope(settings.database_url) as session:
+        ticket = session.get(Ticket, ticket_id)
+    if ticket is None:
+        return render(request, "helpdesk/ticket.html", lang=lang, staff=staff, nav="tickets", status_code=404,
+                      ticket=None, error="ticket_not_found")
+    return render(request, "helpdesk/ticket.html", lang=lang, staff=staff, nav="tickets", ticket=ticket,
+                  saved=saved)
+
+
+@router.post("/tickets/{ticket_id}/answer", response_class=HTMLResponse)
+def answer_page(request: Request, ticket_id: int = PathParam(..., ge=1, le=MAX_ID), lang: str = Depends(page_lang),
+                form: Dict[str, str] = Depends(form_fields), staff: Staff = Depends(current_staff),
+                settings: Settings = Depends(get_settings)) -> Response:
+    text = form.get("answer", "")[:MAX_ANSWER]
+    error, status_code = None, 200
+    if not staff.posted(form):
+        error, status_code = "hd_form_expired", 403
+    else:
+        try:
+            with session_scope(settings.database_url) as session:
+                ticket = answer_ticket(session, ticket_id, answer=text, answered_by=_answerer(staff),
+                                       close=form.get("close") == "1")
+            saved = "mailed" if mail_answer(ticket, settings) else "stored"
+            return RedirectResponse(url(f"/helpdesk/tickets/{ticket_id}", lang=lang, saved=saved), status_code=303)
+        except TicketError as refused:
+            error, status_code = refused.code, 404 if refused.code == "ticket_not_found" else 422
+    with session_scope(settings.database_url) as session:
+        ticket = session.get(Ticket, ticket_id)
+    return render(request, "helpdesk/ticket.html", lang=lang, staff=staff, nav="tickets", status_code=status_code,
+                  here=f"/helpdesk/tickets/{ticket_id}", ticket=ticket, error=error, draft=text)
+
+
+def _answerer(staff: Staff) -> str:
+    return TOKEN_HOLDER if staff.who == "token" else staff.who
+
+
+@router.get("/stats", response_class=HTMLResponse)
+def stats_page(request: Request, days: int = Query(DEFAULT_DAYS, ge=1, le=MAX_DAYS), lang: str = Depends(page_lang),
+               staff: Staff = Depends(current_staff), settings: Settings = Depends(get_settings)) -> Response:
+    return render(request, "helpdesk/stats.html", lang=lang, staff=staff, nav="stats", days=days,
+                  stats=load_stats(settings, days))
+
+
+@router.get("/fallbacks", response_class=HTMLResponse)
+def fallbacks_page(request: Request, days: int = Query(DEFAULT_DAYS, ge=1, le=MAX_DAYS),
+                   lang: str = Depends(page_lang), staff: Staff = Depends(current_staff),
+                   settings: Settings = Depends(get_settings)) -> Response:
+    return render(request, "helpdesk/fallbacks.html", lang=lang, staff=staff, nav="fallbacks", days=days,
+                  stats=load_stats(settings, days))
+
+
+@router.get("/fallbacks.yml")
+def fallbacks_page_export(days: int = Query(DEFAULT_DAYS, ge=1, le=MAX_DAYS), staff: Staff = Depends(current_admin),
+                          settings: Settings = Depends(get_settings)) -> Response:
+    return yaml_download(load_stats(settings, days))
