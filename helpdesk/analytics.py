@@ -3,10 +3,18 @@
 Rasa's SQLTrackerStore keeps one row per event in `events` (sender_id, type_name, timestamp,
 intent_name, action_name, data = the event as JSON). A conversation is one Rasa session of a
 sender: its events from one `session_started` to the next, with at least one user message.
+
+Each conversation has one outcome (`outcome`), the honest deflection figure:
+- handed_off: a helpdesk ticket was made from it;
+- abandoned: a person was asked for (the handoff intent or form) and the conversation ended without a ticket;
+- otherwise the last of these decides: an answer that cited a source (answered), a fallback or "I don't know"
+  (fell_back), a thumbs down on an answer (thumbs_down);
+- no_answer: none of them, e.g. a greeting alone, or answers without a source.
 """
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -21,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from helpdesk.feedback import feedback_counts
 from helpdesk.masking import mask_personal_data
-from helpdesk.models import Ticket
+from helpdesk.models import Feedback, Ticket
 
 # Helpdesk staff count days in Belgian time, not UTC.
 TIMEZONE = ZoneInfo("Europe/Brussels")
@@ -31,6 +39,14 @@ DONT_KNOW_ACTION = "action_dont_know"
 # Answer actions utter this too when no fact matches: the question went unanswered all the same.
 DONT_KNOW_RESPONSE = "utter_dont_know"
 TOP_INTENTS = 10
+HANDOFF_FORM = "handoff_form"
+# The source line every factual answer ends with (domain.yml: "Source : {source}", "Bron: {source}", …).
+SOURCE_LINE = re.compile(r"^(?:Sources? :|Bron(?:nen)?:) \S", re.MULTILINE)
+
+# A conversation's outcome, in the order the statistics show them.
+ANSWERED, FELL_BACK, HANDED_OFF, THUMBS_DOWN, ABANDONED, NO_ANSWER = (
+    "answered", "fell_back", "handed_off", "thumbs_down", "abandoned", "no_answer")
+OUTCOMES = (ANSWERED, FELL_BACK, HANDED_OFF, THUMBS_DOWN, ABANDONED, NO_ANSWER)
 # Rasa writes events with json.dumps defaults, so a language SlotSet always contains this.
 _LANGUAGE_SLOT_MARK = '"language"'
 
@@ -66,11 +82,29 @@ class Turn:
 class Conversation:
     sender_id: str
     turns: List[Turn] = field(default_factory=list)
-    handoff: bool = False
+    handoff: bool = False  # a person was asked for, or a ticket made
+    ticket: bool = False
+    # (epoch, ANSWERED | FELL_BACK | THUMBS_DOWN): what the assistant's answers came to, in order.
+    marks: List[Tuple[float, str]] = field(default_factory=list)
 
     @property
     def started(self) -> float:
         return self.turns[0].at
+
+    @property
+    def language(self) -> str:
+        """The language of its last message: the one its outcome was reached in."""
+        return self.turns[-1].language
+
+    @property
+    def outcome(self) -> str:
+        if self.ticket:
+            return HANDED_OFF
+        if self.handoff:
+            return ABANDONED
+        if not self.marks:
+            return NO_ANSWER
+        return max(self.marks, key=lambda mark: mark[0])[1]
 
 
 @dataclass(frozen=True)
@@ -85,6 +119,36 @@ class DayStats:
 
 
 @dataclass(frozen=True)
+class Breakdown:
+    """How many conversations came to each outcome: in all, per language, and per local day and language."""
+
+    total: Dict[str, int]
+    per_language: Dict[str, Dict[str, int]]
+    per_day: List[Tuple[date, Dict[str, Dict[str, int]]]]
+
+    @property
+    def answered_rate(self) -> Optional[float]:
+        """Share of conversations the assistant answered by the rule above; None without conversations."""
+        count = sum(self.total.values())
+        return round(self.total[ANSWERED] / count, 4) if count else None
+
+
+def _zero() -> Dict[str, int]:
+    return {outcome: 0 for outcome in OUTCOMES}
+
+
+def breakdown(conversations: Sequence["Conversation"], *, days: Sequence[date]) -> Breakdown:
+    total, per_language = _zero(), {"fr": _zero(), "nl": _zero()}
+    per_day = {day: {"fr": _zero(), "nl": _zero()} for day in days}
+    for conversation in conversations:
+        outcome, lang = conversation.outcome, conversation.language
+        total[outcome] += 1
+        per_language[lang][outcome] += 1
+        per_day[local_day(conversation.started)][lang][outcome] += 1
+    return Breakdown(total=total, per_language=per_language, per_day=list(per_day.items()))
+
+
+@dataclass(frozen=True)
 class Stats:
     since: date
     until: date
@@ -94,6 +158,7 @@ class Stats:
     per_day: List[DayStats]
     top_intents: Dict[str, List[Tuple[str, int]]]
     feedback: Dict[str, int]
+    breakdown: Breakdown
 
     @property
     def deflection_rate(self) -> Optional[float]:
@@ -135,7 +200,7 @@ def read_events(url: str, *, since: float) -> List[EventRow]:
     query = (select(EVENTS.c.sender_id, EVENTS.c.type_name, EVENTS.c.timestamp, EVENTS.c.intent_name,
                     EVENTS.c.action_name, EVENTS.c.data)
              .where(EVENTS.c.timestamp >= since)
-             .where(EVENTS.c.type_name.in_(("user", "slot", "bot", "action", "session_started")))
+             .where(EVENTS.c.type_name.in_(("user", "slot", "bot", "action", "session_started", "active_loop")))
              .where(or_(EVENTS.c.type_name != "slot", EVENTS.c.data.like(f"%{_LANGUAGE_SLOT_MARK}%")))
              .order_by(EVENTS.c.sender_id, EVENTS.c.id))
     with engine.connect() as connection:
@@ -146,6 +211,13 @@ def read_events(url: str, *, since: float) -> List[EventRow]:
 def read_tickets(session: Session, *, since: datetime) -> List[Tuple[str, datetime]]:
     """(conversation id, creation time) of the tickets created since `since`."""
     query = select(Ticket.conversation_id, Ticket.created_at).where(Ticket.created_at >= since)
+    return [(conversation_id, created_at) for conversation_id, created_at in session.execute(query)]
+
+
+def read_thumbs_down(session: Session, *, since: datetime) -> List[Tuple[str, datetime]]:
+    """(conversation id, time) of the thumbs down given since `since`."""
+    query = (select(Feedback.conversation_id, Feedback.created_at)
+             .where(Feedback.created_at >= since).where(Feedback.rating == -1))
     return [(conversation_id, created_at) for conversation_id, created_at in session.execute(query)]
 
 
@@ -176,6 +248,8 @@ def conversations_from(rows: Iterable[EventRow]) -> List[Conversation]:
             current.turns.append(Turn(row.sender_id, row.timestamp, text, row.intent_name, language,
                                       fallback=row.intent_name == FALLBACK_INTENT))
             current.handoff = current.handoff or row.intent_name == HANDOFF_INTENT
+            if row.intent_name == FALLBACK_INTENT:
+                current.marks.append((row.timestamp, FELL_BACK))
         elif row.type_name == "slot":
             event = _json(row.data)
             if event.get("name") == "language" and event.get("value") in ("fr", "nl"):
@@ -183,8 +257,15 @@ def conversations_from(rows: Iterable[EventRow]) -> List[Conversation]:
                 # The language is set right after the message it was detected in.
                 if current.turns:
                     current.turns[-1].language = language
-        elif current.turns and _is_dont_know(row):
+        elif not current.turns:
+            continue
+        elif _is_dont_know(row):
             current.turns[-1].fallback = True
+            current.marks.append((row.timestamp, FELL_BACK))
+        elif row.type_name == "bot" and SOURCE_LINE.search(str(_json(row.data).get("text") or "")):
+            current.marks.append((row.timestamp, ANSWERED))
+        elif row.type_name == "active_loop" and _json(row.data).get("name") == HANDOFF_FORM:
+            current.handoff = True
     return [c for c in conversations if c.turns]
 
 
@@ -204,18 +285,30 @@ def _is_dont_know(row: EventRow) -> bool:
 
 def mark_tickets(conversations: Sequence[Conversation], tickets: Iterable[Tuple[str, datetime]]) -> None:
     """A ticket marks the conversation of its sender that was under way when it was created."""
+    for conversation, _ in _under_way(conversations, tickets):
+        conversation.handoff = conversation.ticket = True
+
+
+def mark_thumbs_down(conversations: Sequence[Conversation], thumbs: Iterable[Tuple[str, datetime]]) -> None:
+    """A thumbs down marks the conversation of its sender that was under way, at the time it was given."""
+    for conversation, at in _under_way(conversations, thumbs):
+        conversation.marks.append((at, THUMBS_DOWN))
+
+
+def _under_way(conversations: Sequence[Conversation],
+               moments: Iterable[Tuple[str, datetime]]) -> Iterable[Tuple[Conversation, float]]:
     by_sender: Dict[str, List[Conversation]] = {}
     for conversation in conversations:
         by_sender.setdefault(conversation.sender_id, []).append(conversation)
-    for sender_id, created_at in tickets:
+    for sender_id, moment in moments:
         candidates = by_sender.get(sender_id)
         if not candidates:
             continue
-        at = _epoch(created_at)
+        at = _epoch(moment)
         started = [c for c in candidates if c.started <= at]
-        # A ticket stamped a little before the first message (clock skew) still belongs to that conversation.
+        # A row stamped a little before the first message (clock skew) still belongs to that conversation.
         chosen = max(started, key=lambda c: c.started) if started else min(candidates, key=lambda c: c.started)
-        chosen.handoff = True
+        yield chosen, at
 
 
 def _epoch(moment: datetime) -> float:
@@ -255,7 +348,8 @@ def compute_stats(conversations: Sequence[Conversation], *, since: date, until: 
     return Stats(since=since, until=until, conversations=len(conversations),
                  handoffs=sum(1 for c in conversations if c.handoff), fallbacks=fallbacks,
                  per_day=[DayStats(day, n, h) for day, (n, h) in per_day.items()],
-                 top_intents=top_intents(conversations), feedback=feedback)
+                 top_intents=top_intents(conversations), feedback=feedback,
+                 breakdown=breakdown(conversations, days=list(per_day)))
 
 
 def helpdesk_stats(*, tracker_store_url: str, helpdesk_session: Session, days: int,
@@ -263,7 +357,9 @@ def helpdesk_stats(*, tracker_store_url: str, helpdesk_session: Session, days: i
     """Read the tracker store and the helpdesk tables, and compute the figures of the last `days` days."""
     since, until, start = window(days=days, now=now or datetime.now(timezone.utc))
     conversations = conversations_from(read_events(tracker_store_url, since=start))
-    mark_tickets(conversations, read_tickets(helpdesk_session, since=datetime.fromtimestamp(start, timezone.utc)))
+    started = datetime.fromtimestamp(start, timezone.utc)
+    mark_tickets(conversations, read_tickets(helpdesk_session, since=started))
+    mark_thumbs_down(conversations, read_thumbs_down(helpdesk_session, since=started))
     return compute_stats(conversations, since=since, until=until, feedback=feedback_counts(helpdesk_session))
 
 

@@ -1,14 +1,17 @@
 """Deflection figures read from Rasa's own tracker store: conversations, handoffs, unanswered questions, intents."""
 import json
+from collections import Counter
 from datetime import date, datetime, timezone
 
 from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
 
-from helpdesk.analytics import (TIMEZONE, EventRow, conversations_from, deflection_rate, fallbacks_yaml,
-                                helpdesk_stats, read_events, window)
+import yaml
+
+from helpdesk.analytics import (OUTCOMES, SOURCE_LINE, TIMEZONE, EventRow, conversations_from, deflection_rate,
+                                fallbacks_yaml, helpdesk_stats, read_events, window)
 from api.routes.helpdesk.json_api import StatsOut
 from helpdesk.db import session_scope
-from tests.helpdesk.conftest import fill_scenario
+from tests.helpdesk.conftest import OUTCOMES_BY_HAND, ROOT, fill_outcomes, fill_scenario
 
 NOW = datetime(2024, 5, 10, 15, 30, tzinfo=TIMEZONE)
 
@@ -113,3 +116,45 @@ def test_the_window_ends_today_in_belgium():
     since, until, start = window(days=2, now=late_utc)
     assert (since, until) == (date(2024, 5, 10), date(2024, 5, 11))
     assert start == datetime(2024, 5, 10, tzinfo=TIMEZONE).timestamp()
+
+
+def test_each_conversation_has_one_outcome_as_counted_by_hand(conversations, database_url, tracker_url):
+    fill_outcomes(conversations, database_url, now=NOW)
+    result = _stats(database_url, tracker_url, days=7).breakdown
+    by_hand = Counter(outcome for _, _, outcome in OUTCOMES_BY_HAND.values())
+    assert result.total == {"answered": 3, "fell_back": 1, "handed_off": 1, "thumbs_down": 1, "abandoned": 2,
+                            "no_answer": 2} == {o: by_hand[o] for o in OUTCOMES}
+    assert result.answered_rate == 0.3
+
+
+def test_the_outcomes_are_split_per_day_and_language_as_counted_by_hand(conversations, database_url, tracker_url):
+    fill_outcomes(conversations, database_url, now=NOW)
+    per_day = dict(_stats(database_url, tracker_url, days=7).breakdown.per_day)
+    for days_ago, day in ((0, date(2024, 5, 10)), (1, date(2024, 5, 9))):
+        for lang in ("fr", "nl"):
+            by_hand = Counter(o for d, lg, o in OUTCOMES_BY_HAND.values() if (d, lg) == (days_ago, lang))
+            assert per_day[day][lang] == {o: by_hand[o] for o in OUTCOMES}, (day, lang)
+    assert per_day[date(2024, 5, 10)]["fr"] == {"answered": 2, "fell_back": 0, "handed_off": 1, "thumbs_down": 1,
+                                                "abandoned": 0, "no_answer": 0}
+    assert sum(per_day[date(2024, 5, 8)]["fr"].values()) == 0
+
+
+def test_the_stats_json_carries_the_breakdown_beside_todays_keys(conversations, database_url, tracker_url):
+    fill_outcomes(conversations, database_url, now=NOW)
+    body = json.loads(StatsOut.of(_stats(database_url, tracker_url, days=7)).json())
+    breakdown = body["breakdown"]
+    assert {k: breakdown[k] for k in ("answered", "fell_back", "handed_off", "thumbs_down", "abandoned")} == {
+        "answered": 3, "fell_back": 1, "handed_off": 1, "thumbs_down": 1, "abandoned": 2}
+    assert breakdown["no_answer"] == 2 and breakdown["answered_rate"] == 0.3
+    assert breakdown["per_language"]["nl"]["abandoned"] == 2
+    assert breakdown["per_day"][-1]["date"] == "2024-05-10" and breakdown["per_day"][-1]["fr"]["answered"] == 2
+    assert body["conversations"] == 10 and body["feedback"] == {"up": 1, "down": 2}
+
+
+def test_every_response_that_cites_a_source_is_seen_as_an_answer():
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    cited = [v["text"] for variations in domain["responses"].values() for v in variations
+             if "{source}" in v.get("text", "")]
+    assert len(cited) > 10
+    for text in cited:
+        assert SOURCE_LINE.search(text.replace("{source}", "Arrêté royal, art. 5")), text

@@ -245,3 +245,38 @@ def test_an_admin_exports(client, conversations, database_url):
 @pytest.mark.parametrize("path", ["/helpdesk/stats", "/helpdesk/fallbacks", "/helpdesk/fallbacks.yml"])
 def test_every_page_needs_a_session(client, path):
     assert client.get(path, follow_redirects=False).status_code == 303
+
+
+def test_every_intent_has_a_name_in_french_and_dutch(domain):
+    from api.routes.helpdesk.rendering import intent_name
+
+    for intent in [*domain.intents, "nlu_fallback"]:
+        if intent in ("restart", "back", "session_start"):  # Rasa's own, never predicted by our model
+            continue
+        assert intent_name(intent, "fr") != intent and intent_name(intent, "nl") != intent, intent
+
+
+def test_the_stats_page_shows_each_outcome_and_how_it_is_counted(client, conversations, database_url):
+    from tests.helpdesk.conftest import fill_outcomes
+
+    fill_outcomes(conversations, database_url, now=datetime.now(TIMEZONE))
+    _login(client)
+    html = client.get("/helpdesk/stats", params={"days": 7}).text
+    for outcome, count in (("answered", 3), ("fell_back", 1), ("handed_off", 1), ("thumbs_down", 1),
+                           ("abandoned", 2), ("no_answer", 2)):
+        assert f'data-outcome="{outcome}">{count}</td>' in html
+    assert "30,0 %" in html and "citait une source" in html and "Résolues sans le helpdesk" not in html
+    assert 'href="/helpdesk/feedback?days=7">Pouce baissé</a>' in html
+
+
+def test_the_thumbs_down_are_a_list_with_question_and_answer_masked(client, database_url):
+    from helpdesk.feedback import record_feedback
+
+    with session_scope(database_url) as session:
+        record_feedback(session, conversation_id="web-9", question="avance pour marie@cpasliege.be ?",
+                        answer="L'avance est de 30 %.", rating=-1, reason="wrong")
+        record_feedback(session, conversation_id="web-9", question="merci", answer="Avec plaisir.", rating=1)
+    _login(client, lang="nl")
+    html = client.get("/helpdesk/feedback", params={"lang": "nl"}).text
+    assert "avance pour [e-mail] ?" in html and "marie@cpasliege.be" not in html
+    assert "L&#39;avance est de 30 %." in html and "Fout antwoord" in html and "Avec plaisir" not in html

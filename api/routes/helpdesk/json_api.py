@@ -12,7 +12,7 @@ from pydantic import BaseModel, constr, validator
 from api.deps import get_lang
 from api.routes.helpdesk.access import HelpdeskRoute, require_token
 from api.schemas import ErrorOut, Out
-from helpdesk.analytics import Stats, fallbacks_yaml, helpdesk_stats
+from helpdesk.analytics import Breakdown, Stats, fallbacks_yaml, helpdesk_stats
 from helpdesk.db import session_scope
 from helpdesk.models import Ticket
 from helpdesk.notify import notify_answer
@@ -76,6 +76,36 @@ class IntentCount(Out):
     count: int
 
 
+class OutcomesOut(Out):
+    """Conversations per outcome (helpdesk/analytics.py says how each is counted)."""
+
+    answered: int
+    fell_back: int
+    handed_off: int
+    thumbs_down: int
+    abandoned: int
+    no_answer: int
+
+
+class DayBreakdownOut(Out):
+    date: date
+    fr: OutcomesOut
+    nl: OutcomesOut
+
+
+class BreakdownOut(OutcomesOut):
+    answered_rate: Optional[float]
+    per_language: Dict[str, OutcomesOut]
+    per_day: List[DayBreakdownOut]
+
+    @classmethod
+    def of(cls, breakdown: Breakdown) -> "BreakdownOut":
+        return cls(**breakdown.total, answered_rate=breakdown.answered_rate,
+                   per_language={lang: OutcomesOut(**counts) for lang, counts in breakdown.per_language.items()},
+                   per_day=[DayBreakdownOut(date=day, **{lang: OutcomesOut(**c) for lang, c in counts.items()})
+                            for day, counts in breakdown.per_day])
+
+
 class StatsOut(Out):
     """The one serializer of the statistics (the pages draw the same `Stats`)."""
 
@@ -88,6 +118,7 @@ class StatsOut(Out):
     per_day: List[DayOut]
     top_intents: Dict[str, List[IntentCount]]
     feedback: Dict[str, int]
+    breakdown: BreakdownOut
 
     @classmethod
     def of(cls, stats: Stats) -> "StatsOut":
@@ -98,7 +129,7 @@ class StatsOut(Out):
                             deflection_rate=d.deflection_rate) for d in stats.per_day],
             top_intents={lang: [IntentCount(intent=i, count=n) for i, n in rows]
                          for lang, rows in stats.top_intents.items()},
-            feedback=stats.feedback)
+            feedback=stats.feedback, breakdown=BreakdownOut.of(stats.breakdown))
 
 
 class RefusalOut(Out):
@@ -136,7 +167,10 @@ def answer(body: AnswerIn, ticket_id: int = PathParam(..., ge=1, le=MAX_ID), lan
 @router.get("/stats", response_model=StatsOut, responses={401: {"model": RefusalOut}},
             summary="Deflection and feedback statistics",
             description="Over the last `days` days: conversations, handoffs to a person, the deflection rate per "
-                        "day, the questions that hit the fallback, the most asked intents, the thumbs up and down.")
+                        "day, the questions that hit the fallback, the most asked intents, the thumbs up and down, "
+                        "and `breakdown`: each conversation's one outcome (answered with a source, fell back, "
+                        "handed off, thumbs down, abandoned before a ticket, no answer), in all, per language and "
+                        "per day and language.")
 def stats(days: int = Query(DEFAULT_DAYS, ge=1, le=MAX_DAYS), settings: Settings = Depends(get_settings)) -> StatsOut:
     return StatsOut.of(load_stats(settings, days))
 

@@ -1,6 +1,7 @@
 """The back-office pages behind a session: tickets and their answers, statistics, unanswered questions."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Dict, Optional
 
 from fastapi import APIRouter, Depends, Path as PathParam, Query, Request
@@ -10,7 +11,10 @@ from api.routes.helpdesk.access import HelpdeskRoute, Staff, current_admin, curr
 from api.routes.helpdesk.json_api import (DEFAULT_DAYS, MAX_ANSWER, MAX_DAYS, MAX_ID, load_stats, mail_answer,
                                           yaml_download)
 from api.routes.helpdesk.rendering import render, url
+from helpdesk.analytics import window
 from helpdesk.db import session_scope
+from helpdesk.feedback import thumbs_down
+from helpdesk.masking import mask_personal_data
 from helpdesk.models import Ticket
 from helpdesk.tickets import TOKEN_HOLDER, TicketError, answer_ticket, list_tickets
 from settings import Settings, get_settings
@@ -93,3 +97,15 @@ def fallbacks_page(request: Request, days: int = Query(DEFAULT_DAYS, ge=1, le=MA
 def fallbacks_page_export(days: int = Query(DEFAULT_DAYS, ge=1, le=MAX_DAYS), staff: Staff = Depends(current_admin),
                           settings: Settings = Depends(get_settings)) -> Response:
     return yaml_download(load_stats(settings, days))
+
+
+@router.get("/feedback", response_class=HTMLResponse)
+def feedback_page(request: Request, days: int = Query(DEFAULT_DAYS, ge=1, le=MAX_DAYS), lang: str = Depends(page_lang),
+                  staff: Staff = Depends(current_staff), settings: Settings = Depends(get_settings)) -> Response:
+    since, until, start = window(days=days, now=datetime.now(timezone.utc))
+    with session_scope(settings.database_url) as session:
+        rows = [{"at": f.created_at, "language": f.language, "reason": f.reason, "conversation": f.conversation_id,
+                 "question": mask_personal_data(f.question), "answer": mask_personal_data(f.answer)}
+                for f in thumbs_down(session, since=datetime.fromtimestamp(start, timezone.utc))]
+    return render(request, "helpdesk/feedback.html", lang=lang, staff=staff, nav="stats", days=days, since=since,
+                  until=until, rows=rows)

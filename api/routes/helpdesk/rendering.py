@@ -29,7 +29,14 @@ def render(request: Request, name: str, *, lang: str, status_code: int = 200, st
     return TEMPLATES.TemplateResponse(request, name, status_code=status_code, context={
         "lang": lang, "t": lambda code, **params: kb.message(code, lang, **params), "url": url,
         "switch_url": _switch_url(request, lang=lang, here=here), "staff": staff, "when": when,
-        "percent": percent, **context})
+        "percent": percent, "intent_name": lambda intent: intent_name(intent, lang), **context})
+
+
+def intent_name(intent: str, lang: str) -> str:
+    """An intent in the staff's words ('Avance', 'Voorschot'); its code when messages.yml does not name it."""
+    kb = default_knowledge()
+    code = f"hd_intent_{intent}"
+    return kb.message(code, lang) if code in kb.messages else intent
 
 
 def _switch_url(request: Request, *, lang: str, here: Optional[str]) -> str:
