@@ -76,6 +76,7 @@ class Turn:
     intent: Optional[str]
     language: str
     fallback: bool = False
+    form_input: bool = False  # typed while a form asked for it (an organisation, an e-mail)
 
 
 @dataclass
@@ -232,23 +233,29 @@ def _json(text: Optional[str]) -> dict:
 
 
 def conversations_from(rows: Iterable[EventRow]) -> List[Conversation]:
-    """Group the events, ordered by sender then id, into conversations; mark fallbacks and handoff intents."""
+    """Group the events, ordered by sender then id, into conversations; mark fallbacks, sourced answers, handoffs.
+
+    What is typed while the handoff form runs (the question, an organisation, an e-mail) answers the form: it
+    is never an unanswered question, whatever intent the model gave it.
+    """
     conversations: List[Conversation] = []
     current: Optional[Conversation] = None
-    language = "fr"
+    language, in_form = "fr", False
     for row in rows:
         if current is None or row.sender_id != current.sender_id:
-            current, language = _start(conversations, row.sender_id), "fr"
+            current, language, in_form = _start(conversations, row.sender_id), "fr", False
         if row.type_name == "session_started":
+            in_form = False
             if current.turns:
                 current = _start(conversations, row.sender_id)
         elif row.type_name == "user":
             # Masked here, so that neither the fallback page nor the export can show who asked.
             text = mask_personal_data(str(_json(row.data).get("text") or ""))
+            fallback = row.intent_name == FALLBACK_INTENT and not in_form
             current.turns.append(Turn(row.sender_id, row.timestamp, text, row.intent_name, language,
-                                      fallback=row.intent_name == FALLBACK_INTENT))
+                                      fallback=fallback, form_input=in_form))
             current.handoff = current.handoff or row.intent_name == HANDOFF_INTENT
-            if row.intent_name == FALLBACK_INTENT:
+            if fallback:
                 current.marks.append((row.timestamp, FELL_BACK))
         elif row.type_name == "slot":
             event = _json(row.data)
@@ -257,15 +264,16 @@ def conversations_from(rows: Iterable[EventRow]) -> List[Conversation]:
                 # The language is set right after the message it was detected in.
                 if current.turns:
                     current.turns[-1].language = language
-        elif not current.turns:
+        elif row.type_name == "active_loop":
+            in_form = bool(_json(row.data).get("name"))
+            current.handoff = current.handoff or _json(row.data).get("name") == HANDOFF_FORM
+        elif not current.turns or in_form:
             continue
         elif _is_dont_know(row):
             current.turns[-1].fallback = True
             current.marks.append((row.timestamp, FELL_BACK))
         elif row.type_name == "bot" and SOURCE_LINE.search(str(_json(row.data).get("text") or "")):
             current.marks.append((row.timestamp, ANSWERED))
-        elif row.type_name == "active_loop" and _json(row.data).get("name") == HANDOFF_FORM:
-            current.handoff = True
     return [c for c in conversations if c.turns]
 
 
@@ -361,6 +369,63 @@ def helpdesk_stats(*, tracker_store_url: str, helpdesk_session: Session, days: i
     mark_tickets(conversations, read_tickets(helpdesk_session, since=started))
     mark_thumbs_down(conversations, read_thumbs_down(helpdesk_session, since=started))
     return compute_stats(conversations, since=since, until=until, feedback=feedback_counts(helpdesk_session))
+
+
+# ---- unanswered questions, grouped ---------------------------------------------------------------------------
+
+@dataclass
+class QuestionGroup:
+    """One unanswered question however often it was asked: its latest wording, how often, when last."""
+
+    language: str
+    text: str
+    count: int
+    last_at: float
+    intents: Counter = field(default_factory=Counter)
+    conversations: List[str] = field(default_factory=list)
+
+
+def question_key(text: str) -> str:
+    """What makes two questions the same: their words, case, punctuation and spacing aside."""
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def group_questions(turns: Iterable[Turn]) -> List[QuestionGroup]:
+    """The unanswered questions grouped by language and wording, most asked first, then most recent."""
+    groups: Dict[Tuple[str, str], QuestionGroup] = {}
+    for turn in sorted(turns, key=lambda t: t.at, reverse=True):
+        key = (turn.language, question_key(turn.text))
+        if not key[1] or turn.text.startswith("/"):
+            continue
+        group = groups.setdefault(key, QuestionGroup(turn.language, turn.text, 0, turn.at))
+        group.count += 1
+        group.intents[turn.intent or "—"] += 1
+        if turn.sender_id not in group.conversations:
+            group.conversations.append(turn.sender_id)
+    return sorted(groups.values(), key=lambda g: (-g.count, -g.last_at))
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a longer list."""
+
+    rows: list
+    number: int
+    pages: int
+    total: int
+
+
+def page_of(rows: Sequence, *, number: int, size: int) -> Page:
+    pages = max(1, -(-len(rows) // size))
+    number = min(max(1, number), pages)
+    return Page(list(rows[(number - 1) * size:number * size]), number, pages, len(rows))
+
+
+def filter_groups(groups: Iterable[QuestionGroup], *, language: Optional[str] = None,
+                  contains: str = "") -> List[QuestionGroup]:
+    """The groups in `language` (None: both) whose wording contains `contains` (case, punctuation and spacing aside)."""
+    wanted = question_key(contains)
+    return [g for g in groups if (language is None or g.language == language) and wanted in question_key(g.text)]
 
 
 # ---- export ---------------------------------------------------------------------------------------------------

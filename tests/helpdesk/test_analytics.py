@@ -158,3 +158,35 @@ def test_every_response_that_cites_a_source_is_seen_as_an_answer():
     assert len(cited) > 10
     for text in cited:
         assert SOURCE_LINE.search(text.replace("{source}", "Arrêté royal, art. 5")), text
+
+
+def test_what_is_typed_into_the_handoff_form_is_no_unanswered_question():
+    rows = [EventRow("s", "session_started", 1.0),
+            EventRow("s", "user", 2.0, "human_handoff", data='{"text": "/human_handoff"}'),
+            EventRow("s", "active_loop", 2.1, data='{"event": "active_loop", "name": "handoff_form"}'),
+            EventRow("s", "user", 3.0, "nlu_fallback", data='{"text": "Namur"}'),
+            EventRow("s", "action", 3.1, action_name="action_dont_know"),
+            EventRow("s", "user", 4.0, "nlu_fallback", data='{"text": "marie@cpasliege.be"}'),
+            EventRow("s", "active_loop", 4.1, data='{"event": "active_loop", "name": null}'),
+            EventRow("s", "user", 5.0, "nlu_fallback", data='{"text": "et la météo ?"}')]
+    [conversation] = conversations_from(rows)
+    assert [t.text for t in conversation.turns if t.fallback] == ["et la météo ?"]
+    assert [t.form_input for t in conversation.turns] == [False, True, True, False]
+
+
+def test_unanswered_questions_are_grouped_by_wording_and_language_most_asked_first():
+    from helpdesk.analytics import Turn, filter_groups, group_questions, page_of
+
+    turns = [Turn("a", 1.0, "Peut-on payer internet ?", "ask_costs", "fr"),
+             Turn("b", 2.0, "peut-on payer  INTERNET", "nlu_fallback", "fr"),
+             Turn("c", 3.0, "mag ik naar Rome?", "nlu_fallback", "nl"),
+             Turn("d", 4.0, "/human_handoff", "human_handoff", "fr")]
+    groups = group_questions(turns)
+    assert [(g.language, g.text, g.count, g.conversations) for g in groups] == [
+        ("fr", "peut-on payer  INTERNET", 2, ["b", "a"]), ("nl", "mag ik naar Rome?", 1, ["c"])]
+    assert dict(groups[0].intents) == {"ask_costs": 1, "nlu_fallback": 1}
+    assert [g.language for g in filter_groups(groups, language="nl")] == ["nl"]
+    assert [g.count for g in filter_groups(groups, contains="Payer internet")] == [2]
+    page = page_of(list(range(60)), number=3, size=25)
+    assert (page.rows, page.number, page.pages, page.total) == (list(range(50, 60)), 3, 3, 60)
+    assert page_of([], number=4, size=25).number == 1

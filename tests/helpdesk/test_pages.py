@@ -280,3 +280,20 @@ def test_the_thumbs_down_are_a_list_with_question_and_answer_masked(client, data
     html = client.get("/helpdesk/feedback", params={"lang": "nl"}).text
     assert "avance pour [e-mail] ?" in html and "marie@cpasliege.be" not in html
     assert "L&#39;avance est de 30 %." in html and "Fout antwoord" in html and "Avec plaisir" not in html
+
+
+def test_unanswered_questions_are_grouped_filtered_and_paged(client, conversations, database_url):
+    from tests.helpdesk.conftest import session_start, user
+
+    now = datetime.now(TIMEZONE).timestamp() - 3600
+    for n in range(30):
+        conversations.save(f"s{n}", session_start(now + n) + user(f"question {n % 27} ?", "nlu_fallback",
+                                                                  at=now + n + 0.5, lang="nl" if n % 27 % 2 else "fr"))
+    _login(client)
+    html = client.get("/helpdesk/fallbacks").text
+    assert "27 questions distinctes (30 fois sans réponse" in html and "Page 1 sur 2" in html
+    assert html.count("data-count>") == 25 and html.count("data-count>2<") == 3
+    second = client.get("/helpdesk/fallbacks", params={"page": 2}).text
+    assert second.count("data-count>") == 2 and 'rel="prev"' in second
+    only = client.get("/helpdesk/fallbacks", params={"language": "nl", "q": "question 13"}).text
+    assert only.count("data-count>") == 1 and "question 13 ?" in only

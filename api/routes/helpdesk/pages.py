@@ -11,13 +11,15 @@ from api.routes.helpdesk.access import HelpdeskRoute, Staff, current_admin, curr
 from api.routes.helpdesk.json_api import (DEFAULT_DAYS, MAX_ANSWER, MAX_DAYS, MAX_ID, load_stats, mail_answer,
                                           yaml_download)
 from api.routes.helpdesk.rendering import render, url
-from helpdesk.analytics import window
+from helpdesk.analytics import filter_groups, group_questions, page_of, window
 from helpdesk.db import session_scope
 from helpdesk.feedback import thumbs_down
 from helpdesk.masking import mask_personal_data
 from helpdesk.models import Ticket
 from helpdesk.tickets import TOKEN_HOLDER, TicketError, answer_ticket, list_tickets
 from settings import Settings, get_settings
+
+QUESTIONS_PER_PAGE = 25
 
 router = APIRouter(prefix="/helpdesk", route_class=HelpdeskRoute, include_in_schema=False)
 
@@ -87,10 +89,13 @@ def stats_page(request: Request, days: int = Query(DEFAULT_DAYS, ge=1, le=MAX_DA
 
 @router.get("/fallbacks", response_class=HTMLResponse)
 def fallbacks_page(request: Request, days: int = Query(DEFAULT_DAYS, ge=1, le=MAX_DAYS),
-                   lang: str = Depends(page_lang), staff: Staff = Depends(current_staff),
-                   settings: Settings = Depends(get_settings)) -> Response:
+                   language: str = Query("", pattern="^(|fr|nl)$"), q: str = Query("", max_length=200),
+                   page: int = Query(1, ge=1, le=MAX_ID), lang: str = Depends(page_lang),
+                   staff: Staff = Depends(current_staff), settings: Settings = Depends(get_settings)) -> Response:
+    stats = load_stats(settings, days)
+    groups = filter_groups(group_questions(stats.fallbacks), language=language or None, contains=q)
     return render(request, "helpdesk/fallbacks.html", lang=lang, staff=staff, nav="fallbacks", days=days,
-                  stats=load_stats(settings, days))
+                  stats=stats, language=language, q=q, groups=page_of(groups, number=page, size=QUESTIONS_PER_PAGE))
 
 
 @router.get("/fallbacks.yml")
