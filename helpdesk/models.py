@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 
 from typing import Optional
 
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import declarative_base, relationship
 
 Base = declarative_base()
@@ -38,6 +38,11 @@ class Ticket(Base):
     answers = relationship("TicketAnswer", order_by="TicketAnswer.id", lazy="selectin", passive_deletes=True)
 
     @property
+    def answer_sent(self) -> bool:
+        """The latest answer was e-mailed to the asker (else the CPAS may still be waiting)."""
+        return bool(self.answers and self.answers[-1].emailed)
+
+    @property
     def answered_by(self) -> Optional[str]:
         """Who gave the latest answer: a staff e-mail, or HELPDESK_TOKEN; None before any answer."""
         return self.answers[-1].answered_by if self.answers else None
@@ -52,6 +57,8 @@ class TicketAnswer(Base):
     ticket_id = Column(Integer, ForeignKey("helpdesk_tickets.id", ondelete="CASCADE"), nullable=False, index=True)
     answered_at = Column(DateTime(timezone=True), default=_now, nullable=False)
     answered_by = Column(String(320), nullable=False)  # the staff account's e-mail, or HELPDESK_TOKEN
+    # Whether the answer reached the asker by e-mail; null in databases made before it was recorded.
+    emailed = Column(Boolean, nullable=True)
 
 
 class Feedback(Base):

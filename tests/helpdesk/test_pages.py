@@ -109,7 +109,8 @@ def test_a_ticket_is_answered_and_closed_through_the_form(client, database_url):
     ticket_id = _ticket(database_url)
     _login(client)
     page = client.get(f"/helpdesk/tickets/{ticket_id}").text
-    assert '<label for="answer">Votre réponse</label>' in page and 'name="close" value="1" checked' in page
+    assert '<label for="answer">Votre réponse</label>' in page and 'name="close" value="1" aria-describedby' in page
+    assert "checked" not in page  # closing is never the default
     response = _post(client, f"/helpdesk/tickets/{ticket_id}/answer",
                      {"csrf": _csrf(page), "answer": "Oui, pendant la durée du projet.", "close": "1"})
     assert response.status_code == 303
@@ -118,7 +119,9 @@ def test_a_ticket_is_answered_and_closed_through_the_form(client, database_url):
         ticket = session.get(Ticket, ticket_id)
         assert (ticket.status, ticket.answer) == ("closed", "Oui, pendant la durée du projet.")
     shown = client.get(response.headers["location"]).text
-    assert "Réponse enregistrée." in shown and "écrivez à marie@cpasliege.be" in shown
+    assert '<p class="alert" role="alert">Réponse enregistrée. <strong>Elle n&#39;a PAS été envoyée' in shown
+    assert "Écrivez-lui vous-même à marie@cpasliege.be" in shown and "Le ticket est pourtant fermé" in shown
+    assert 'class="ok"' not in shown
 
 
 def test_the_ticket_page_says_which_staff_member_answered(client, database_url):
@@ -297,3 +300,18 @@ def test_unanswered_questions_are_grouped_filtered_and_paged(client, conversatio
     assert second.count("data-count>") == 2 and 'rel="prev"' in second
     only = client.get("/helpdesk/fallbacks", params={"language": "nl", "q": "question 13"}).text
     assert only.count("data-count>") == 1 and "question 13 ?" in only
+
+
+def test_the_ticket_list_shows_answer_sent_waiting_time_and_likely_duplicates(client, database_url):
+    first = _ticket(database_url)
+    second = _ticket(database_url, question="un abonnement internet ?", organisation="OCMW Gent")
+    _ticket(database_url, question="Quand rentrer la première déclaration de créance ?")
+    _login(client)
+    page = client.get(f"/helpdesk/tickets/{first}").text
+    _post(client, f"/helpdesk/tickets/{first}/answer", {"csrf": _csrf(page), "answer": "Oui."})
+    html = client.get("/helpdesk/tickets").text
+    assert "Réponse envoyée" in html and "Non : enregistrée, pas envoyée" in html
+    assert re.search(r'<td class="n">\d+ min</td>', html)
+    assert f'href="/helpdesk/tickets/{second}" aria-label="Ouvrir le ticket n° {second}">n° {second}</a>' in html
+    ticket_page = client.get(f"/helpdesk/tickets/{first}").text
+    assert 'href="/helpdesk/conversations/web-1">Lire la conversation</a>' in ticket_page

@@ -16,7 +16,7 @@ from helpdesk.analytics import Breakdown, Stats, fallbacks_yaml, helpdesk_stats
 from helpdesk.db import session_scope
 from helpdesk.models import Ticket
 from helpdesk.notify import notify_answer
-from helpdesk.tickets import TOKEN_HOLDER, TicketError, answer_ticket, list_tickets
+from helpdesk.tickets import TOKEN_HOLDER, TicketError, answer_ticket, list_tickets, record_delivery
 from knowledge.loader import default_knowledge
 from settings import Settings, get_settings
 
@@ -42,6 +42,7 @@ class TicketOut(Out):
     answer: Optional[str]
     answered_at: Optional[datetime]
     answered_by: Optional[str]
+    answer_sent: bool
 
     class Config:
         orm_mode = True
@@ -54,7 +55,8 @@ class TicketOut(Out):
 
 class AnswerIn(BaseModel):
     answer: constr(strip_whitespace=True, min_length=1, max_length=MAX_ANSWER)  # type: ignore[valid-type]
-    close: bool = True
+    # Not by default: without e-mail, the CPAS has not received the answer yet.
+    close: bool = False
 
     class Config:
         extra = "forbid"
@@ -150,7 +152,7 @@ def tickets(status: Optional[str] = Query(None, pattern="^(open|closed)$"),
 @router.post("/tickets/{ticket_id}/answer", response_model=AnswerOut,
              responses={401: {"model": RefusalOut}, 404: {"model": RefusalOut}},
              summary="Answer a ticket",
-             description="Stores the agent's answer (and closes the ticket unless `close` is false); e-mails the "
+             description="Stores the agent's answer (and closes the ticket when `close` is true); e-mails the "
                          "asker when SMTP is set, which `emailed` tells.")
 def answer(body: AnswerIn, ticket_id: int = PathParam(..., ge=1, le=MAX_ID), lang: str = Depends(get_lang),
            settings: Settings = Depends(get_settings)):
@@ -161,7 +163,7 @@ def answer(body: AnswerIn, ticket_id: int = PathParam(..., ge=1, le=MAX_ID), lan
     except TicketError as error:
         return JSONResponse(status_code=404 if error.code == "ticket_not_found" else 422, content={
             "code": error.code, "message": default_knowledge().message(error.code, lang)})
-    return AnswerOut(**TicketOut.from_orm(ticket).dict(), emailed=mail_answer(ticket, settings))
+    return AnswerOut(**TicketOut.from_orm(ticket).dict(), emailed=deliver_answer(ticket, settings))
 
 
 @router.get("/stats", response_model=StatsOut, responses={401: {"model": RefusalOut}},
@@ -194,10 +196,13 @@ def yaml_download(stats: Stats) -> Response:
                     headers={"Content-Disposition": 'attachment; filename="fallbacks.yml"'})
 
 
-def mail_answer(ticket: Ticket, settings: Settings) -> bool:
-    """E-mail the answer when SMTP is set; a mail failure never loses the stored answer."""
+def deliver_answer(ticket: Ticket, settings: Settings) -> bool:
+    """E-mail the answer when SMTP is set and record whether it went; a mail failure never loses the answer."""
     try:
-        return notify_answer(ticket, settings)
+        emailed = notify_answer(ticket, settings)
     except Exception:  # noqa: BLE001 - the page tells the agent to write by hand
         log.exception("answer to ticket %s stored, e-mail failed", ticket.id)
-        return False
+        emailed = False
+    with session_scope(settings.database_url) as session:
+        record_delivery(session, ticket.id, emailed=emailed)
+    return emailed

@@ -8,15 +8,16 @@ from fastapi import APIRouter, Depends, Path as PathParam, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.routes.helpdesk.access import HelpdeskRoute, Staff, current_admin, current_staff, form_fields, page_lang
-from api.routes.helpdesk.json_api import (DEFAULT_DAYS, MAX_ANSWER, MAX_DAYS, MAX_ID, load_stats, mail_answer,
+from api.routes.helpdesk.json_api import (DEFAULT_DAYS, MAX_ANSWER, MAX_DAYS, MAX_ID, deliver_answer, load_stats,
                                           yaml_download)
-from api.routes.helpdesk.rendering import render, url
+from api.routes.helpdesk.rendering import render, url, waiting
 from helpdesk.analytics import filter_groups, group_questions, page_of, window
 from helpdesk.db import session_scope
 from helpdesk.feedback import thumbs_down
 from helpdesk.masking import mask_personal_data
 from helpdesk.models import Ticket
-from helpdesk.tickets import TOKEN_HOLDER, TicketError, answer_ticket, list_tickets
+from helpdesk.tickets import (TOKEN_HOLDER, TicketError, answer_ticket, likely_duplicates, list_tickets,
+                              waiting_seconds)
 from settings import Settings, get_settings
 
 QUESTIONS_PER_PAGE = 25
@@ -35,8 +36,10 @@ def tickets_page(request: Request, status: str = Query("open", pattern="^(open|c
                  settings: Settings = Depends(get_settings)) -> Response:
     with session_scope(settings.database_url) as session:
         rows = list_tickets(session, status=None if status == "all" else status)
+    now = datetime.now(timezone.utc)
     return render(request, "helpdesk/tickets.html", lang=lang, staff=staff, nav="tickets", status=status,
-                  tickets=rows)
+                  tickets=rows, duplicates=likely_duplicates(rows),
+                  waiting={t.id: waiting(waiting_seconds(t, now=now), lang) for t in rows})
 
 
 @router.get("/tickets/{ticket_id}", response_class=HTMLResponse)
@@ -66,7 +69,7 @@ def answer_page(request: Request, ticket_id: int = PathParam(..., ge=1, le=MAX_I
             with session_scope(settings.database_url) as session:
                 ticket = answer_ticket(session, ticket_id, answer=text, answered_by=_answerer(staff),
                                        close=form.get("close") == "1")
-            saved = "mailed" if mail_answer(ticket, settings) else "stored"
+            saved = "mailed" if deliver_answer(ticket, settings) else "stored"
             return RedirectResponse(url(f"/helpdesk/tickets/{ticket_id}", lang=lang, saved=saved), status_code=303)
         except TicketError as refused:
             error, status_code = refused.code, 404 if refused.code == "ticket_not_found" else 422

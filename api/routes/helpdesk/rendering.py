@@ -57,3 +57,13 @@ def when(moment: object) -> str:
 
 def percent(rate: Optional[float]) -> str:
     return "—" if rate is None else f"{rate * 100:.1f}".replace(".", ",") + " %"
+
+
+def waiting(seconds: float, lang: str) -> str:
+    """'3 j 4 h', '5 h 12 min', '8 min' ('3 d 4 u' in Dutch)."""
+    minutes = int(seconds // 60)
+    days, hours, minutes = minutes // 1440, minutes // 60 % 24, minutes % 60
+    day, hour = ("d", "u") if lang == "nl" else ("j", "h")
+    if days:
+        return f"{days} {day} {hours} {hour}"
+    return f"{hours} {hour} {minutes} min" if hours else f"{minutes} min"
