@@ -224,7 +224,7 @@ def read_thumbs_down(session: Session, *, since: datetime) -> List[Tuple[str, da
 
 # ---- computing ------------------------------------------------------------------------------------------------
 
-def _json(text: Optional[str]) -> dict:
+def event_json(text: Optional[str]) -> dict:
     try:
         value = json.loads(text or "{}")
     except ValueError:
@@ -250,7 +250,7 @@ def conversations_from(rows: Iterable[EventRow]) -> List[Conversation]:
                 current = _start(conversations, row.sender_id)
         elif row.type_name == "user":
             # Masked here, so that neither the fallback page nor the export can show who asked.
-            text = mask_personal_data(str(_json(row.data).get("text") or ""))
+            text = mask_personal_data(str(event_json(row.data).get("text") or ""))
             fallback = row.intent_name == FALLBACK_INTENT and not in_form
             current.turns.append(Turn(row.sender_id, row.timestamp, text, row.intent_name, language,
                                       fallback=fallback, form_input=in_form))
@@ -258,21 +258,21 @@ def conversations_from(rows: Iterable[EventRow]) -> List[Conversation]:
             if fallback:
                 current.marks.append((row.timestamp, FELL_BACK))
         elif row.type_name == "slot":
-            event = _json(row.data)
+            event = event_json(row.data)
             if event.get("name") == "language" and event.get("value") in ("fr", "nl"):
                 language = event["value"]
                 # The language is set right after the message it was detected in.
                 if current.turns:
                     current.turns[-1].language = language
         elif row.type_name == "active_loop":
-            in_form = bool(_json(row.data).get("name"))
-            current.handoff = current.handoff or _json(row.data).get("name") == HANDOFF_FORM
+            in_form = bool(event_json(row.data).get("name"))
+            current.handoff = current.handoff or event_json(row.data).get("name") == HANDOFF_FORM
         elif not current.turns or in_form:
             continue
         elif _is_dont_know(row):
             current.turns[-1].fallback = True
             current.marks.append((row.timestamp, FELL_BACK))
-        elif row.type_name == "bot" and SOURCE_LINE.search(str(_json(row.data).get("text") or "")):
+        elif row.type_name == "bot" and SOURCE_LINE.search(str(event_json(row.data).get("text") or "")):
             current.marks.append((row.timestamp, ANSWERED))
     return [c for c in conversations if c.turns]
 
@@ -287,7 +287,7 @@ def _is_dont_know(row: EventRow) -> bool:
     if row.type_name == "action":
         return row.action_name == DONT_KNOW_ACTION
     if row.type_name == "bot":
-        return (_json(row.data).get("metadata") or {}).get("utter_action") == DONT_KNOW_RESPONSE
+        return (event_json(row.data).get("metadata") or {}).get("utter_action") == DONT_KNOW_RESPONSE
     return False
 
 
@@ -360,14 +360,21 @@ def compute_stats(conversations: Sequence[Conversation], *, since: date, until: 
                  breakdown=breakdown(conversations, days=list(per_day)))
 
 
+def load_conversations(*, tracker_store_url: str, helpdesk_session: Session, since: float) -> List[Conversation]:
+    """The conversations since `since` (epoch seconds), with their tickets and thumbs down: each has its outcome."""
+    conversations = conversations_from(read_events(tracker_store_url, since=since))
+    started = datetime.fromtimestamp(since, timezone.utc)
+    mark_tickets(conversations, read_tickets(helpdesk_session, since=started))
+    mark_thumbs_down(conversations, read_thumbs_down(helpdesk_session, since=started))
+    return conversations
+
+
 def helpdesk_stats(*, tracker_store_url: str, helpdesk_session: Session, days: int,
                    now: Optional[datetime] = None) -> Stats:
     """Read the tracker store and the helpdesk tables, and compute the figures of the last `days` days."""
     since, until, start = window(days=days, now=now or datetime.now(timezone.utc))
-    conversations = conversations_from(read_events(tracker_store_url, since=start))
-    started = datetime.fromtimestamp(start, timezone.utc)
-    mark_tickets(conversations, read_tickets(helpdesk_session, since=started))
-    mark_thumbs_down(conversations, read_thumbs_down(helpdesk_session, since=started))
+    conversations = load_conversations(tracker_store_url=tracker_store_url, helpdesk_session=helpdesk_session,
+                                       since=start)
     return compute_stats(conversations, since=since, until=until, feedback=feedback_counts(helpdesk_session))
 
 

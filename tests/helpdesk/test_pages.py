@@ -315,3 +315,23 @@ def test_the_ticket_list_shows_answer_sent_waiting_time_and_likely_duplicates(cl
     assert f'href="/helpdesk/tickets/{second}" aria-label="Ouvrir le ticket n° {second}">n° {second}</a>' in html
     ticket_page = client.get(f"/helpdesk/tickets/{first}").text
     assert 'href="/helpdesk/conversations/web-1">Lire la conversation</a>' in ticket_page
+
+
+def test_conversations_are_found_by_language_intent_and_words_and_read_whole_masked(client, conversations,
+                                                                                     database_url):
+    from tests.helpdesk.conftest import answer, session_start, user
+
+    now = datetime.now(TIMEZONE).timestamp() - 3600
+    conversations.save("web-7", session_start(now) + user("quelle avance pour marie@cpasliege.be ?", "ask_advance",
+                                                          at=now + 1, lang="fr")
+                       + answer("L'avance est de 30 %.\n\nSource : Arrêté royal, art. 5", at=now + 2))
+    conversations.save("web-8", session_start(now) + user("hoeveel voorschot?", "ask_advance", at=now + 1, lang="nl"))
+    _login(client)
+    html = client.get("/helpdesk/conversations", params={"language": "fr", "intent": "ask_advance"}).text
+    assert "1 conversations" in html and 'href="/helpdesk/conversations/web-7"' in html and "web-8" not in html
+    assert "Répondues avec une source" in html
+    assert "web-8" in client.get("/helpdesk/conversations", params={"q": "voorschot"}).text
+    read = client.get("/helpdesk/conversations/web-7").text
+    assert "quelle avance pour [e-mail] ?" in read and "marie@cpasliege.be" not in read
+    assert "Source : Arrêté royal, art. 5" in read and "Avance (93 %)" in read
+    assert client.get("/helpdesk/conversations/nobody").status_code == 404

@@ -1,7 +1,7 @@
 """The back-office pages behind a session: tickets and their answers, statistics, unanswered questions."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Dict, Optional
 
 from fastapi import APIRouter, Depends, Path as PathParam, Query, Request
@@ -11,16 +11,20 @@ from api.routes.helpdesk.access import HelpdeskRoute, Staff, current_admin, curr
 from api.routes.helpdesk.json_api import (DEFAULT_DAYS, MAX_ANSWER, MAX_DAYS, MAX_ID, deliver_answer, load_stats,
                                           yaml_download)
 from api.routes.helpdesk.rendering import render, url, waiting
-from helpdesk.analytics import filter_groups, group_questions, page_of, window
+from helpdesk.analytics import TIMEZONE, filter_groups, group_questions, load_conversations, page_of, window
 from helpdesk.db import session_scope
 from helpdesk.feedback import thumbs_down
 from helpdesk.masking import mask_personal_data
+from helpdesk.transcripts import search, transcript
 from helpdesk.models import Ticket
 from helpdesk.tickets import (TOKEN_HOLDER, TicketError, answer_ticket, likely_duplicates, list_tickets,
                               waiting_seconds)
+from knowledge.loader import default_knowledge
 from settings import Settings, get_settings
 
 QUESTIONS_PER_PAGE = 25
+# The intents staff can search conversations by (those the statistics name, helpdesk/analytics.py).
+INTENTS = sorted(code.removeprefix("hd_intent_") for code in default_knowledge().messages if code.startswith("hd_intent_"))
 
 router = APIRouter(prefix="/helpdesk", route_class=HelpdeskRoute, include_in_schema=False)
 
@@ -117,3 +121,29 @@ def feedback_page(request: Request, days: int = Query(DEFAULT_DAYS, ge=1, le=MAX
                 for f in thumbs_down(session, since=datetime.fromtimestamp(start, timezone.utc))]
     return render(request, "helpdesk/feedback.html", lang=lang, staff=staff, nav="stats", days=days, since=since,
                   until=until, rows=rows)
+
+
+@router.get("/conversations", response_class=HTMLResponse)
+def conversations_page(request: Request, since: Optional[date] = Query(None), until: Optional[date] = Query(None),
+                       language: str = Query("", pattern="^(|fr|nl)$"),
+                       intent: str = Query("", max_length=64, pattern=r"^[a-z_]*$"), q: str = Query("", max_length=200),
+                       page: int = Query(1, ge=1, le=MAX_ID), lang: str = Depends(page_lang),
+                       staff: Staff = Depends(current_staff), settings: Settings = Depends(get_settings)) -> Response:
+    default_since, today, _ = window(days=DEFAULT_DAYS, now=datetime.now(timezone.utc))
+    until = min(until or today, today)
+    since = min(since or default_since, until)
+    start = datetime(since.year, since.month, since.day, tzinfo=TIMEZONE).timestamp()
+    with session_scope(settings.database_url) as session:
+        found = load_conversations(tracker_store_url=settings.tracker_store_url, helpdesk_session=session, since=start)
+    found = search(found, since=since, until=until, language=language or None, intent=intent or None, contains=q)
+    return render(request, "helpdesk/conversations.html", lang=lang, staff=staff, nav="conversations", since=since,
+                  until=until, language=language, intent=intent, q=q, intents=INTENTS,
+                  found=page_of(found, number=page, size=QUESTIONS_PER_PAGE))
+
+
+@router.get("/conversations/{sender_id}", response_class=HTMLResponse)
+def transcript_page(request: Request, sender_id: str = PathParam(..., max_length=128), lang: str = Depends(page_lang),
+                    staff: Staff = Depends(current_staff), settings: Settings = Depends(get_settings)) -> Response:
+    lines = transcript(settings.tracker_store_url, sender_id)
+    return render(request, "helpdesk/transcript.html", lang=lang, staff=staff, nav="conversations",
+                  status_code=200 if lines else 404, sender_id=sender_id, lines=lines)
