@@ -77,6 +77,8 @@ class Turn:
     language: str
     fallback: bool = False
     form_input: bool = False  # typed while a form asked for it (an organisation, an e-mail)
+    confidence: Optional[float] = None  # of the intent the model read in it
+    reply: str = ""  # what the assistant answered (masked)
 
 
 @dataclass
@@ -250,10 +252,11 @@ def conversations_from(rows: Iterable[EventRow]) -> List[Conversation]:
                 current = _start(conversations, row.sender_id)
         elif row.type_name == "user":
             # Masked here, so that neither the fallback page nor the export can show who asked.
-            text = mask_personal_data(str(event_json(row.data).get("text") or ""))
+            event = event_json(row.data)
+            text = mask_personal_data(str(event.get("text") or ""))
             fallback = row.intent_name == FALLBACK_INTENT and not in_form
             current.turns.append(Turn(row.sender_id, row.timestamp, text, row.intent_name, language,
-                                      fallback=fallback, form_input=in_form))
+                                      fallback=fallback, form_input=in_form, confidence=_confidence(event)))
             current.handoff = current.handoff or row.intent_name == HANDOFF_INTENT
             if fallback:
                 current.marks.append((row.timestamp, FELL_BACK))
@@ -267,14 +270,27 @@ def conversations_from(rows: Iterable[EventRow]) -> List[Conversation]:
         elif row.type_name == "active_loop":
             in_form = bool(event_json(row.data).get("name"))
             current.handoff = current.handoff or event_json(row.data).get("name") == HANDOFF_FORM
-        elif not current.turns or in_form:
-            continue
-        elif _is_dont_know(row):
-            current.turns[-1].fallback = True
-            current.marks.append((row.timestamp, FELL_BACK))
-        elif row.type_name == "bot" and SOURCE_LINE.search(str(event_json(row.data).get("text") or "")):
-            current.marks.append((row.timestamp, ANSWERED))
+        elif current.turns and not in_form:
+            _answered(current, row)
     return [c for c in conversations if c.turns]
+
+
+def _answered(conversation: Conversation, row: EventRow) -> None:
+    """What the assistant did after the latest message: its reply, a fallback, an answer citing a source."""
+    turn = conversation.turns[-1]
+    text = str(event_json(row.data).get("text") or "") if row.type_name == "bot" else ""
+    if text:
+        turn.reply = f"{turn.reply}\n\n{mask_personal_data(text)}".strip()
+    if _is_dont_know(row):
+        turn.fallback = True
+        conversation.marks.append((row.timestamp, FELL_BACK))
+    elif SOURCE_LINE.search(text):
+        conversation.marks.append((row.timestamp, ANSWERED))
+
+
+def _confidence(event: dict) -> Optional[float]:
+    value = ((event.get("parse_data") or {}).get("intent") or {}).get("confidence")
+    return float(value) if isinstance(value, (int, float)) else None
 
 
 def _start(conversations: List[Conversation], sender_id: str) -> Conversation:

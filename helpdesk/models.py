@@ -108,3 +108,24 @@ class StaffSession(Base):
     credential = Column(String(64), nullable=True)
     created_at = Column(DateTime(timezone=True), default=_now, nullable=False)
     expires_at = Column(DateTime(timezone=True), nullable=False, index=True)
+
+
+class ReviewLabel(Base):
+    """A question of the review queue (a fallback, a thumbs down, a low-confidence answer) and what staff made of it."""
+
+    __tablename__ = "helpdesk_review_labels"
+
+    id = Column(Integer, primary_key=True)
+    # The message it is about ("sender@epoch"): the queue shows each once, and no more once labelled.
+    item_key = Column(String(200), nullable=False, unique=True)
+    kinds = Column(String(64), nullable=False)  # fallback, thumbs_down, low_confidence (comma-separated)
+    conversation_id = Column(String(128), nullable=False, index=True)
+    language = Column(String(2), nullable=False)
+    question = Column(Text, nullable=False)  # masked
+    reply = Column(Text, nullable=False, default="")  # masked
+    label = Column(String(16), nullable=False)  # see helpdesk/review.py LABELS
+    fact_id = Column(String(128), nullable=True)  # the knowledge item that answers it
+    source_doc = Column(String(32), nullable=True)  # for a fact to add: the document…
+    source_ref = Column(String(200), nullable=True)  # …and its article, section or slide
+    labelled_by = Column(String(320), nullable=False)
+    labelled_at = Column(DateTime(timezone=True), default=_now, nullable=False)

@@ -11,7 +11,8 @@ from typing import Dict, Iterable, List, Optional, Tuple, Union
 import yaml
 from pydantic import ValidationError
 
-from knowledge.models import Beneficiary, Cluster, CostItem, Discrepancy, Fact, Message, Questions, Source, SourceRef
+from knowledge.models import (Beneficiary, Cluster, CostItem, Discrepancy, Fact, Message, MissingFact, Questions, Reviewed,
+                              ReviewedQuestions, Source, SourceRef)
 
 DATA_DIR = Path(__file__).parent / "data"
 MESSAGES_FILE = Path(__file__).parent / "messages.yml"
@@ -60,6 +61,8 @@ class KnowledgeBase:
     questions: Dict[str, Questions] = field(default_factory=dict)
     # Dutch wording of the French section and slide titles cited as sources.
     references_nl: Dict[str, str] = field(default_factory=dict)
+    # Questions people asked, labelled in the helpdesk review queue and committed (data/reviewed/*.yml).
+    reviewed: Reviewed = field(default_factory=Reviewed)
 
     def ref_text(self, ref: SourceRef, lang: str) -> str:
         """The article, section or slide in the asker's language ('Annexe' is 'Bijlage' in Dutch)."""
@@ -214,6 +217,7 @@ def load_knowledge(data_dir: Path = DATA_DIR, messages_file: Path = MESSAGES_FIL
             raise KnowledgeError(data_dir / "discrepancies.yml", f"discrepancies[{d.id}].facts", f"no fact {unknown}")
     kb.references_nl = _references_nl(data_dir / "references_nl.yml", kb)
     kb.questions = _questions(data_dir / "questions", {*facts, *cost_ids, *(d.id for d in recorded)})
+    kb.reviewed = _reviewed(data_dir / "reviewed", {*facts, *cost_ids, *(d.id for d in recorded)})
     kb.issues = [DataIssue(d.id, d.topic, tuple(d.sources), fr=d.fr, nl=d.nl, facts=tuple(d.facts)) for d in recorded]
     kb.issues += annex_issues(kb)
     return kb
@@ -300,3 +304,24 @@ def annex_issues(kb: KnowledgeBase) -> List[DataIssue]:
             params={"sum": annex_sum, "grant": grant.decimal, "gap": grant.decimal - annex_sum},
         ))
     return issues
+
+
+def _reviewed(folder: Path, known: set) -> Reviewed:
+    """Every file of the review queue a person committed, merged; unknown item ids and documents are refused."""
+    questions: Dict[str, Dict[str, List[str]]] = {}
+    refused: Dict[str, List[str]] = {"fr": [], "nl": []}
+    missing: List[MissingFact] = []
+    for path in sorted(folder.glob("*.yml")) if folder.is_dir() else []:
+        part = _parse(path, "reviewed", Reviewed, [read_yaml(path)])[0]
+        for item_id, asked in part.questions.items():
+            if item_id not in known:
+                raise KnowledgeError(path, f"questions[{item_id}]", "no fact or cost item has this id")
+            for lang in ("fr", "nl"):
+                questions.setdefault(item_id, {"fr": [], "nl": []})[lang] += asked.of(lang)
+        for lang in ("fr", "nl"):
+            refused[lang] += part.refused.of(lang)
+        missing += part.missing_facts  # their documents are checked by SourceRef
+    return Reviewed(questions={k: ReviewedQuestions(**v) for k, v in questions.items()},
+                    refused=ReviewedQuestions(**refused), missing_facts=missing)
+
+

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import List, Literal, Optional
+from typing import Dict, List, Literal, Optional
 
 from pydantic import BaseModel, validator
 
@@ -191,6 +191,44 @@ class Questions(Strict):
 
     def of(self, lang: str) -> List[str]:
         return self.nl if lang == "nl" else self.fr
+
+
+class ReviewedQuestions(Strict):
+    """Questions people asked, labelled in the helpdesk review queue: one language may have none."""
+
+    fr: List[str] = []
+    nl: List[str] = []
+
+    def of(self, lang: str) -> List[str]:
+        return self.nl if lang == "nl" else self.fr
+
+    @validator("fr", "nl")
+    def none_empty(cls, v: List[str]) -> List[str]:
+        if any(not q.strip() for q in v):
+            raise ValueError("no empty question")
+        return v
+
+
+class MissingFact(Strict):
+    """A question the documents answer but the knowledge base does not yet: the fact to add, and where."""
+
+    question: str
+    lang: str
+    source: SourceRef
+
+    @validator("lang")
+    def known_language(cls, v: str) -> str:
+        if v not in ("fr", "nl"):
+            raise ValueError("fr or nl")
+        return v
+
+
+class Reviewed(Strict):
+    """One exported file of the review queue (knowledge/data/reviewed/*.yml)."""
+
+    questions: Dict[str, ReviewedQuestions] = {}
+    refused: ReviewedQuestions = ReviewedQuestions()
+    missing_facts: List[MissingFact] = []
 
 
 class Message(Strict):

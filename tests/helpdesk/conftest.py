@@ -147,11 +147,12 @@ def session_start(at: float) -> List:
             ActionExecuted("action_listen", timestamp=at)]
 
 
-def user(text: str, intent: str, *, at: float, lang: Optional[str] = None) -> List:
+def user(text: str, intent: str, *, at: float, lang: Optional[str] = None, confidence: float = 0.93) -> List:
     """A user message, then the language slot set right after it, as the bot's validation action does."""
     from rasa.shared.core.events import SlotSet, UserUttered
 
-    events = [UserUttered(text, intent={"name": intent, "confidence": 0.93}, timestamp=at)]
+    events = [UserUttered(text, intent={"name": intent, "confidence": confidence}, timestamp=at,
+                          parse_data={"intent": {"name": intent, "confidence": confidence}, "entities": []})]
     return events + ([SlotSet("language", lang, timestamp=at + 0.1)] if lang else [])
 
 

@@ -12,6 +12,7 @@ from api.routes.helpdesk.json_api import (DEFAULT_DAYS, MAX_ANSWER, MAX_DAYS, MA
                                           yaml_download)
 from api.routes.helpdesk.rendering import render, url, waiting
 from helpdesk.analytics import TIMEZONE, filter_groups, group_questions, load_conversations, page_of, window
+from helpdesk import review
 from helpdesk.db import session_scope
 from helpdesk.feedback import thumbs_down
 from helpdesk.masking import mask_personal_data
@@ -147,3 +148,90 @@ def transcript_page(request: Request, sender_id: str = PathParam(..., max_length
     lines = transcript(settings.tracker_store_url, sender_id)
     return render(request, "helpdesk/transcript.html", lang=lang, staff=staff, nav="conversations",
                   status_code=200 if lines else 404, sender_id=sender_id, lines=lines)
+
+
+# ---- review queue -----------------------------------------------------------------------------------------------
+
+REVIEW_PER_PAGE = 20
+
+
+def _review_queue(settings: Settings, days: int) -> list:
+    since, _, start = window(days=days, now=datetime.now(timezone.utc))
+    with session_scope(settings.database_url) as session:
+        found = load_conversations(tracker_store_url=settings.tracker_store_url, helpdesk_session=session, since=start)
+        return review.queue(found, thumbs_down(session, since=datetime.fromtimestamp(start, timezone.utc)),
+                            labelled=review.labelled_keys(session))
+
+
+def knowledge_choices(lang: str) -> list:
+    """(id, wording, source) of every knowledge item staff can label a question with, in the page's language."""
+    kb = default_knowledge()
+    items = [*kb.facts.values(), *kb.costs, *kb.recorded_issues()]
+    return [(item.id, item.text(lang), kb.cite(*(getattr(item, "sources", None) or (item.source,)), lang=lang))
+            for item in sorted(items, key=lambda i: i.id)]
+
+
+@router.get("/review", response_class=HTMLResponse)
+def review_page(request: Request, days: int = Query(DEFAULT_DAYS, ge=1, le=MAX_DAYS),
+                page: int = Query(1, ge=1, le=MAX_ID), done: Optional[str] = Query(None, pattern="^(labelled)$"),
+                lang: str = Depends(page_lang), staff: Staff = Depends(current_staff),
+                settings: Settings = Depends(get_settings)) -> Response:
+    return _render_review(request, settings=settings, days=days, page=page, lang=lang, staff=staff, done=done)
+
+
+def _render_review(request: Request, *, settings: Settings, days: int, page: int, lang: str, staff: Staff,
+                   status_code: int = 200, **context: object) -> Response:
+    items = _review_queue(settings, days)
+    with session_scope(settings.database_url) as session:
+        covered = review.coverage(default_knowledge(), review.all_labels(session))
+    return render(request, "helpdesk/review.html", lang=lang, staff=staff, nav="review", status_code=status_code,
+                  here="/helpdesk/review", days=days, items=page_of(items, number=page, size=REVIEW_PER_PAGE),
+                  choices=knowledge_choices(lang), sources=default_knowledge().sources,
+                  never_asked=[c for c in covered if not c.labelled], coverage=covered, **context)
+
+
+@router.post("/review/label", response_class=HTMLResponse)
+def label_page(request: Request, lang: str = Depends(page_lang), form: Dict[str, str] = Depends(form_fields),
+               staff: Staff = Depends(current_staff), settings: Settings = Depends(get_settings)) -> Response:
+    days = int(form["days"]) if form.get("days", "").isdigit() and 1 <= int(form["days"]) <= MAX_DAYS else DEFAULT_DAYS
+    if not staff.posted(form):
+        return _render_review(request, settings=settings, days=days, page=1, lang=lang, staff=staff,
+                              status_code=403, error="hd_form_expired")
+    item = next((i for i in _review_queue(settings, days) if i.key == form.get("key")), None)
+    if item is None:
+        return _render_review(request, settings=settings, days=days, page=1, lang=lang, staff=staff,
+                              status_code=404, error="hd_review_item_gone")
+    try:
+        with session_scope(settings.database_url) as session:
+            review.label(session, item, label=form.get("label", ""), by=_answerer(staff), kb=default_knowledge(),
+                         fact_id=form.get("fact", ""), source_doc=form.get("doc", ""), source_ref=form.get("ref", ""))
+    except review.ReviewError as refused:
+        return _render_review(request, settings=settings, days=days, page=1, lang=lang, staff=staff,
+                              status_code=422, error=refused.code, failed_key=item.key)
+    return RedirectResponse(url("/helpdesk/review", lang=lang, days=days, done="labelled"), status_code=303)
+
+
+@router.get("/review/helpdesk.yml")
+def reviewed_export(staff: Staff = Depends(current_admin), settings: Settings = Depends(get_settings)) -> Response:
+    with session_scope(settings.database_url) as session:
+        text = review.reviewed_yaml(review.all_labels(session), exported_on=date.today())
+    return Response(text, media_type="application/yaml",
+                    headers={"Content-Disposition": 'attachment; filename="helpdesk.yml"'})
+
+
+@router.get("/review/labels.csv")
+def labels_export(staff: Staff = Depends(current_admin), settings: Settings = Depends(get_settings)) -> Response:
+    with session_scope(settings.database_url) as session:
+        return _csv(review.labels_csv(review.all_labels(session)), "review-labels.csv")
+
+
+@router.get("/tickets.csv")
+def tickets_export(staff: Staff = Depends(current_admin), settings: Settings = Depends(get_settings)) -> Response:
+    with session_scope(settings.database_url) as session:
+        return _csv(review.tickets_csv(list_tickets(session)), "tickets.csv")
+
+
+def _csv(text: str, name: str) -> Response:
+    # A byte-order mark: Excel then reads the accents of a UTF-8 file right.
+    return Response("\ufeff" + text, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
