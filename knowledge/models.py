@@ -50,6 +50,12 @@ class Source(Strict):
     nl: str
 
 
+# Weekly opening hours (unit `hours`): days, then their opening spans; groups apart with ";".
+_DAY = r"(?:mon|tue|wed|thu|fri|sat|sun)"
+_GROUP = rf"{_DAY}(?:-{_DAY})?(?: [0-2]\d:[0-5]\d-[0-2]\d:[0-5]\d)+"
+_HOURS = re.compile(rf"{_GROUP}(?:; {_GROUP})*")
+
+
 class Fact(Strict):
     id: str
     topic: Literal[TOPICS]  # type: ignore[valid-type]
@@ -58,7 +64,7 @@ class Fact(Strict):
     nl: str
     source: SourceRef
     value: Optional[str] = None
-    unit: Optional[Literal["eur", "ratio", "date", "count", "inhabitants", "days"]] = None
+    unit: Optional[Literal["eur", "ratio", "date", "count", "inhabitants", "days", "hours"]] = None
 
     @validator("id")
     def id_shape(cls, v: str) -> str:
@@ -79,6 +85,10 @@ class Fact(Strict):
             _decimal(value)
         elif unit == "date":
             date.fromisoformat(value)
+        elif unit == "hours":
+            if not _HOURS.fullmatch(value):
+                raise ValueError(f"hours must read like 'mon-thu 08:30-12:30 13:00-16:30; fri 08:30-12:00', "
+                                 f"got {value!r}")
         elif not value.isdigit():
             raise ValueError(f"{unit} value must be a whole number, got {value!r}")
         return unit
