@@ -60,7 +60,7 @@ def assistant(workdir: Path, extra_env: Optional[Dict[str, str]] = None) -> Iter
              for cmd, log in zip(commands(rasa_port=ports["rasa"], action_port=ports["actions"], api_port=ports["api"],
                                           endpoints_file=ends, rasa_token=env["RASA_TOKEN"]), logs)]
     urls = {"rasa": env["RASA_URL"], "rasa_token": env["RASA_TOKEN"], "actions": f"http://127.0.0.1:{ports['actions']}",
-            "api": f"http://127.0.0.1:{ports['api']}"}
+            "api": f"http://127.0.0.1:{ports['api']}", "database_url": env["DATABASE_URL"]}
     try:
         wait_for(urls["actions"] + "/health", procs[0])
         wait_for(urls["rasa"] + "/status?token=" + env["RASA_TOKEN"], procs[1])
