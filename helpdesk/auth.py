@@ -13,7 +13,7 @@ import hmac
 import secrets
 import sys
 from datetime import datetime, timedelta, timezone
-from typing import Optional, Tuple
+from typing import List, Optional, Tuple
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -86,6 +86,21 @@ def remove_staff(session: Session, *, email: str) -> bool:
     session.execute(delete(StaffSession).where(StaffSession.subject == address))
     result = session.execute(delete(StaffAccount).where(StaffAccount.email == address))
     return result.rowcount > 0
+
+
+def list_staff(session: Session) -> List[StaffAccount]:
+    return list(session.execute(select(StaffAccount).order_by(StaffAccount.email)).scalars())
+
+
+def set_role(session: Session, *, email: str, role: str) -> bool:
+    """Give an account another role; its open sessions take it at their next page."""
+    if role not in ROLES:
+        raise StaffError("hd_role_unknown")
+    account = find_staff(session, email)
+    if account is None:
+        return False
+    account.role = role
+    return True
 
 
 def find_staff(session: Session, email: str) -> Optional[StaffAccount]:

@@ -335,3 +335,39 @@ def test_conversations_are_found_by_language_intent_and_words_and_read_whole_mas
     assert "quelle avance pour [e-mail] ?" in read and "marie@cpasliege.be" not in read
     assert "Source : Arrêté royal, art. 5" in read and "Avance (93 %)" in read
     assert client.get("/helpdesk/conversations/nobody").status_code == 404
+
+
+def test_an_admin_adds_promotes_and_removes_staff_and_an_agent_cannot(client, database_url):
+    _login(client)
+    page = client.get("/helpdesk/staff").text
+    assert "Comptes du personnel" in page
+    added = _post(client, "/helpdesk/staff", {"csrf": _csrf(page), "action": "add", "email": "jan@digilab.be",
+                                              "password": PASSWORD, "role": "agent"})
+    assert added.status_code == 303 and "done=added" in added.headers["location"]
+    short = _post(client, "/helpdesk/staff", {"csrf": _csrf(page), "action": "add", "email": "x@digilab.be",
+                                              "password": "short", "role": "agent"})
+    assert short.status_code == 422 and "au moins 12 caractères" in short.text
+    _post(client, "/helpdesk/staff", {"csrf": _csrf(page), "action": "role", "email": "jan@digilab.be",
+                                      "role": "admin"})
+    with session_scope(database_url) as session:
+        assert auth.role_of(session, "jan@digilab.be") == "admin"
+    _post(client, "/helpdesk/staff", {"csrf": _csrf(page), "action": "remove", "email": "jan@digilab.be"})
+    with session_scope(database_url) as session:
+        assert auth.find_staff(session, "jan@digilab.be") is None
+    client.cookies.clear()
+    _login_staff(client, database_url, "agent")
+    assert client.get("/helpdesk/staff").status_code == 403
+    assert 'href="/helpdesk/staff"' not in client.get("/helpdesk/tickets").text
+    refused = _post(client, "/helpdesk/staff", {"csrf": "x", "action": "add", "email": "y@digilab.be",
+                                                "password": PASSWORD, "role": "admin"})
+    assert refused.status_code == 403
+    with session_scope(database_url) as session:
+        assert auth.find_staff(session, "y@digilab.be") is None
+
+
+def test_a_demoted_admin_loses_the_exports_at_the_next_page(client, database_url):
+    _login_staff(client, database_url, "admin")
+    assert client.get("/helpdesk/tickets.csv").status_code == 200
+    with session_scope(database_url) as session:
+        auth.set_role(session, email="admin@digilab.be", role="agent")
+    assert client.get("/helpdesk/tickets.csv").status_code == 403

@@ -12,12 +12,12 @@ from api.routes.helpdesk.json_api import (DEFAULT_DAYS, MAX_ANSWER, MAX_DAYS, MA
                                           yaml_download)
 from api.routes.helpdesk.rendering import render, url, waiting
 from helpdesk.analytics import TIMEZONE, filter_groups, group_questions, load_conversations, page_of, window
-from helpdesk import review
+from helpdesk import auth, review
 from helpdesk.db import session_scope
 from helpdesk.feedback import thumbs_down
 from helpdesk.masking import mask_personal_data
 from helpdesk.transcripts import search, transcript
-from helpdesk.models import Ticket
+from helpdesk.models import AGENT, ROLES, Ticket
 from helpdesk.tickets import (TOKEN_HOLDER, TicketError, answer_ticket, likely_duplicates, list_tickets,
                               waiting_seconds)
 from knowledge.loader import default_knowledge
@@ -235,3 +235,43 @@ def _csv(text: str, name: str) -> Response:
     # A byte-order mark: Excel then reads the accents of a UTF-8 file right.
     return Response("\ufeff" + text, media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+# ---- staff accounts (admin) -------------------------------------------------------------------------------------
+
+@router.get("/staff", response_class=HTMLResponse)
+def staff_page(request: Request, done: Optional[str] = Query(None, pattern="^(added|removed|changed)$"),
+               lang: str = Depends(page_lang), staff: Staff = Depends(current_admin),
+               settings: Settings = Depends(get_settings)) -> Response:
+    return _render_staff(request, settings=settings, lang=lang, staff=staff, done=done)
+
+
+def _render_staff(request: Request, *, settings: Settings, lang: str, staff: Staff, status_code: int = 200,
+                  **context: object) -> Response:
+    with session_scope(settings.database_url) as session:
+        accounts = [(a.email, a.role or AGENT) for a in auth.list_staff(session)]
+    return render(request, "helpdesk/staff.html", lang=lang, staff=staff, nav="staff", status_code=status_code,
+                  here="/helpdesk/staff", accounts=accounts, roles=ROLES, minimum=auth.MIN_PASSWORD, **context)
+
+
+@router.post("/staff", response_class=HTMLResponse)
+def staff_change(request: Request, lang: str = Depends(page_lang), form: Dict[str, str] = Depends(form_fields),
+                 staff: Staff = Depends(current_admin), settings: Settings = Depends(get_settings)) -> Response:
+    if not staff.posted(form):
+        return _render_staff(request, settings=settings, lang=lang, staff=staff, status_code=403,
+                             error="hd_form_expired")
+    action, email = form.get("action"), form.get("email", "")
+    try:
+        with session_scope(settings.database_url) as session:
+            if action == "add":
+                auth.add_staff(session, email=email, password=form.get("password", ""), role=form.get("role", AGENT))
+            elif action == "remove" and auth.remove_staff(session, email=email):
+                pass
+            elif action == "role" and auth.set_role(session, email=email, role=form.get("role", "")):
+                pass
+            else:
+                raise auth.StaffError("hd_staff_unknown")
+    except auth.StaffError as refused:
+        return _render_staff(request, settings=settings, lang=lang, staff=staff, status_code=422, error=refused.code)
+    done = {"add": "added", "remove": "removed", "role": "changed"}[action]
+    return RedirectResponse(url("/helpdesk/staff", lang=lang, done=done), status_code=303)
