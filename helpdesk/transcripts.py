@@ -46,13 +46,24 @@ def _line(row) -> Line:
 
 
 def search(conversations: Sequence[Conversation], *, since: date, until: date, language: Optional[str] = None,
-           intent: Optional[str] = None, contains: str = "") -> List[Conversation]:
-    """The conversations started between `since` and `until` (local days) that match every filter, newest first."""
+           intent: Optional[str] = None, contains: str = "", fact_texts: Sequence[str] = ()) -> List[Conversation]:
+    """The conversations started between `since` and `until` (local days) that match every filter, newest first;
+    `fact_texts`: the FR and NL wording of a fact one of the assistant's replies must have given."""
     wanted = question_key(contains)
+    marks = [_mark(text) for text in fact_texts]
     found = [c for c in conversations
              if since <= local_day(c.started) <= until
              and (language is None or any(t.language == language for t in c.turns))
              and (intent is None or any(t.intent == intent for t in c.turns))
-             and (not wanted or any(wanted in question_key(t.text) for t in c.turns))]
+             and (not wanted or any(wanted in question_key(t.text) for t in c.turns))
+             and (not marks or any(m in question_key(t.reply) for t in c.turns for m in marks))]
     return sorted(found, key=lambda c: c.started, reverse=True)
+
+
+# Enough of a fact's wording to know a reply gave it (replies add a source, sometimes a second fact).
+_MARK_WORDS = 12
+
+
+def _mark(text: str) -> str:
+    return " ".join(question_key(mask_personal_data(text)).split()[:_MARK_WORDS])
 

@@ -371,3 +371,20 @@ def test_a_demoted_admin_loses_the_exports_at_the_next_page(client, database_url
     with session_scope(database_url) as session:
         auth.set_role(session, email="admin@digilab.be", role="agent")
     assert client.get("/helpdesk/tickets.csv").status_code == 403
+
+
+def test_conversations_are_found_by_the_fact_an_answer_gave(client, conversations, database_url):
+    from knowledge.loader import default_knowledge
+    from tests.helpdesk.conftest import answer, session_start, user
+
+    fact = default_knowledge().fact("cpas_2023.advance_rate")
+    now = datetime.now(TIMEZONE).timestamp() - 3600
+    conversations.save("web-5", session_start(now) + user("hoeveel voorschot?", "ask_advance", at=now + 1, lang="nl")
+                       + answer(f"{fact.nl}\n\nBron: KB", at=now + 2))
+    conversations.save("web-6", session_start(now) + user("quelle avance ?", "ask_advance", at=now + 1, lang="fr")
+                       + answer("Autre chose.\n\nSource : Arrêté", at=now + 2))
+    _login(client)
+    html = client.get("/helpdesk/conversations", params={"fact": "cpas_2023.advance_rate"}).text
+    assert "web-5" in html and "web-6" not in html
+    unknown = client.get("/helpdesk/conversations", params={"fact": "no.such.fact"}).text
+    assert "Choisissez un fait de la liste" in unknown and "web-5" not in unknown

@@ -128,7 +128,8 @@ def feedback_page(request: Request, days: int = Query(DEFAULT_DAYS, ge=1, le=MAX
 def conversations_page(request: Request, since: Optional[date] = Query(None), until: Optional[date] = Query(None),
                        language: str = Query("", pattern="^(|fr|nl)$"),
                        intent: str = Query("", max_length=64, pattern=r"^[a-z_]*$"), q: str = Query("", max_length=200),
-                       page: int = Query(1, ge=1, le=MAX_ID), lang: str = Depends(page_lang),
+                       fact: str = Query("", max_length=128), page: int = Query(1, ge=1, le=MAX_ID),
+                       lang: str = Depends(page_lang),
                        staff: Staff = Depends(current_staff), settings: Settings = Depends(get_settings)) -> Response:
     default_since, today, _ = window(days=DEFAULT_DAYS, now=datetime.now(timezone.utc))
     until = min(until or today, today)
@@ -136,10 +137,21 @@ def conversations_page(request: Request, since: Optional[date] = Query(None), un
     start = datetime(since.year, since.month, since.day, tzinfo=TIMEZONE).timestamp()
     with session_scope(settings.database_url) as session:
         found = load_conversations(tracker_store_url=settings.tracker_store_url, helpdesk_session=session, since=start)
-    found = search(found, since=since, until=until, language=language or None, intent=intent or None, contains=q)
+    item = _knowledge_item(fact)
+    found = search(found, since=since, until=until, language=language or None, intent=intent or None, contains=q,
+                   fact_texts=(item.fr, item.nl) if item else ())
     return render(request, "helpdesk/conversations.html", lang=lang, staff=staff, nav="conversations", since=since,
-                  until=until, language=language, intent=intent, q=q, intents=INTENTS,
-                  found=page_of(found, number=page, size=QUESTIONS_PER_PAGE))
+                  until=until, language=language, intent=intent, q=q, fact=fact, unknown_fact=bool(fact and not item),
+                  intents=INTENTS, choices=knowledge_choices(lang),
+                  found=page_of(found if not (fact and not item) else [], number=page, size=QUESTIONS_PER_PAGE))
+
+
+def _knowledge_item(item_id: str):
+    """The fact, cost item or recorded disagreement of that id, or None."""
+    try:
+        return default_knowledge().item(item_id.strip()) if item_id.strip() else None
+    except KeyError:
+        return None
 
 
 @router.get("/conversations/{sender_id}", response_class=HTMLResponse)
