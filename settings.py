@@ -67,8 +67,6 @@ class Settings(BaseSettings):
 
     # Helpdesk
     helpdesk_token: Optional[str] = Field(None, description="Bearer token of the helpdesk API and pages; unset: none.")
-    helpdesk_session_secret: Optional[str] = Field(None, description=(
-        "Signs the back-office session cookie; derived from HELPDESK_TOKEN when unset (helpdesk/auth.py)."))
     helpdesk_staff_password: Optional[str] = Field(None, description=(
         "Password for `python -m helpdesk.auth add-staff` without a prompt (scripts); unset: asked."))
     smtp_host: Optional[str] = Field(None, description="SMTP server for the ticket e-mails; unset: no e-mail.")
@@ -106,7 +104,7 @@ class Settings(BaseSettings):
     secure_cookies: bool = Field(False, description=(
         "Marks every cookie Secure (sent over HTTPS only) whatever the proxy says; set it in production."))
 
-    @validator("helpdesk_token", "helpdesk_session_secret", "web_chat_secret")
+    @validator("helpdesk_token", "web_chat_secret")
     def long_enough(cls, value: Optional[str]) -> Optional[str]:
         if value is not None and len(value) < MIN_SECRET_LENGTH:
             raise ValueError(f"must be at least {MIN_SECRET_LENGTH} characters "

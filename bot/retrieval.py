@@ -57,13 +57,17 @@ def examples(kb: KnowledgeBase) -> List[Tuple[str, str]]:
     own = [(item.id, text) for item in items for text in (item.fr, item.nl)]
     asked = [(item_id, q) for item_id, qs in kb.questions.items()
              for q in [*qs.fr[:-HELD_OUT], *qs.nl[:-HELD_OUT]]]
-    return own + asked
+    # Questions people asked, labelled in the helpdesk review queue and committed by a person: all learnt.
+    reviewed = [(item_id, q) for item_id, qs in kb.reviewed.questions.items() for q in [*qs.fr, *qs.nl]]
+    return own + asked + reviewed
 
 
-def unanswerable() -> List[Tuple[str, str]]:
-    """(REJECT, question) for every near-domain question the documents do not answer."""
+def unanswerable(kb: Optional[KnowledgeBase] = None) -> List[Tuple[str, str]]:
+    """(REJECT, question) for every near-domain question the documents do not answer, and those the review queue
+    found rightly refused."""
     data = yaml.safe_load(UNANSWERABLE_FILE.read_text(encoding="utf-8"))
-    return [(REJECT, q) for lang in ("fr", "nl") for q in data[lang]]
+    refused = (kb or default_knowledge()).reviewed.refused
+    return [(REJECT, q) for lang in ("fr", "nl") for q in [*data[lang], *refused.of(lang)]]
 
 
 def held_out(kb: KnowledgeBase) -> List[Tuple[str, str, str]]:
@@ -132,7 +136,8 @@ def clearly_unanswerable(text: str) -> bool:
 
 def build(kb: Optional[KnowledgeBase] = None, path: Path = INDEX_FILE) -> Retriever:
     """Build the index from the knowledge base and save it (`make train`)."""
-    retriever = Retriever([*examples(kb or default_knowledge()), *unanswerable()], version=knowledge_hash())
+    kb = kb or default_knowledge()
+    retriever = Retriever([*examples(kb), *unanswerable(kb)], version=knowledge_hash())
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(pickle.dumps(retriever))
     return retriever

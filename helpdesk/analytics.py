@@ -3,10 +3,18 @@
 Rasa's SQLTrackerStore keeps one row per event in `events` (sender_id, type_name, timestamp,
 intent_name, action_name, data = the event as JSON). A conversation is one Rasa session of a
 sender: its events from one `session_started` to the next, with at least one user message.
+
+Each conversation has one outcome (`outcome`), the honest deflection figure:
+- handed_off: a helpdesk ticket was made from it;
+- abandoned: a person was asked for (the handoff intent or form) and the conversation ended without a ticket;
+- otherwise the last of these decides: an answer that cited a source (answered), a fallback or "I don't know"
+  (fell_back), a thumbs down on an answer (thumbs_down);
+- no_answer: none of them, e.g. a greeting alone, or answers without a source.
 """
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -21,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from helpdesk.feedback import feedback_counts
 from helpdesk.masking import mask_personal_data
-from helpdesk.models import Ticket
+from helpdesk.models import Feedback, Ticket
 
 # Helpdesk staff count days in Belgian time, not UTC.
 TIMEZONE = ZoneInfo("Europe/Brussels")
@@ -31,6 +39,14 @@ DONT_KNOW_ACTION = "action_dont_know"
 # Answer actions utter this too when no fact matches: the question went unanswered all the same.
 DONT_KNOW_RESPONSE = "utter_dont_know"
 TOP_INTENTS = 10
+HANDOFF_FORM = "handoff_form"
+# The source line every factual answer ends with (domain.yml: "Source : {source}", "Bron: {source}", …).
+SOURCE_LINE = re.compile(r"^(?:Sources? :|Bron(?:nen)?:) \S", re.MULTILINE)
+
+# A conversation's outcome, in the order the statistics show them.
+ANSWERED, FELL_BACK, HANDED_OFF, THUMBS_DOWN, ABANDONED, NO_ANSWER = (
+    "answered", "fell_back", "handed_off", "thumbs_down", "abandoned", "no_answer")
+OUTCOMES = (ANSWERED, FELL_BACK, HANDED_OFF, THUMBS_DOWN, ABANDONED, NO_ANSWER)
 # Rasa writes events with json.dumps defaults, so a language SlotSet always contains this.
 _LANGUAGE_SLOT_MARK = '"language"'
 
@@ -60,17 +76,38 @@ class Turn:
     intent: Optional[str]
     language: str
     fallback: bool = False
+    form_input: bool = False  # typed while a form asked for it (an organisation, an e-mail)
+    confidence: Optional[float] = None  # of the intent the model read in it
+    reply: str = ""  # what the assistant answered (masked)
 
 
 @dataclass
 class Conversation:
     sender_id: str
     turns: List[Turn] = field(default_factory=list)
-    handoff: bool = False
+    handoff: bool = False  # a person was asked for, or a ticket made
+    ticket: bool = False
+    # (epoch, ANSWERED | FELL_BACK | THUMBS_DOWN): what the assistant's answers came to, in order.
+    marks: List[Tuple[float, str]] = field(default_factory=list)
 
     @property
     def started(self) -> float:
         return self.turns[0].at
+
+    @property
+    def language(self) -> str:
+        """The language of its last message: the one its outcome was reached in."""
+        return self.turns[-1].language
+
+    @property
+    def outcome(self) -> str:
+        if self.ticket:
+            return HANDED_OFF
+        if self.handoff:
+            return ABANDONED
+        if not self.marks:
+            return NO_ANSWER
+        return max(self.marks, key=lambda mark: mark[0])[1]
 
 
 @dataclass(frozen=True)
@@ -85,6 +122,36 @@ class DayStats:
 
 
 @dataclass(frozen=True)
+class Breakdown:
+    """How many conversations came to each outcome: in all, per language, and per local day and language."""
+
+    total: Dict[str, int]
+    per_language: Dict[str, Dict[str, int]]
+    per_day: List[Tuple[date, Dict[str, Dict[str, int]]]]
+
+    @property
+    def answered_rate(self) -> Optional[float]:
+        """Share of conversations the assistant answered by the rule above; None without conversations."""
+        count = sum(self.total.values())
+        return round(self.total[ANSWERED] / count, 4) if count else None
+
+
+def _zero() -> Dict[str, int]:
+    return {outcome: 0 for outcome in OUTCOMES}
+
+
+def breakdown(conversations: Sequence["Conversation"], *, days: Sequence[date]) -> Breakdown:
+    total, per_language = _zero(), {"fr": _zero(), "nl": _zero()}
+    per_day = {day: {"fr": _zero(), "nl": _zero()} for day in days}
+    for conversation in conversations:
+        outcome, lang = conversation.outcome, conversation.language
+        total[outcome] += 1
+        per_language[lang][outcome] += 1
+        per_day[local_day(conversation.started)][lang][outcome] += 1
+    return Breakdown(total=total, per_language=per_language, per_day=list(per_day.items()))
+
+
+@dataclass(frozen=True)
 class Stats:
     since: date
     until: date
@@ -94,22 +161,11 @@ class Stats:
     per_day: List[DayStats]
     top_intents: Dict[str, List[Tuple[str, int]]]
     feedback: Dict[str, int]
+    breakdown: Breakdown
 
     @property
     def deflection_rate(self) -> Optional[float]:
         return deflection_rate(self.conversations, self.handoffs)
-
-    def as_json(self) -> dict:
-        return {
-            "since": self.since.isoformat(), "until": self.until.isoformat(),
-            "conversations": self.conversations, "handoffs": self.handoffs,
-            "deflection_rate": self.deflection_rate, "fallbacks": len(self.fallbacks),
-            "per_day": [{"date": d.day.isoformat(), "conversations": d.conversations, "handoffs": d.handoffs,
-                         "deflection_rate": d.deflection_rate} for d in self.per_day],
-            "top_intents": {lang: [{"intent": i, "count": n} for i, n in rows]
-                            for lang, rows in self.top_intents.items()},
-            "feedback": self.feedback,
-        }
 
 
 def deflection_rate(conversations: int, handoffs: int) -> Optional[float]:
@@ -147,7 +203,7 @@ def read_events(url: str, *, since: float) -> List[EventRow]:
     query = (select(EVENTS.c.sender_id, EVENTS.c.type_name, EVENTS.c.timestamp, EVENTS.c.intent_name,
                     EVENTS.c.action_name, EVENTS.c.data)
              .where(EVENTS.c.timestamp >= since)
-             .where(EVENTS.c.type_name.in_(("user", "slot", "bot", "action", "session_started")))
+             .where(EVENTS.c.type_name.in_(("user", "slot", "bot", "action", "session_started", "active_loop")))
              .where(or_(EVENTS.c.type_name != "slot", EVENTS.c.data.like(f"%{_LANGUAGE_SLOT_MARK}%")))
              .order_by(EVENTS.c.sender_id, EVENTS.c.id))
     with engine.connect() as connection:
@@ -161,9 +217,16 @@ def read_tickets(session: Session, *, since: datetime) -> List[Tuple[str, dateti
     return [(conversation_id, created_at) for conversation_id, created_at in session.execute(query)]
 
 
+def read_thumbs_down(session: Session, *, since: datetime) -> List[Tuple[str, datetime]]:
+    """(conversation id, time) of the thumbs down given since `since`."""
+    query = (select(Feedback.conversation_id, Feedback.created_at)
+             .where(Feedback.created_at >= since).where(Feedback.rating == -1))
+    return [(conversation_id, created_at) for conversation_id, created_at in session.execute(query)]
+
+
 # ---- computing ------------------------------------------------------------------------------------------------
 
-def _json(text: Optional[str]) -> dict:
+def event_json(text: Optional[str]) -> dict:
     try:
         value = json.loads(text or "{}")
     except ValueError:
@@ -172,32 +235,62 @@ def _json(text: Optional[str]) -> dict:
 
 
 def conversations_from(rows: Iterable[EventRow]) -> List[Conversation]:
-    """Group the events, ordered by sender then id, into conversations; mark fallbacks and handoff intents."""
+    """Group the events, ordered by sender then id, into conversations; mark fallbacks, sourced answers, handoffs.
+
+    What is typed while the handoff form runs (the question, an organisation, an e-mail) answers the form: it
+    is never an unanswered question, whatever intent the model gave it.
+    """
     conversations: List[Conversation] = []
     current: Optional[Conversation] = None
-    language = "fr"
+    language, in_form = "fr", False
     for row in rows:
         if current is None or row.sender_id != current.sender_id:
-            current, language = _start(conversations, row.sender_id), "fr"
+            current, language, in_form = _start(conversations, row.sender_id), "fr", False
         if row.type_name == "session_started":
+            in_form = False
             if current.turns:
                 current = _start(conversations, row.sender_id)
         elif row.type_name == "user":
             # Masked here, so that neither the fallback page nor the export can show who asked.
-            text = mask_personal_data(str(_json(row.data).get("text") or ""))
+            event = event_json(row.data)
+            text = mask_personal_data(str(event.get("text") or ""))
+            fallback = row.intent_name == FALLBACK_INTENT and not in_form
             current.turns.append(Turn(row.sender_id, row.timestamp, text, row.intent_name, language,
-                                      fallback=row.intent_name == FALLBACK_INTENT))
+                                      fallback=fallback, form_input=in_form, confidence=_confidence(event)))
             current.handoff = current.handoff or row.intent_name == HANDOFF_INTENT
+            if fallback:
+                current.marks.append((row.timestamp, FELL_BACK))
         elif row.type_name == "slot":
-            event = _json(row.data)
+            event = event_json(row.data)
             if event.get("name") == "language" and event.get("value") in ("fr", "nl"):
                 language = event["value"]
                 # The language is set right after the message it was detected in.
                 if current.turns:
                     current.turns[-1].language = language
-        elif current.turns and _is_dont_know(row):
-            current.turns[-1].fallback = True
+        elif row.type_name == "active_loop":
+            in_form = bool(event_json(row.data).get("name"))
+            current.handoff = current.handoff or event_json(row.data).get("name") == HANDOFF_FORM
+        elif current.turns and not in_form:
+            _answered(current, row)
     return [c for c in conversations if c.turns]
+
+
+def _answered(conversation: Conversation, row: EventRow) -> None:
+    """What the assistant did after the latest message: its reply, a fallback, an answer citing a source."""
+    turn = conversation.turns[-1]
+    text = str(event_json(row.data).get("text") or "") if row.type_name == "bot" else ""
+    if text:
+        turn.reply = f"{turn.reply}\n\n{mask_personal_data(text)}".strip()
+    if _is_dont_know(row):
+        turn.fallback = True
+        conversation.marks.append((row.timestamp, FELL_BACK))
+    elif SOURCE_LINE.search(text):
+        conversation.marks.append((row.timestamp, ANSWERED))
+
+
+def _confidence(event: dict) -> Optional[float]:
+    value = ((event.get("parse_data") or {}).get("intent") or {}).get("confidence")
+    return float(value) if isinstance(value, (int, float)) else None
 
 
 def _start(conversations: List[Conversation], sender_id: str) -> Conversation:
@@ -210,24 +303,36 @@ def _is_dont_know(row: EventRow) -> bool:
     if row.type_name == "action":
         return row.action_name == DONT_KNOW_ACTION
     if row.type_name == "bot":
-        return (_json(row.data).get("metadata") or {}).get("utter_action") == DONT_KNOW_RESPONSE
+        return (event_json(row.data).get("metadata") or {}).get("utter_action") == DONT_KNOW_RESPONSE
     return False
 
 
 def mark_tickets(conversations: Sequence[Conversation], tickets: Iterable[Tuple[str, datetime]]) -> None:
     """A ticket marks the conversation of its sender that was under way when it was created."""
+    for conversation, _ in _under_way(conversations, tickets):
+        conversation.handoff = conversation.ticket = True
+
+
+def mark_thumbs_down(conversations: Sequence[Conversation], thumbs: Iterable[Tuple[str, datetime]]) -> None:
+    """A thumbs down marks the conversation of its sender that was under way, at the time it was given."""
+    for conversation, at in _under_way(conversations, thumbs):
+        conversation.marks.append((at, THUMBS_DOWN))
+
+
+def _under_way(conversations: Sequence[Conversation],
+               moments: Iterable[Tuple[str, datetime]]) -> Iterable[Tuple[Conversation, float]]:
     by_sender: Dict[str, List[Conversation]] = {}
     for conversation in conversations:
         by_sender.setdefault(conversation.sender_id, []).append(conversation)
-    for sender_id, created_at in tickets:
+    for sender_id, moment in moments:
         candidates = by_sender.get(sender_id)
         if not candidates:
             continue
-        at = _epoch(created_at)
+        at = _epoch(moment)
         started = [c for c in candidates if c.started <= at]
-        # A ticket stamped a little before the first message (clock skew) still belongs to that conversation.
+        # A row stamped a little before the first message (clock skew) still belongs to that conversation.
         chosen = max(started, key=lambda c: c.started) if started else min(candidates, key=lambda c: c.started)
-        chosen.handoff = True
+        yield chosen, at
 
 
 def _epoch(moment: datetime) -> float:
@@ -267,16 +372,83 @@ def compute_stats(conversations: Sequence[Conversation], *, since: date, until: 
     return Stats(since=since, until=until, conversations=len(conversations),
                  handoffs=sum(1 for c in conversations if c.handoff), fallbacks=fallbacks,
                  per_day=[DayStats(day, n, h) for day, (n, h) in per_day.items()],
-                 top_intents=top_intents(conversations), feedback=feedback)
+                 top_intents=top_intents(conversations), feedback=feedback,
+                 breakdown=breakdown(conversations, days=list(per_day)))
+
+
+def load_conversations(*, tracker_store_url: str, helpdesk_session: Session, since: float) -> List[Conversation]:
+    """The conversations since `since` (epoch seconds), with their tickets and thumbs down: each has its outcome."""
+    conversations = conversations_from(read_events(tracker_store_url, since=since))
+    started = datetime.fromtimestamp(since, timezone.utc)
+    mark_tickets(conversations, read_tickets(helpdesk_session, since=started))
+    mark_thumbs_down(conversations, read_thumbs_down(helpdesk_session, since=started))
+    return conversations
 
 
 def helpdesk_stats(*, tracker_store_url: str, helpdesk_session: Session, days: int,
                    now: Optional[datetime] = None) -> Stats:
     """Read the tracker store and the helpdesk tables, and compute the figures of the last `days` days."""
     since, until, start = window(days=days, now=now or datetime.now(timezone.utc))
-    conversations = conversations_from(read_events(tracker_store_url, since=start))
-    mark_tickets(conversations, read_tickets(helpdesk_session, since=datetime.fromtimestamp(start, timezone.utc)))
+    conversations = load_conversations(tracker_store_url=tracker_store_url, helpdesk_session=helpdesk_session,
+                                       since=start)
     return compute_stats(conversations, since=since, until=until, feedback=feedback_counts(helpdesk_session))
+
+
+# ---- unanswered questions, grouped ---------------------------------------------------------------------------
+
+@dataclass
+class QuestionGroup:
+    """One unanswered question however often it was asked: its latest wording, how often, when last."""
+
+    language: str
+    text: str
+    count: int
+    last_at: float
+    intents: Counter = field(default_factory=Counter)
+    conversations: List[str] = field(default_factory=list)
+
+
+def question_key(text: str) -> str:
+    """What makes two questions the same: their words, case, punctuation and spacing aside."""
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def group_questions(turns: Iterable[Turn]) -> List[QuestionGroup]:
+    """The unanswered questions grouped by language and wording, most asked first, then most recent."""
+    groups: Dict[Tuple[str, str], QuestionGroup] = {}
+    for turn in sorted(turns, key=lambda t: t.at, reverse=True):
+        key = (turn.language, question_key(turn.text))
+        if not key[1] or turn.text.startswith("/"):
+            continue
+        group = groups.setdefault(key, QuestionGroup(turn.language, turn.text, 0, turn.at))
+        group.count += 1
+        group.intents[turn.intent or "—"] += 1
+        if turn.sender_id not in group.conversations:
+            group.conversations.append(turn.sender_id)
+    return sorted(groups.values(), key=lambda g: (-g.count, -g.last_at))
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a longer list."""
+
+    rows: list
+    number: int
+    pages: int
+    total: int
+
+
+def page_of(rows: Sequence, *, number: int, size: int) -> Page:
+    pages = max(1, -(-len(rows) // size))
+    number = min(max(1, number), pages)
+    return Page(list(rows[(number - 1) * size:number * size]), number, pages, len(rows))
+
+
+def filter_groups(groups: Iterable[QuestionGroup], *, language: Optional[str] = None,
+                  contains: str = "") -> List[QuestionGroup]:
+    """The groups in `language` (None: both) whose wording contains `contains` (case, punctuation and spacing aside)."""
+    wanted = question_key(contains)
+    return [g for g in groups if (language is None or g.language == language) and wanted in question_key(g.text)]
 
 
 # ---- export ---------------------------------------------------------------------------------------------------

@@ -1,26 +1,25 @@
-"""Who may use the back office: staff passwords (scrypt), the helpdesk token, signed session cookies.
+"""Who may use the back office: staff passwords (scrypt) and roles, the helpdesk token, sessions kept as rows.
 
-Command line:  python -m helpdesk.auth add-staff EMAIL      (password from HELPDESK_STAFF_PASSWORD or stdin)
+Command line:  python -m helpdesk.auth add-staff EMAIL [--role agent|admin]
+                   (password from HELPDESK_STAFF_PASSWORD or stdin)
                python -m helpdesk.auth remove-staff EMAIL
 """
 from __future__ import annotations
 
 import argparse
-import base64
 import getpass
 import hashlib
 import hmac
-import json
 import secrets
 import sys
-import time
-from typing import Optional
+from datetime import datetime, timedelta, timezone
+from typing import List, Optional, Tuple
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from helpdesk.db import session_scope
-from helpdesk.models import StaffAccount
+from helpdesk.models import ADMIN, AGENT, ROLES, StaffAccount, StaffSession
 from helpdesk.tickets import valid_email
 from knowledge.loader import default_knowledge
 from settings import Settings
@@ -29,8 +28,8 @@ from settings import Settings
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2 ** 14, 8, 1
 MIN_PASSWORD = 12
 SESSION_SECONDS = 8 * 3600  # one working day
-# Sessions of a process without any configured secret die with the process.
-_PROCESS_SECRET = secrets.token_bytes(32)
+# Who a session of the shared HELPDESK_TOKEN belongs to.
+TOKEN_SUBJECT = "token"
 
 
 class StaffError(ValueError):
@@ -64,7 +63,9 @@ def verify_password(password: str, stored: str) -> bool:
 _DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
 
 
-def add_staff(session: Session, *, email: str, password: str) -> StaffAccount:
+def add_staff(session: Session, *, email: str, password: str, role: str = AGENT) -> StaffAccount:
+    if role not in ROLES:
+        raise StaffError("hd_role_unknown")
     address = valid_email(email)
     if not address:
         raise StaffError("ticket_email_invalid")
@@ -73,15 +74,33 @@ def add_staff(session: Session, *, email: str, password: str) -> StaffAccount:
     address = address.lower()
     if session.execute(select(StaffAccount.id).where(StaffAccount.email == address)).first():
         raise StaffError("hd_staff_exists")
-    account = StaffAccount(email=address, password_hash=hash_password(password))
+    account = StaffAccount(email=address, password_hash=hash_password(password), role=role)
     session.add(account)
     session.flush()
     return account
 
 
 def remove_staff(session: Session, *, email: str) -> bool:
-    result = session.execute(delete(StaffAccount).where(StaffAccount.email == email.strip().lower()))
+    """Delete the account and revoke its sessions."""
+    address = email.strip().lower()
+    session.execute(delete(StaffSession).where(StaffSession.subject == address))
+    result = session.execute(delete(StaffAccount).where(StaffAccount.email == address))
     return result.rowcount > 0
+
+
+def list_staff(session: Session) -> List[StaffAccount]:
+    return list(session.execute(select(StaffAccount).order_by(StaffAccount.email)).scalars())
+
+
+def set_role(session: Session, *, email: str, role: str) -> bool:
+    """Give an account another role; its open sessions take it at their next page."""
+    if role not in ROLES:
+        raise StaffError("hd_role_unknown")
+    account = find_staff(session, email)
+    if account is None:
+        return False
+    account.role = role
+    return True
 
 
 def find_staff(session: Session, email: str) -> Optional[StaffAccount]:
@@ -103,56 +122,62 @@ def token_matches(given: Optional[str], configured: Optional[str]) -> bool:
     return hmac.compare_digest(given.encode("utf-8"), configured.encode("utf-8"))
 
 
-def session_secret(settings: Settings) -> bytes:
-    """HELPDESK_SESSION_SECRET, else a key derived from HELPDESK_TOKEN, else one per process."""
-    if settings.helpdesk_session_secret:
-        return settings.helpdesk_session_secret.encode("utf-8")
-    if settings.helpdesk_token:
-        return hmac.new(settings.helpdesk_token.encode("utf-8"), b"digilab-helpdesk-session", "sha256").digest()
-    return _PROCESS_SECRET
+def _key_id(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def token_fingerprint(token: Optional[str]) -> str:
-    """Kept in a token session, so that changing HELPDESK_TOKEN ends those sessions."""
-    return hashlib.sha256((token or "").encode("utf-8")).hexdigest()[:16]
+def _credential(key: str, token: str) -> str:
+    return hmac.new(key.encode("utf-8"), token.encode("utf-8"), "sha256").hexdigest()
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+def _utc(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes; every session time is written in UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+def open_session(session: Session, *, subject: str, token: Optional[str] = None,
+                 now: Optional[datetime] = None) -> Tuple[str, StaffSession]:
+    """A new session row for `subject` ('token' or a staff e-mail) and the random key its cookie carries."""
+    now = now or datetime.now(timezone.utc)
+    session.execute(delete(StaffSession).where(StaffSession.expires_at < now))
+    key = secrets.token_urlsafe(32)
+    row = StaffSession(id=_key_id(key), subject=subject, csrf=secrets.token_urlsafe(32), created_at=now,
+                       expires_at=now + timedelta(seconds=SESSION_SECONDS),
+                       credential=_credential(key, token) if subject == TOKEN_SUBJECT and token else None)
+    session.add(row)
+    session.flush()
+    return key, row
 
 
-def _mac(secret: bytes, text: str) -> str:
-    return _b64(hmac.new(secret, text.encode("ascii"), "sha256").digest())
-
-
-def sign_session(*, subject: str, secret: bytes, now: Optional[float] = None, extra: Optional[dict] = None) -> str:
-    """A cookie value 'payload.mac' that says who signed in and until when."""
-    payload = {"sub": subject, "exp": int((now or time.time()) + SESSION_SECONDS), **(extra or {})}
-    body = _b64(json.dumps(payload, separators=(",", ":")).encode("utf-8"))
-    return f"{body}.{_mac(secret, body)}"
-
-
-def read_session(cookie: Optional[str], *, secret: bytes, now: Optional[float] = None) -> Optional[dict]:
-    """The payload of a genuine, unexpired cookie, or None."""
-    body, _, mac = (cookie or "").partition(".")
-    if not body or not mac or not hmac.compare_digest(mac, _mac(secret, body)):
+def find_session(session: Session, key: Optional[str], *, token: Optional[str],
+                 now: Optional[datetime] = None) -> Optional[StaffSession]:
+    """The unexpired, unrevoked session the cookie's key opens, or None; a changed token ends token sessions."""
+    if not key:
         return None
-    try:
-        payload = json.loads(_unb64(body))
-    except ValueError:
+    row = session.get(StaffSession, _key_id(key))
+    if row is None or _utc(row.expires_at) <= (now or datetime.now(timezone.utc)):
         return None
-    if not isinstance(payload, dict) or payload.get("exp", 0) < (now or time.time()):
-        return None
-    return payload
+    if row.subject == TOKEN_SUBJECT:
+        if not token or not row.credential or not hmac.compare_digest(row.credential, _credential(key, token)):
+            return None
+    return row
 
 
-def csrf_token(cookie: str, *, secret: bytes) -> str:
-    """Bound to the session cookie: a form posted from another site cannot know it."""
-    return _mac(secret, "csrf:" + cookie)
+def close_session(session: Session, key: Optional[str]) -> bool:
+    """Revoke the session: its cookie opens nothing any more, wherever it was copied."""
+    if not key:
+        return False
+    return session.execute(delete(StaffSession).where(StaffSession.id == _key_id(key))).rowcount > 0
+
+
+def role_of(session: Session, subject: str) -> Optional[str]:
+    """The role of who signed in: the shared token is an admin; a removed account has none."""
+    if subject == TOKEN_SUBJECT:
+        return ADMIN
+    account = find_staff(session, subject)
+    if account is None:
+        return None
+    return account.role if account.role in ROLES else AGENT
 
 
 def _password_from_input(settings: Settings) -> str:
@@ -168,6 +193,8 @@ def main(argv: Optional[list] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m helpdesk.auth", description=main.__doc__)
     parser.add_argument("command", choices=["add-staff", "remove-staff"])
     parser.add_argument("email")
+    parser.add_argument("--role", choices=ROLES, default=AGENT, help="agent: tickets and review; admin: also staff "
+                                                                        "accounts and exports")
     args = parser.parse_args(argv)
     settings = Settings()  # a command reads the environment it is run in
     with session_scope(settings.database_url) as session:
@@ -176,11 +203,11 @@ def main(argv: Optional[list] = None) -> int:
             print("removed" if removed else "no such account")
             return 0 if removed else 1
         try:
-            account = add_staff(session, email=args.email, password=_password_from_input(settings))
+            account = add_staff(session, email=args.email, password=_password_from_input(settings), role=args.role)
         except StaffError as error:
             print(default_knowledge().message(error.code, "fr", minimum=MIN_PASSWORD), file=sys.stderr)
             return 2
-        print(f"added {account.email}")
+        print(f"added {account.email} ({account.role})")
     return 0
 
 

@@ -1,7 +1,8 @@
 """Thumbs up or down on answers, kept with the question."""
 from __future__ import annotations
 
-from typing import Dict, Optional
+from datetime import datetime
+from typing import Dict, List, Optional
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -30,3 +31,10 @@ def feedback_counts(session: Session) -> Dict[str, int]:
     rows = session.execute(select(Feedback.rating, func.count()).group_by(Feedback.rating)).all()
     counts = {rating: n for rating, n in rows}
     return {"up": counts.get(1, 0), "down": counts.get(-1, 0)}
+
+
+def thumbs_down(session: Session, *, since: datetime) -> List[Feedback]:
+    """The thumbs down given since `since`, newest first, with the question and answer they were given on."""
+    query = (select(Feedback).where(Feedback.rating == -1).where(Feedback.created_at >= since)
+             .order_by(Feedback.created_at.desc(), Feedback.id.desc()))
+    return list(session.execute(query).scalars())

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from helpdesk.analytics import EVENTS, has_events, tracker_engine
 from helpdesk.db import session_scope
-from helpdesk.models import Feedback, Ticket, TicketAnswer
+from helpdesk.models import Feedback, ReviewLabel, Ticket, TicketAnswer
 from settings import Settings
 
 
@@ -41,10 +41,11 @@ class Erased:
     feedback: int = 0
     conversations: List[str] = field(default_factory=list)
     events: int = 0
+    review_labels: int = 0
 
     @property
     def nothing(self) -> bool:
-        return not (self.tickets or self.feedback or self.events)
+        return not (self.tickets or self.feedback or self.events or self.review_labels)
 
 
 # ---- retention ------------------------------------------------------------------------------------------------
@@ -107,6 +108,8 @@ def _erase_senders(session: Session, tracker_store_url: str, senders: Set[str]) 
     erased.feedback = session.execute(delete(Feedback).where(Feedback.conversation_id.in_(senders))
                                       .execution_options(synchronize_session=False)).rowcount
     erased.events = _delete_events(tracker_store_url, EVENTS.c.sender_id.in_(senders))
+    erased.review_labels = session.execute(delete(ReviewLabel).where(ReviewLabel.conversation_id.in_(senders))
+                                           .execution_options(synchronize_session=False)).rowcount
     if erased.nothing:
         erased.conversations = []  # an unknown sender id: nothing was there
     return erased
@@ -156,6 +159,7 @@ def erase_report(erased: Erased, who: str) -> str:
         f"removed for {who}:",
         f"  tickets: {len(erased.tickets)}" + _listed(f"n° {i}" for i in erased.tickets),
         f"  feedback: {erased.feedback}",
+        f"  review labels: {erased.review_labels}",
         f"  conversations: {len(erased.conversations)}" + _listed(erased.conversations)
         + f", {erased.events} tracker events"])
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
-from typing import List, Optional
+from difflib import SequenceMatcher
+from typing import Dict, List, Optional, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -57,8 +58,8 @@ def list_tickets(session: Session, *, status: Optional[str] = None) -> List[Tick
     return list(session.execute(query).scalars())
 
 
-def answer_ticket(session: Session, ticket_id: int, *, answer: str, answered_by: str, close: bool = True) -> Ticket:
-    """Store the answer and who gave it (a staff e-mail, or TOKEN_HOLDER); close the ticket unless told not to."""
+def answer_ticket(session: Session, ticket_id: int, *, answer: str, answered_by: str, close: bool = False) -> Ticket:
+    """Store the answer and who gave it (a staff e-mail, or TOKEN_HOLDER); close the ticket only when told to."""
     ticket = session.get(Ticket, ticket_id)
     if ticket is None:
         raise TicketError("ticket_not_found")
@@ -71,3 +72,43 @@ def answer_ticket(session: Session, ticket_id: int, *, answer: str, answered_by:
         ticket.status = "closed"
     session.flush()
     return ticket
+
+
+def record_delivery(session: Session, ticket_id: int, *, emailed: bool) -> None:
+    """Whether the ticket's latest answer reached the asker by e-mail."""
+    ticket = session.get(Ticket, ticket_id)
+    if ticket is not None and ticket.answers:
+        ticket.answers[-1].emailed = emailed
+
+
+def waiting_seconds(ticket: Ticket, *, now: datetime) -> float:
+    """How long the asker has waited: until the answer was e-mailed, else until now."""
+    created = _utc(ticket.created_at)
+    if ticket.answer_sent and ticket.answered_at:
+        return max(0.0, (_utc(ticket.answered_at) - created).total_seconds())
+    return max(0.0, (now - created).total_seconds())
+
+
+def _utc(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes; every ticket time is written in UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+# Two questions this alike (difflib's ratio on their words) are probably the same one asked twice.
+DUPLICATE_RATIO = 0.85
+
+
+def likely_duplicates(tickets: Sequence[Ticket]) -> Dict[int, List[int]]:
+    """For each ticket, the other tickets asking nearly the same question."""
+    words = {t.id: " ".join(re.findall(r"\w+", t.question.casefold())) for t in tickets}
+    found: Dict[int, List[int]] = {t.id: [] for t in tickets}
+    for i, first in enumerate(tickets):
+        for second in tickets[i + 1:]:
+            a, b = words[first.id], words[second.id]
+            matcher = SequenceMatcher(None, a, b)
+            # The quick upper bounds first: most pairs are told apart without the full comparison.
+            if a and b and matcher.real_quick_ratio() >= DUPLICATE_RATIO and matcher.quick_ratio() >= DUPLICATE_RATIO \
+                    and matcher.ratio() >= DUPLICATE_RATIO:
+                found[first.id].append(second.id)
+                found[second.id].append(first.id)
+    return found

@@ -13,7 +13,8 @@ import yaml
 from pydantic import ValidationError
 
 from knowledge.models import (
-    Beneficiary, Cluster, CostItem, Discrepancy, Fact, Message, Questions, Source, SourceRef, to_cents,
+    Beneficiary, Cluster, CostItem, Discrepancy, Fact, Message, MissingFact, Questions, Reviewed, ReviewedQuestions,
+    Source, SourceRef, to_cents,
 )
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -63,6 +64,8 @@ class KnowledgeBase:
     questions: Dict[str, Questions] = field(default_factory=dict)
     # Dutch wording of the French section and slide titles cited as sources.
     references_nl: Dict[str, str] = field(default_factory=dict)
+    # Questions people asked, labelled in the helpdesk review queue and committed (data/reviewed/*.yml).
+    reviewed: Reviewed = field(default_factory=Reviewed)
 
     def ref_text(self, ref: SourceRef, lang: str) -> str:
         """The article, section or slide in the asker's language ('Annexe' is 'Bijlage' in Dutch)."""
@@ -218,6 +221,7 @@ def load_knowledge(data_dir: Path = DATA_DIR, messages_file: Path = MESSAGES_FIL
             raise KnowledgeError(data_dir / "discrepancies.yml", f"discrepancies[{d.id}].facts", f"no fact {unknown}")
     kb.references_nl = _references_nl(data_dir / "references_nl.yml", kb)
     kb.questions = _questions(data_dir / "questions", {*facts, *cost_ids, *(d.id for d in recorded)})
+    kb.reviewed = _reviewed(data_dir / "reviewed", {*facts, *cost_ids, *(d.id for d in recorded)})
     kb.issues = [DataIssue(d.id, d.topic, tuple(d.sources), fr=d.fr, nl=d.nl, facts=tuple(d.facts)) for d in recorded]
     kb.issues += annex_issues(kb)
     unknown_docs = sorted({r.doc for r in _all_refs(kb)} - set(sources))
@@ -261,9 +265,13 @@ def _group(whole: str, sep: str) -> str:
     return sep.join([whole, *groups])
 
 
+# Units whose value a sentence says as written; opening hours ("mon-thu 08:30-12:30 …") are a schedule to compute.
+SAID_UNITS = {"eur", "ratio", "date", "count", "inhabitants", "days"}
+
+
 def _check_value_said(fact: Fact) -> None:
     """A fact's sentences say its value: change the value and forget a sentence, and loading fails."""
-    if fact.value is None:
+    if fact.value is None or fact.unit not in SAID_UNITS:
         return
     for lang in ("fr", "nl"):
         text = fact.text(lang)
@@ -352,3 +360,24 @@ def annex_issues(kb: KnowledgeBase) -> List[DataIssue]:
             params={"sum": annex_sum, "grant": grant.decimal, "gap": grant.decimal - annex_sum},
         ))
     return issues
+
+
+def _reviewed(folder: Path, known: set) -> Reviewed:
+    """Every file of the review queue a person committed, merged; unknown item ids and documents are refused."""
+    questions: Dict[str, Dict[str, List[str]]] = {}
+    refused: Dict[str, List[str]] = {"fr": [], "nl": []}
+    missing: List[MissingFact] = []
+    for path in sorted(folder.glob("*.yml")) if folder.is_dir() else []:
+        part = _parse(path, "reviewed", Reviewed, [read_yaml(path)])[0]
+        for item_id, asked in part.questions.items():
+            if item_id not in known:
+                raise KnowledgeError(path, f"questions[{item_id}]", "no fact or cost item has this id")
+            for lang in ("fr", "nl"):
+                questions.setdefault(item_id, {"fr": [], "nl": []})[lang] += asked.of(lang)
+        for lang in ("fr", "nl"):
+            refused[lang] += part.refused.of(lang)
+        missing += part.missing_facts  # their documents are checked by SourceRef
+    return Reviewed(questions={k: ReviewedQuestions(**v) for k, v in questions.items()},
+                    refused=ReviewedQuestions(**refused), missing_facts=missing)
+
+

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import List, Literal, Optional
+from typing import Dict, List, Literal, Optional
 
 from pydantic import BaseModel, validator
 
@@ -50,6 +50,12 @@ class Source(Strict):
     nl: str
 
 
+# Weekly opening hours (unit `hours`): days, then their opening spans; groups apart with ";".
+_DAY = r"(?:mon|tue|wed|thu|fri|sat|sun)"
+_GROUP = rf"{_DAY}(?:-{_DAY})?(?: [0-2]\d:[0-5]\d-[0-2]\d:[0-5]\d)+"
+_HOURS = re.compile(rf"{_GROUP}(?:; {_GROUP})*")
+
+
 class Fact(Strict):
     id: str
     topic: Literal[TOPICS]  # type: ignore[valid-type]
@@ -58,7 +64,7 @@ class Fact(Strict):
     nl: str
     source: SourceRef
     value: Optional[str] = None
-    unit: Optional[Literal["eur", "ratio", "date", "count", "inhabitants", "days"]] = None
+    unit: Optional[Literal["eur", "ratio", "date", "count", "inhabitants", "days", "hours"]] = None
 
     @validator("id")
     def id_shape(cls, v: str) -> str:
@@ -79,6 +85,10 @@ class Fact(Strict):
             _decimal(value)
         elif unit == "date":
             date.fromisoformat(value)
+        elif unit == "hours":
+            if not _HOURS.fullmatch(value):
+                raise ValueError(f"hours must read like 'mon-thu 08:30-12:30 13:00-16:30; fri 08:30-12:00', "
+                                 f"got {value!r}")
         elif not value.isdigit():
             raise ValueError(f"{unit} value must be a whole number, got {value!r}")
         return unit
@@ -199,6 +209,44 @@ class Questions(Strict):
 
     def of(self, lang: str) -> List[str]:
         return self.nl if lang == "nl" else self.fr
+
+
+class ReviewedQuestions(Strict):
+    """Questions people asked, labelled in the helpdesk review queue: one language may have none."""
+
+    fr: List[str] = []
+    nl: List[str] = []
+
+    def of(self, lang: str) -> List[str]:
+        return self.nl if lang == "nl" else self.fr
+
+    @validator("fr", "nl")
+    def none_empty(cls, v: List[str]) -> List[str]:
+        if any(not q.strip() for q in v):
+            raise ValueError("no empty question")
+        return v
+
+
+class MissingFact(Strict):
+    """A question the documents answer but the knowledge base does not yet: the fact to add, and where."""
+
+    question: str
+    lang: str
+    source: SourceRef
+
+    @validator("lang")
+    def known_language(cls, v: str) -> str:
+        if v not in ("fr", "nl"):
+            raise ValueError("fr or nl")
+        return v
+
+
+class Reviewed(Strict):
+    """One exported file of the review queue (knowledge/data/reviewed/*.yml)."""
+
+    questions: Dict[str, ReviewedQuestions] = {}
+    refused: ReviewedQuestions = ReviewedQuestions()
+    missing_facts: List[MissingFact] = []
 
 
 class Message(Strict):

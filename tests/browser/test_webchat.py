@@ -219,8 +219,14 @@ def test_a_thumbs_down_is_stored_with_the_question(page, servers):
     before = page.locator(ANSWERS).count()
     answer.get_by_role("button", name="Transmettre ma question à Digilab").click()
     wait_for_answer(page, before)
+    # The question rated is offered for the ticket, to confirm in one click or to type anew.
+    offer = page.locator(ANSWERS).last
+    expect(offer).to_contain_text(f"Est-ce la question à transmettre ?\n« {question} »")
+    expect(offer.locator(".thumb")).to_have_count(0)  # a form prompt carries no thumbs
+    before = page.locator(ANSWERS).count()
+    offer.get_by_role("button", name="Oui, transmettre cette question").click()
+    wait_for_answer(page, before)
     expect(page.locator(ANSWERS).last).to_contain_text("Pour quel CPAS ou quelle organisation")
-    expect(page.locator(ANSWERS).last.locator(".thumb")).to_have_count(0)  # a form prompt carries no thumbs
 
 
 @pytest.fixture(scope="module")

@@ -57,7 +57,8 @@ def assistant(workdir: Path, extra_env: Optional[Dict[str, str]] = None) -> Iter
     procs = [subprocess.Popen(program.command, cwd=ROOT, env=topology.env, stdout=log, stderr=subprocess.STDOUT)
              for program, log in zip(topology.programs, logs)]
     urls = {"rasa": topology.rasa_url, "rasa_token": topology.env["RASA_TOKEN"],
-            "actions": f"http://127.0.0.1:{ports['ACTION_PORT']}", "api": topology.api_url}
+            "actions": f"http://127.0.0.1:{ports['ACTION_PORT']}", "api": topology.api_url,
+            "database_url": topology.env["DATABASE_URL"]}
     try:
         for program, proc in zip(topology.programs, procs):
             wait_for(program.ready_url, proc)

@@ -1,4 +1,5 @@
 """Talk to the real servers through Rasa's REST channel, in French and in Dutch."""
+import re
 import uuid
 
 import httpx
@@ -89,3 +90,40 @@ def test_rasa_http_api_needs_its_token(servers):
     url = f"{servers['rasa']}/conversations/someone/tracker"
     assert httpx.get(url, timeout=30).status_code == 401
     assert httpx.get(url, params={"token": servers["rasa_token"]}, timeout=30).status_code == 200
+
+
+def _ticket_question(servers, number: str) -> str:
+    from helpdesk.db import session_scope
+    from helpdesk.models import Ticket
+
+    with session_scope(servers["database_url"]) as session:
+        return session.get(Ticket, int(number)).question
+
+
+def test_the_handoff_offers_the_unanswered_question_to_confirm(servers):
+    c = chat(servers)
+    question = "Quel est le montant du revenu d'intégration pour une personne isolée ?"
+    c.say(question)
+    offered = c.say("/human_handoff")
+    assert "Est-ce la question à transmettre ?" in offered and f"« {question} »" in offered
+    assert "Pour quel CPAS" in c.say("/affirm")
+    assert "adresse e-mail" in c.say("CPAS de Namur")
+    done = c.say("agent@cpas-namur.be")
+    number = re.search(r"ticket n° (\d+)", done).group(1)
+    assert _ticket_question(servers, number) == question
+
+
+def test_the_offered_question_can_be_typed_anew_in_dutch(servers):
+    c = chat(servers)
+    c.say("Wat is het leefloon voor een alleenstaande?")
+    assert "Is dit de vraag die u wilt doorgeven?" in c.say("/human_handoff")
+    typed = "Hoeveel bedraagt het leefloon voor een samenwonende met kinderen?"
+    assert "Voor welk OCMW" in c.say(typed)
+    c.say("OCMW Gent")
+    number = re.search(r"ticket nr\. (\d+)", c.say("jan@ocmw-gent.be")).group(1)
+    assert _ticket_question(servers, number) == typed
+
+
+def test_without_an_earlier_question_the_handoff_asks_for_it(servers):
+    c = chat(servers)
+    assert "Quelle est votre question ?" in c.say("/human_handoff")

@@ -147,11 +147,12 @@ def session_start(at: float) -> List:
             ActionExecuted("action_listen", timestamp=at)]
 
 
-def user(text: str, intent: str, *, at: float, lang: Optional[str] = None) -> List:
+def user(text: str, intent: str, *, at: float, lang: Optional[str] = None, confidence: float = 0.93) -> List:
     """A user message, then the language slot set right after it, as the bot's validation action does."""
     from rasa.shared.core.events import SlotSet, UserUttered
 
-    events = [UserUttered(text, intent={"name": intent, "confidence": 0.93}, timestamp=at)]
+    events = [UserUttered(text, intent={"name": intent, "confidence": confidence}, timestamp=at,
+                          parse_data={"intent": {"name": intent, "confidence": confidence}, "entities": []})]
     return events + ([SlotSet("language", lang, timestamp=at + 0.1)] if lang else [])
 
 
@@ -217,3 +218,73 @@ def fill_scenario(conversations: Conversations, database_url: str, *, now: datet
             ticket.created_at = datetime.fromtimestamp(moment, timezone.utc)
         for rating in (1, 1, -1):
             record_feedback(session, conversation_id="a", question="q", answer="a", rating=rating)
+
+
+def answer(text: str, *, at: float) -> List:
+    """A reply of the answer action with its text (a source line, or none)."""
+    from rasa.shared.core.events import ActionExecuted, BotUttered
+
+    return [ActionExecuted("action_answer", timestamp=at),
+            BotUttered(text, metadata={"utter_action": "utter_answer"}, timestamp=at + 0.1),
+            ActionExecuted("action_listen", timestamp=at + 0.2)]
+
+
+def form(name: Optional[str], *, at: float) -> List:
+    """The handoff form starting (a name) or stopping (None)."""
+    from rasa.shared.core.events import ActiveLoop
+
+    return [ActiveLoop(name, timestamp=at)]
+
+
+SOURCED_FR = "L'avance est de 30 %.\n\nSource : Arrêté royal du 8 décembre 2023, art. 5"
+SOURCED_NL = "Het voorschot is 30 %.\n\nBron: Koninklijk besluit van 8 december 2023, art. 5"
+
+# The outcome of each conversation of fill_outcomes, counted by hand from its events: (days ago, language, outcome).
+OUTCOMES_BY_HAND = {
+    "o1": (0, "fr", "answered"),     # sourced answer, then a thumbs up
+    "o2": (0, "nl", "fell_back"),    # sourced answer, then a question that fell back
+    "o3": (0, "fr", "answered"),     # fell back, then a sourced answer
+    "o4": (0, "fr", "thumbs_down"),  # sourced answer, then a thumbs down
+    "o5": (0, "nl", "abandoned"),    # asked for a person, the form started and was stopped: no ticket
+    "o6": (0, "fr", "handed_off"),   # "I don't know", a person asked for, a ticket made
+    "o7": (1, "fr", "no_answer"),    # a greeting alone
+    "o8": (1, "nl", "answered"),     # sourced answer, thumbs down, then another sourced answer
+    "o9": (1, "fr", "no_answer"),    # a reply without a source
+    "o10": (1, "nl", "abandoned"),   # the handoff form started and left open
+}
+
+
+def fill_outcomes(conversations: Conversations, database_url: str, *, now: datetime) -> None:
+    """Ten conversations, one or two of each outcome, over two days (see OUTCOMES_BY_HAND)."""
+    def t(days_ago: int, minute: int) -> float:
+        return at(now, days_ago=days_ago, hour=10, minute=minute)
+
+    def start(sender: str, days_ago: int, events: List) -> None:
+        conversations.save(sender, session_start(t(days_ago, 0)) + events)
+
+    start("o1", 0, user("quelle avance ?", "ask_advance", at=t(0, 1), lang="fr") + answer(SOURCED_FR, at=t(0, 2)))
+    start("o2", 0, user("hoeveel voorschot?", "ask_advance", at=t(0, 1), lang="nl") + answer(SOURCED_NL, at=t(0, 2))
+          + user("mag ik naar Rome?", "nlu_fallback", at=t(0, 3), lang="nl") + action("action_dont_know", at=t(0, 4)))
+    start("o3", 0, user("météo ?", "nlu_fallback", at=t(0, 1), lang="fr") + action("action_dont_know", at=t(0, 2))
+          + user("et l'avance ?", "ask_advance", at=t(0, 3), lang="fr") + answer(SOURCED_FR, at=t(0, 4)))
+    start("o4", 0, user("quelle avance ?", "ask_advance", at=t(0, 1), lang="fr") + answer(SOURCED_FR, at=t(0, 2)))
+    start("o5", 0, user("hoeveel voorschot?", "ask_advance", at=t(0, 1), lang="nl") + answer(SOURCED_NL, at=t(0, 2))
+          + user("/human_handoff", "human_handoff", at=t(0, 3), lang="nl") + form("handoff_form", at=t(0, 4))
+          + user("stop", "stop", at=t(0, 5), lang="nl") + form(None, at=t(0, 6)))
+    start("o6", 0, user("un abonnement internet ?", "ask_costs", at=t(0, 1), lang="fr")
+          + bot("utter_dont_know", at=t(0, 2)) + user("/human_handoff", "human_handoff", at=t(0, 3), lang="fr")
+          + form("handoff_form", at=t(0, 4)) + form(None, at=t(0, 8)))
+    start("o7", 1, user("bonjour", "greet", at=t(1, 1), lang="fr"))
+    start("o8", 1, user("hoeveel voorschot?", "ask_advance", at=t(1, 1), lang="nl") + answer(SOURCED_NL, at=t(1, 2))
+          + user("en de deadline?", "ask_deadlines", at=t(1, 5), lang="nl") + answer(SOURCED_NL, at=t(1, 6)))
+    start("o9", 1, user("qui es-tu ?", "bot_challenge", at=t(1, 1), lang="fr")
+          + answer("Je suis l'assistant Digilab.", at=t(1, 2)))
+    start("o10", 1, user("ik wil iemand spreken over mijn dossier", "inform", at=t(1, 1), lang="nl")
+          + form("handoff_form", at=t(1, 2)))
+    with session_scope(database_url) as session:
+        ticket = create_ticket(session, conversation_id="o6", question="un abonnement internet ?",
+                               organisation="CPAS de Namur", email="agent@cpas-namur.be")
+        ticket.created_at = datetime.fromtimestamp(t(0, 8), timezone.utc)
+        for sender, rating, moment in (("o1", 1, t(0, 3)), ("o4", -1, t(0, 3)), ("o8", -1, t(1, 3))):
+            item = record_feedback(session, conversation_id=sender, question="q", answer="a", rating=rating)
+            item.created_at = datetime.fromtimestamp(moment, timezone.utc)

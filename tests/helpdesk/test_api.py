@@ -50,7 +50,7 @@ def test_with_no_token_configured_the_api_is_closed(client, monkeypatch):
 
 def test_with_the_token_the_tickets_are_listed_and_filtered(client, database_url):
     first, second = _ticket(database_url), _ticket(database_url, language="nl", organisation="OCMW Gent")
-    client.post(f"/api/v1/helpdesk/tickets/{first}/answer", json={"answer": "Oui."}, headers=AUTH)
+    client.post(f"/api/v1/helpdesk/tickets/{first}/answer", json={"answer": "Oui.", "close": True}, headers=AUTH)
     everything = client.get("/api/v1/helpdesk/tickets", headers=AUTH)
     assert everything.status_code == 200 and [t["id"] for t in everything.json()] == [second, first]
     [open_one] = client.get("/api/v1/helpdesk/tickets", params={"status": "open"}, headers=AUTH).json()
@@ -123,7 +123,14 @@ def test_an_answer_is_kept_when_the_mail_server_is_down(client, database_url, mo
     get_settings.cache_clear()
     ticket_id = _ticket(database_url)
     body = client.post(f"/api/v1/helpdesk/tickets/{ticket_id}/answer", headers=AUTH, json={"answer": "Oui."}).json()
-    assert body["emailed"] is False and body["status"] == "closed"
+    assert body["emailed"] is False and body["status"] == "open" and body["answer_sent"] is False
+
+
+def test_an_answer_leaves_the_ticket_open_unless_told_to_close(client, database_url):
+    # Issue 12: closing was the default, and without e-mail the CPAS was left without an answer.
+    ticket_id = _ticket(database_url)
+    body = client.post(f"/api/v1/helpdesk/tickets/{ticket_id}/answer", headers=AUTH, json={"answer": "Oui."}).json()
+    assert body["status"] == "open" and body["answer_sent"] is False
 
 
 def test_the_openapi_document_declares_the_bearer_scheme(client):

@@ -131,7 +131,7 @@ def test_the_api_log_does_not_show_the_address_an_answer_could_not_reach(setting
     from fastapi.testclient import TestClient
 
     from api.main import create_app
-    from api.routes import helpdesk as routes
+    from api.routes.helpdesk import json_api as routes
     from helpdesk.db import session_scope
     from helpdesk.tickets import create_ticket
 

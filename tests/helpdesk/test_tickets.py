@@ -1,4 +1,6 @@
 """Tickets on SQLite and PostgreSQL: stored when complete, refused with a reason, answered and closed."""
+from datetime import datetime, timezone
+
 import pytest
 
 from helpdesk.db import session_scope
@@ -30,12 +32,13 @@ def test_an_incomplete_ticket_is_refused_with_its_reason(database_url, field, va
         assert list_tickets(session) == []
 
 
-def test_an_answer_closes_the_ticket_unless_asked_to_keep_it_open(database_url):
+def test_an_answer_closes_the_ticket_only_when_asked_to(database_url):
     with session_scope(database_url) as session:
         first, second = create_ticket(session, **GOOD).id, create_ticket(session, **GOOD).id
     with session_scope(database_url) as session:
-        answer_ticket(session, first, answer="Oui, pendant la durée du projet.", answered_by="agent@digilab.be")
-        answer_ticket(session, second, answer="Nous vérifions.", answered_by="agent@digilab.be", close=False)
+        answer_ticket(session, first, answer="Oui, pendant la durée du projet.", answered_by="agent@digilab.be",
+                      close=True)
+        answer_ticket(session, second, answer="Nous vérifions.", answered_by="agent@digilab.be")
     with session_scope(database_url) as session:
         assert [t.id for t in list_tickets(session, status="closed")] == [first]
         assert [t.id for t in list_tickets(session, status="open")] == [second]
@@ -91,3 +94,43 @@ def test_a_database_made_before_answers_were_signed_gains_their_table(tmp_path):
         ticket_id = create_ticket(session, **GOOD).id
         answer_ticket(session, ticket_id, answer="Oui.", answered_by="agent@digilab.be")
     assert "helpdesk_ticket_answers" in inspect(engine_for(url)).get_table_names()
+
+
+def test_the_delivery_of_the_latest_answer_is_recorded(database_url):
+    from helpdesk.tickets import record_delivery
+
+    with session_scope(database_url) as session:
+        ticket_id = create_ticket(session, **GOOD).id
+        answer_ticket(session, ticket_id, answer="Oui.", answered_by="agent@digilab.be")
+        record_delivery(session, ticket_id, emailed=False)
+    with session_scope(database_url) as session:
+        assert session.get(Ticket, ticket_id).answer_sent is False
+        answer_ticket(session, ticket_id, answer="Oui, vraiment.", answered_by="agent@digilab.be")
+        record_delivery(session, ticket_id, emailed=True)
+    with session_scope(database_url) as session:
+        assert session.get(Ticket, ticket_id).answer_sent is True
+
+
+def test_the_waiting_time_runs_until_the_answer_is_sent():
+    from datetime import timedelta
+
+    from helpdesk.models import TicketAnswer
+    from helpdesk.tickets import waiting_seconds
+
+    created = datetime(2024, 5, 10, 9, tzinfo=timezone.utc)
+    ticket = Ticket(created_at=created.replace(tzinfo=None), question="?", answers=[])
+    assert waiting_seconds(ticket, now=created + timedelta(hours=5)) == 5 * 3600
+    ticket.answered_at = created + timedelta(hours=2)
+    ticket.answers = [TicketAnswer(answered_by="x", emailed=False)]
+    assert waiting_seconds(ticket, now=created + timedelta(hours=5)) == 5 * 3600  # stored, not sent: still waiting
+    ticket.answers[-1].emailed = True
+    assert waiting_seconds(ticket, now=created + timedelta(hours=5)) == 2 * 3600
+
+
+def test_nearly_the_same_question_is_a_likely_duplicate():
+    from helpdesk.tickets import likely_duplicates
+
+    tickets = [Ticket(id=1, question="Peut-on payer un abonnement internet ?"),
+               Ticket(id=2, question="peut on payer un abonnement Internet"),
+               Ticket(id=3, question="Quand faut-il rentrer la première déclaration de créance ?")]
+    assert likely_duplicates(tickets) == {1: [2], 2: [1], 3: []}
