@@ -198,12 +198,3 @@ def test_a_button_without_words_answers_its_intent(domain):
     assert "Combien d'habitants" in replies[-1] and slots["pending"] == "cluster"
     replies, _ = ask(domain, "/ask_deadlines", intent="ask_deadlines", lang="nl")
     assert "12 mei 2024" in replies[0] and "10 november 2024" in replies[0]
-
-
-@needs_index
-def test_a_knowledge_answer_keeps_its_ranking_score_for_the_helpdesk_review(domain):
-    events, replies = run(ActionAnswer(), tracker("c'est quoi le principe DNSH ?", intent="ask_dnsh"), domain)
-    [score] = [e["value"] for e in events if e.get("name") == "answer_score"]
-    assert isinstance(score, float) and score >= -0.45 and "Source" in replies[-1]
-    events, _ = run(ActionAnswer(), tracker("quelle est la météo à Namur demain ?", intent="out_of_scope"), domain)
-    assert not [e for e in events if e.get("name") == "answer_score"]
