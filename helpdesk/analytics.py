@@ -47,8 +47,9 @@ SOURCE_LINE = re.compile(r"^(?:Sources? :|Bron(?:nen)?:) \S", re.MULTILINE)
 ANSWERED, FELL_BACK, HANDED_OFF, THUMBS_DOWN, ABANDONED, NO_ANSWER = (
     "answered", "fell_back", "handed_off", "thumbs_down", "abandoned", "no_answer")
 OUTCOMES = (ANSWERED, FELL_BACK, HANDED_OFF, THUMBS_DOWN, ABANDONED, NO_ANSWER)
-# Rasa writes events with json.dumps defaults, so a language SlotSet always contains this.
+# Rasa writes events with json.dumps defaults, so a SlotSet of these slots always contains their quoted name.
 _LANGUAGE_SLOT_MARK = '"language"'
+_SCORE_SLOT_MARK = '"answer_score"'
 
 EVENTS = table("events", column("id"), column("sender_id"), column("type_name"), column("timestamp"),
                column("intent_name"), column("action_name"), column("data"))
@@ -78,6 +79,7 @@ class Turn:
     fallback: bool = False
     form_input: bool = False  # typed while a form asked for it (an organisation, an e-mail)
     confidence: Optional[float] = None  # of the intent the model read in it
+    answer_score: Optional[float] = None  # ranking score of the knowledge item given in answer (bot/retrieval.py)
     reply: str = ""  # what the assistant answered (masked)
 
 
@@ -204,7 +206,8 @@ def read_events(url: str, *, since: float) -> List[EventRow]:
                     EVENTS.c.action_name, EVENTS.c.data)
              .where(EVENTS.c.timestamp >= since)
              .where(EVENTS.c.type_name.in_(("user", "slot", "bot", "action", "session_started", "active_loop")))
-             .where(or_(EVENTS.c.type_name != "slot", EVENTS.c.data.like(f"%{_LANGUAGE_SLOT_MARK}%")))
+             .where(or_(EVENTS.c.type_name != "slot", EVENTS.c.data.like(f"%{_LANGUAGE_SLOT_MARK}%"),
+                        EVENTS.c.data.like(f"%{_SCORE_SLOT_MARK}%")))
              .order_by(EVENTS.c.sender_id, EVENTS.c.id))
     with engine.connect() as connection:
         return [EventRow(r.sender_id, r.type_name, r.timestamp or 0.0, r.intent_name, r.action_name, r.data)
@@ -267,6 +270,8 @@ def conversations_from(rows: Iterable[EventRow]) -> List[Conversation]:
                 # The language is set right after the message it was detected in.
                 if current.turns:
                     current.turns[-1].language = language
+            elif event.get("name") == "answer_score" and current.turns and isinstance(event.get("value"), (int, float)):
+                current.turns[-1].answer_score = float(event["value"])
         elif row.type_name == "active_loop":
             in_form = bool(event_json(row.data).get("name"))
             current.handoff = current.handoff or event_json(row.data).get("name") == HANDOFF_FORM

@@ -18,8 +18,11 @@ from helpdesk.models import Feedback, ReviewLabel, Ticket
 from knowledge.loader import KnowledgeBase
 
 FALLBACK, THUMBS_DOWN, LOW_CONFIDENCE = "fallback", "thumbs_down", "low_confidence"
-# An answer given on an intent read with less confidence than this is worth a look.
+# An answer given on an intent read with less confidence than this is worth a look…
 LOW_CONFIDENCE_BELOW = 0.6
+# …and so is a knowledge item ranked below this: the assistant answers from -0.45 (bot/actions/answers.py THRESHOLD)
+# and asks a closer match than -0.2 of questions it judged out of scope (STRICT_THRESHOLD).
+LOW_ANSWER_SCORE_BELOW = -0.2
 # Messages that are not questions: a low confidence on them says nothing about an answer.
 NOT_QUESTIONS = {"greet", "goodbye", "thank", "affirm", "deny", "stop", "request_language", "human_handoff",
                  "bot_challenge"}
@@ -82,9 +85,9 @@ def _kind(turn: Turn) -> Optional[str]:
         return None
     if turn.fallback:
         return FALLBACK
-    if turn.confidence is not None and turn.confidence < LOW_CONFIDENCE_BELOW and _is_question(turn):
-        return LOW_CONFIDENCE
-    return None
+    doubtful = (turn.confidence is not None and turn.confidence < LOW_CONFIDENCE_BELOW) or (
+        turn.answer_score is not None and turn.answer_score < LOW_ANSWER_SCORE_BELOW)
+    return LOW_CONFIDENCE if doubtful and _is_question(turn) else None
 
 
 def _is_question(turn: Turn) -> bool:

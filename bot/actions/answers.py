@@ -181,9 +181,14 @@ def call_events(tracker: Tracker) -> List[Dict]:
     return [SlotSet("call", named[0])] if len(named) == 1 else []
 
 
-def answer(dispatcher: CollectingDispatcher, tracker: Tracker, *, threshold: float = THRESHOLD) -> bool:
-    """Say the best items for the latest message; False when nothing answers it."""
+def answer(dispatcher: CollectingDispatcher, tracker: Tracker, *, threshold: float = THRESHOLD) -> List[Scored]:
+    """Say the best items for the latest message; the items said, none when nothing answers it."""
     chosen = best_items(tracker, threshold=threshold)
     if chosen:
         say_items(dispatcher, [kb().item(s.id) for s in chosen], lang_of(tracker), today=date.today())
-    return bool(chosen)
+    return chosen
+
+
+def score_events(chosen: Sequence[Scored]) -> List[Dict]:
+    """The ranking score of the answer given, kept in the conversation: the helpdesk reviews the doubtful ones."""
+    return [SlotSet("answer_score", round(chosen[0].score, 3))] if chosen else []

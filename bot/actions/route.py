@@ -13,7 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.answers import answer, call_events
+from bot.actions.answers import answer, call_events, score_events
 from bot.actions.beneficiary import beneficiary_answer, describe
 from bot.actions.cluster import cluster
 from bot.actions.payments import cofinancing, payments, say_unknown_cpas, transfers
@@ -129,11 +129,12 @@ class ActionAnswer(Action):
             return cofinancing(dispatcher, tracker)
         if chosen == "transfers":
             return transfers(dispatcher, tracker)
-        if not answer(dispatcher, tracker):
+        said = answer(dispatcher, tracker)
+        if not said:
             if intent_of(tracker) == "out_of_scope":
                 dispatcher.utter_message(response="utter_out_of_scope")
             say_dont_know(dispatcher, lang_of(tracker))
-        return call_events(tracker)
+        return [*call_events(tracker), *score_events(said)]
 
 
 class ActionInform(Action):

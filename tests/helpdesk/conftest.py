@@ -229,6 +229,13 @@ def answer(text: str, *, at: float) -> List:
             ActionExecuted("action_listen", timestamp=at + 0.2)]
 
 
+def score(value: float, *, at: float) -> List:
+    """The ranking score of the knowledge item just given, as the answer action keeps it."""
+    from rasa.shared.core.events import SlotSet
+
+    return [SlotSet("answer_score", value, timestamp=at)]
+
+
 def form(name: Optional[str], *, at: float) -> List:
     """The handoff form starting (a name) or stopping (None)."""
     from rasa.shared.core.events import ActiveLoop

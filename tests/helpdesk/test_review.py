@@ -14,7 +14,7 @@ from helpdesk.db import session_scope
 from helpdesk.feedback import record_feedback
 from helpdesk.models import ReviewLabel
 from knowledge.loader import DATA_DIR, MESSAGES_FILE, KnowledgeError, default_knowledge, load_knowledge
-from tests.helpdesk.conftest import SOURCED_FR, action, answer, form, session_start, user
+from tests.helpdesk.conftest import SOURCED_FR, action, answer, form, score, session_start, user
 from tests.helpdesk.test_pages import _csrf, _login, _post
 
 FACT_ID = "cpas_2023.advance_rate"
@@ -34,6 +34,10 @@ def _fill(conversations, database_url):
     conversations.save("r4", session_start(t) + user("bonjour", "greet", at=t + 1, lang="fr", confidence=0.2)
                        + user("c'est quoi le DNSH", "ask_dnsh", at=t + 3, lang="fr", confidence=0.5)
                        + answer("Le principe DNSH…\n\nSource : Arrêté", at=t + 4))
+    conversations.save("r5", session_start(t) + user("et pour les tablettes ?", "ask_costs", at=t + 1, lang="fr")
+                       + answer("Les tablettes…\n\nSource : Arrêté", at=t + 2) + score(-0.31, at=t + 2.1)
+                       + user("et les laptops ?", "ask_costs", at=t + 3, lang="fr")
+                       + answer("Les laptops…\n\nSource : Arrêté", at=t + 4) + score(0.42, at=t + 4.1))
     with session_scope(database_url) as session:
         for sender, moment in (("r2", t + 10), ("r3", t + 10)):
             item = record_feedback(session, conversation_id=sender, question="?", answer="?", rating=-1, reason="wrong")
@@ -50,11 +54,14 @@ def test_each_fallback_thumbs_down_and_low_confidence_answer_appears_once(conver
     _fill(conversations, database_url)
     items = {i.conversation_id: i for i in _queue(database_url, tracker_url)}
     assert {k: sorted(i.kinds) for k, i in items.items()} == {
-        "r1": ["fallback"], "r2": ["low_confidence", "thumbs_down"], "r3": ["thumbs_down"], "r4": ["low_confidence"]}
+        "r1": ["fallback"], "r2": ["low_confidence", "thumbs_down"], "r3": ["thumbs_down"], "r4": ["low_confidence"],
+        "r5": ["low_confidence"]}
     # Masked, with the reply; the town typed into the handoff form and the greeting stay out.
     assert items["r1"].question == "une avance pour [e-mail] ?" and items["r2"].reply.startswith("Het voorschot")
     assert items["r3"].question == "quelle avance ?" and items["r3"].after.text == "/human_handoff"
     assert items["r4"].question == "c'est quoi le DNSH" and items["r4"].before.text == "bonjour"
+    # A knowledge item ranked low is doubtful, whatever the intent's confidence; a well-ranked one is not.
+    assert items["r5"].question == "et pour les tablettes ?"
 
 
 def test_a_labelled_question_leaves_the_queue(conversations, database_url, tracker_url):
@@ -142,13 +149,13 @@ def test_an_agent_labels_in_one_click_and_an_admin_exports(client, conversations
         auth.add_staff(session, email="agent@digilab.be", password=PASSWORD)
     _post(client, "/helpdesk/login", {"email": "agent@digilab.be", "password": PASSWORD})
     page = client.get("/helpdesk/review").text
-    assert "4 questions à revoir" in page and f'<option value="{FACT_ID}"' in page and "helpdesk.yml" not in page
+    assert "5 questions à revoir" in page and f'<option value="{FACT_ID}"' in page and "helpdesk.yml" not in page
     key = re.search(r'data-key="(r1@[^"]+)"', page).group(1)
     response = _post(client, "/helpdesk/review/label", {"csrf": _csrf(page), "key": key, "label": "fact",
                                                         "fact": FACT_ID, "days": "30"})
     assert response.status_code == 303 and "done=labelled" in response.headers["location"]
     after = client.get(response.headers["location"]).text
-    assert "3 questions à revoir" in after and "Étiquette enregistrée." in after
+    assert "4 questions à revoir" in after and "Étiquette enregistrée." in after
     assert client.get("/helpdesk/review/helpdesk.yml").status_code == 403
     client.cookies.clear()
     _login(client)
@@ -166,4 +173,4 @@ def test_a_label_naming_no_fact_keeps_the_item_and_says_why(client, conversation
     response = _post(client, "/helpdesk/review/label?lang=nl", {"csrf": _csrf(page), "key": key, "label": "fact",
                                                                 "fact": "geen feit"})
     assert response.status_code == 422 and "Kies een feit uit de lijst" in response.text
-    assert "4 vragen na te kijken" in response.text
+    assert "5 vragen na te kijken" in response.text

@@ -24,8 +24,6 @@ from knowledge.loader import default_knowledge
 from settings import Settings, get_settings
 
 QUESTIONS_PER_PAGE = 25
-# The intents staff can search conversations by (those the statistics name, helpdesk/analytics.py).
-INTENTS = sorted(code.removeprefix("hd_intent_") for code in default_knowledge().messages if code.startswith("hd_intent_"))
 
 router = APIRouter(prefix="/helpdesk", route_class=HelpdeskRoute, include_in_schema=False)
 
@@ -142,8 +140,14 @@ def conversations_page(request: Request, since: Optional[date] = Query(None), un
                    fact_texts=(item.fr, item.nl) if item else ())
     return render(request, "helpdesk/conversations.html", lang=lang, staff=staff, nav="conversations", since=since,
                   until=until, language=language, intent=intent, q=q, fact=fact, unknown_fact=bool(fact and not item),
-                  intents=INTENTS, choices=knowledge_choices(lang),
+                  intents=searchable_intents(), choices=knowledge_choices(lang),
                   found=page_of(found if not (fact and not item) else [], number=page, size=QUESTIONS_PER_PAGE))
+
+
+def searchable_intents() -> list:
+    """The intents staff can search conversations by: those messages.yml names in FR/NL words."""
+    return sorted(code.removeprefix("hd_intent_") for code in default_knowledge().messages
+                  if code.startswith("hd_intent_"))
 
 
 def _knowledge_item(item_id: str):
