@@ -6,6 +6,7 @@ from typing import Any, Dict, List, Literal, Optional, Type
 
 from pydantic import BaseModel, Field, conlist
 
+from knowledge.loader import default_knowledge
 from rules.money import to_cents
 
 # How the rules API reads amounts and populations (rules/parsing.py), said once for every route's docs.
@@ -13,10 +14,26 @@ AMOUNT_FORMATS = ("Amounts in euros are read as people write them: `235022.50`, 
                   "`235.022,50`, `€ 235.022,50`, `74367,99`. At most two decimals (cents), at most 1 000 000 000.")
 POPULATION_FORMATS = ("An integer number of inhabitants, e.g. `42000`. The forms people type are read too: "
                       "`42 000`, `42.000`, `42,000`, `42k`, `42 000 hab`.")
-CLUSTER_CODES = ("Population cluster of the 2022 call (slides, \"Soutien financier — Montant de la subvention\"): "
-                 "`small` 10 000–15 000 inhabitants (max 60 000 €, no published minimum), "
-                 "`medium` 15 001–50 000 (60 000–120 000 €), `large` 50 001–150 000 (60 000–250 000 €), "
-                 "`large_city` from 150 001 (60 000–400 000 €); null when the CPAS is too small to apply alone.")
+
+
+def _cluster_codes() -> str:
+    """The cluster codes as the knowledge base has them (clusters.yml), said for the API docs."""
+    def euros(amount: Optional[Decimal]) -> str:
+        return f"{amount:,.0f}".replace(",", " ") if amount is not None else ""
+
+    def one(c) -> str:
+        people = (f"{c.population_min:,}–{c.population_max:,}" if c.population_max else
+                  f"from {c.population_min:,}").replace(",", " ")
+        money = f"{euros(c.min_subsidy)}–{euros(c.max_subsidy)} €" if c.min_subsidy else \
+            f"max {euros(c.max_subsidy)} €, no published minimum"
+        return f"`{c.id}` {people} inhabitants ({money})"
+
+    clusters = default_knowledge().clusters
+    return (f"Population cluster of the 2022 call ({default_knowledge().cite(clusters[0].source, lang='fr')}): "
+            + ", ".join(one(c) for c in clusters) + "; null when the CPAS is too small to apply alone.")
+
+
+CLUSTER_CODES = _cluster_codes()
 SOURCE = "The document and article or section the answer comes from, in the language of `?lang=`."
 
 
