@@ -90,8 +90,9 @@ bench: install train  ## print training time, model size, memory and latency fig
 load: install train $(HAPROXY)  ## run-prod's topology loaded on loopback (<2 min): throughput and latency, 1 and 2 Rasa replicas
 	$(PY) -m bench.load
 
-lint: install  ## undefined names, unused imports, syntax errors (ruff)
+lint: install  ## ruff: names, imports (sorted), likely bugs, Python 3.10 idioms, blind excepts; and the format
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 
 telegram: install  ## start only the Telegram bridge (needs TELEGRAM_BOT_TOKEN)
 	$(PY) -m channels.telegram

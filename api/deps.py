@@ -1,4 +1,5 @@
 """Dependencies shared by the routes."""
+
 from __future__ import annotations
 
 from typing import Literal

@@ -1,5 +1,6 @@
 """Every refused request gets one format, {code, message, detail}, with the message in the asker's language:
 422 for bad values, and the same for every other 4xx (404, 405, 413, 429, unreadable bodies…)."""
+
 from __future__ import annotations
 
 import html
@@ -17,9 +18,16 @@ from rules.discrepancies import explain
 from rules.errors import RuleError
 
 # Statuses with a message of their own in knowledge/messages.yml (http_<status>); others say http_4xx.
-HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-              405: "method_not_allowed", 413: "body_too_large", 415: "unsupported_media_type",
-              429: "too_many_requests"}
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "body_too_large",
+    415: "unsupported_media_type",
+    429: "too_many_requests",
+}
 
 
 def _lang(request: Request) -> str:
@@ -29,8 +37,11 @@ def _lang(request: Request) -> str:
 def error_content(status: int, lang: str, **params: object) -> dict:
     kb = default_knowledge()
     key = f"http_{status}" if status in HTTP_CODES else "http_4xx"
-    return {"code": HTTP_CODES.get(status, f"http_{status}"),
-            "message": kb.message(key, lang, status=status, **params), "detail": []}
+    return {
+        "code": HTTP_CODES.get(status, f"http_{status}"),
+        "message": kb.message(key, lang, status=status, **params),
+        "detail": [],
+    }
 
 
 def error_body(status: int, lang: str, **params: object) -> bytes:
@@ -42,8 +53,10 @@ def too_many(request: Request, lang: str, seconds: int) -> Response:
     content = error_content(429, lang, retry_after=seconds)
     headers = {"Retry-After": str(seconds)}
     if "text/html" in request.headers.get("accept", ""):
-        page = (f'<!doctype html><html lang="{lang}"><meta charset="utf-8"><title>429</title>'
-                f'<p role="alert">{html.escape(content["message"])}</p></html>')
+        page = (
+            f'<!doctype html><html lang="{lang}"><meta charset="utf-8"><title>429</title>'
+            f'<p role="alert">{html.escape(content["message"])}</p></html>'
+        )
         return HTMLResponse(page, status_code=429, headers=headers)
     return JSONResponse(status_code=429, headers=headers, content=content)
 
@@ -51,25 +64,35 @@ def too_many(request: Request, lang: str, seconds: int) -> Response:
 def install(app: FastAPI) -> None:
     @app.exception_handler(RuleError)
     async def rule_error(request: Request, exc: RuleError) -> JSONResponse:
-        return JSONResponse(status_code=422, content={
-            "code": exc.code, "message": explain(default_knowledge(), exc, _lang(request)),
-            "detail": [{"field": exc.params.get("field"), "value": str(exc.params.get("value"))}],
-        })
+        return JSONResponse(
+            status_code=422,
+            content={
+                "code": exc.code,
+                "message": explain(default_knowledge(), exc, _lang(request)),
+                "detail": [{"field": exc.params.get("field"), "value": str(exc.params.get("value"))}],
+            },
+        )
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [{"loc": list(e["loc"]), "msg": str(e["msg"]), "type": str(e["type"])} for e in exc.errors()]
         detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
-        return JSONResponse(status_code=422, content={
-            "code": "request_invalid",
-            "message": default_knowledge().message("request_invalid", _lang(request), detail=detail),
-            "detail": errors,
-        })
+        return JSONResponse(
+            status_code=422,
+            content={
+                "code": "request_invalid",
+                "message": default_knowledge().message("request_invalid", _lang(request), detail=detail),
+                "detail": errors,
+            },
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return JSONResponse(status_code=exc.status_code, headers=getattr(exc, "headers", None),
-                            content=error_content(exc.status_code, _lang(request)))
+        return JSONResponse(
+            status_code=exc.status_code,
+            headers=getattr(exc, "headers", None),
+            content=error_content(exc.status_code, _lang(request)),
+        )
 
     @app.exception_handler(RateLimitExceeded)
     async def rate_limited(request: Request, exc: RateLimitExceeded) -> JSONResponse:

@@ -1,4 +1,5 @@
 """The FastAPI app: rules API now, web chat and helpdesk beside it."""
+
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
@@ -25,11 +26,17 @@ Integratie, Digilab), each answer with its source, in French or Dutch.
   `manual_2008`, `press_dossier`), one anchor per article or section.
 """
 TAGS = [
-    {"name": "rules", "description": "Computations of the subsidy rules: cluster, advance, what is left to claim, "
-                                     "the granted projects of 2023."},
+    {
+        "name": "rules",
+        "description": "Computations of the subsidy rules: cluster, advance, what is left to claim, "
+        "the granted projects of 2023.",
+    },
     {"name": "chat", "description": "The web chat's questions (forwarded to the assistant) and its thumbs."},
-    {"name": "helpdesk", "description": "Back office: tickets handed to Digilab, statistics, fallback questions. "
-                                        "`Authorization: Bearer $HELPDESK_TOKEN` required."},
+    {
+        "name": "helpdesk",
+        "description": "Back office: tickets handed to Digilab, statistics, fallback questions. "
+        "`Authorization: Bearer $HELPDESK_TOKEN` required.",
+    },
     {"name": "meta", "description": "Health of the API."},
 ]
 
@@ -46,8 +53,16 @@ def create_app() -> FastAPI:
     mask_logs()
     # Any operation may refuse an unreadable body (400) or one over MAX_BODY_BYTES (413), in the one error format.
     refusals = {400: {"model": ErrorOut}, 413: {"model": ErrorOut}}
-    app = FastAPI(title="Digilab assistant API", version="1.0", lifespan=lifespan, description=DESCRIPTION,
-                  openapi_tags=TAGS, docs_url=None, redoc_url=None, responses=refusals)
+    app = FastAPI(
+        title="Digilab assistant API",
+        version="1.0",
+        lifespan=lifespan,
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
+        docs_url=None,
+        redoc_url=None,
+        responses=refusals,
+    )
     # Swagger UI 4 (the swagger-ui-bundle package) reads OpenAPI 3.0, not the 3.1 FastAPI writes by default.
     app.openapi_version = "3.0.3"
     errors.install(app)
@@ -64,8 +79,12 @@ def create_app() -> FastAPI:
     app.include_router(sources.router)
     app.mount("/static", StaticFiles(directory=chat.STATIC), name="static")
 
-    @app.get("/health", tags=["meta"], summary="Is the API up?",
-             description="`{\"status\": \"ok\"}` while the API answers; it does not ask the assistant.")
+    @app.get(
+        "/health",
+        tags=["meta"],
+        summary="Is the API up?",
+        description='`{"status": "ok"}` while the API answers; it does not ask the assistant.',
+    )
     def health() -> dict:
         return {"status": "ok"}
 

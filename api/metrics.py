@@ -4,6 +4,7 @@ Requests and their latency per route, and what the web chat's answers were: fall
 and offered the handoff), handoffs asked for, Rasa errors. With several uvicorn workers, each writes its counts into
 PROMETHEUS_MULTIPROC_DIR and `/metrics` adds them up (prometheus-client's multiprocess mode; `make run-prod` sets it).
 """
+
 from __future__ import annotations
 
 import logging
@@ -20,15 +21,24 @@ from channels.rasa import REQUEST_ID
 from settings import get_settings
 
 REQUESTS = Counter("digilab_api_requests_total", "HTTP requests answered by the API.", ["method", "route", "status"])
-LATENCY = Histogram("digilab_api_request_duration_seconds", "Time to answer, per route.", ["method", "route"],
-                    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30))
+LATENCY = Histogram(
+    "digilab_api_request_duration_seconds",
+    "Time to answer, per route.",
+    ["method", "route"],
+    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+)
 CHAT_MESSAGES = Counter("digilab_chat_messages_total", "Web chat messages passed to the assistant.")
-FALLBACKS = Counter("digilab_chat_fallbacks_total", "Web chat answers where the assistant did not know and offered "
-                                                    "the handoff to Digilab.")
+FALLBACKS = Counter(
+    "digilab_chat_fallbacks_total",
+    "Web chat answers where the assistant did not know and offered " "the handoff to Digilab.",
+)
 HANDOFFS = Counter("digilab_chat_handoffs_total", "Handoffs to a person asked for in the web chat.")
-RASA_ERRORS = Counter("digilab_rasa_errors_total", "Web chat messages Rasa did not answer: `timeout` (slower than "
-                                                   "RASA_TIMEOUT_SECONDS), `unavailable` (refused, 5xx, unreadable).",
-                      ["kind"])
+RASA_ERRORS = Counter(
+    "digilab_rasa_errors_total",
+    "Web chat messages Rasa did not answer: `timeout` (slower than "
+    "RASA_TIMEOUT_SECONDS), `unavailable` (refused, 5xx, unreadable).",
+    ["kind"],
+)
 # An id a client or proxy sends is kept when it looks like one; anything else is replaced.
 _GIVEN_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -70,8 +80,7 @@ class Measured:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message = {**message, "headers": [*message.get("headers", []),
-                                                  (b"x-request-id", request_id.encode())]}
+                message = {**message, "headers": [*message.get("headers", []), (b"x-request-id", request_id.encode())]}
             await send(message)
 
         try:

@@ -1,8 +1,9 @@
 """Request and response bodies; money leaves as a JSON number rounded to the cent."""
+
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Dict, List, Literal, Optional, Type
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, conlist
 
@@ -10,39 +11,51 @@ from knowledge.loader import default_knowledge
 from rules.money import to_cents
 
 # How the rules API reads amounts and populations (rules/parsing.py), said once for every route's docs.
-AMOUNT_FORMATS = ("Amounts in euros are read as people write them: `235022.50`, `235022,50`, `235 022,50`, "
-                  "`235.022,50`, `€ 235.022,50`, `74367,99`. At most two decimals (cents), at most 1 000 000 000.")
-POPULATION_FORMATS = ("An integer number of inhabitants, e.g. `42000`. The forms people type are read too: "
-                      "`42 000`, `42.000`, `42,000`, `42k`, `42 000 hab`.")
+AMOUNT_FORMATS = (
+    "Amounts in euros are read as people write them: `235022.50`, `235022,50`, `235 022,50`, "
+    "`235.022,50`, `€ 235.022,50`, `74367,99`. At most two decimals (cents), at most 1 000 000 000."
+)
+POPULATION_FORMATS = (
+    "An integer number of inhabitants, e.g. `42000`. The forms people type are read too: "
+    "`42 000`, `42.000`, `42,000`, `42k`, `42 000 hab`."
+)
 
 
 def _cluster_codes() -> str:
     """The cluster codes as the knowledge base has them (clusters.yml), said for the API docs."""
-    def euros(amount: Optional[Decimal]) -> str:
+
+    def euros(amount: Decimal | None) -> str:
         return f"{amount:,.0f}".replace(",", " ") if amount is not None else ""
 
     def one(c) -> str:
-        people = (f"{c.population_min:,}–{c.population_max:,}" if c.population_max else
-                  f"from {c.population_min:,}").replace(",", " ")
-        money = f"{euros(c.min_subsidy)}–{euros(c.max_subsidy)} €" if c.min_subsidy else \
-            f"max {euros(c.max_subsidy)} €, no published minimum"
+        people = (
+            f"{c.population_min:,}–{c.population_max:,}" if c.population_max else f"from {c.population_min:,}"
+        ).replace(",", " ")
+        money = (
+            f"{euros(c.min_subsidy)}–{euros(c.max_subsidy)} €"
+            if c.min_subsidy
+            else f"max {euros(c.max_subsidy)} €, no published minimum"
+        )
         return f"`{c.id}` {people} inhabitants ({money})"
 
     clusters = default_knowledge().clusters
-    return (f"Population cluster of the 2022 call ({default_knowledge().cite(clusters[0].source, lang='fr')}): "
-            + ", ".join(one(c) for c in clusters) + "; null when the CPAS is too small to apply alone.")
+    return (
+        f"Population cluster of the 2022 call ({default_knowledge().cite(clusters[0].source, lang='fr')}): "
+        + ", ".join(one(c) for c in clusters)
+        + "; null when the CPAS is too small to apply alone."
+    )
 
 
 CLUSTER_CODES = _cluster_codes()
 SOURCE = "The document and article or section the answer comes from, in the language of `?lang=`."
 
 
-def cents(amount: Optional[Decimal]) -> Optional[float]:
+def cents(amount: Decimal | None) -> float | None:
     """The one place money becomes a JSON number: rounded half-up to the cent first."""
     return None if amount is None else float(to_cents(amount))
 
 
-def _nullable(schema: Dict[str, Any], model: Type[BaseModel]) -> None:
+def _nullable(schema: dict[str, Any], model: type[BaseModel]) -> None:
     """pydantic 1 leaves `null` out of an Optional field's schema; OpenAPI 3.0 says it with `nullable`, or a client
     validating responses (schemathesis does) refuses `"cluster": null`."""
     for name, field in model.__fields__.items():
@@ -61,37 +74,61 @@ class Out(BaseModel):
 
 
 class ClusterOut(Out):
-    eligible: bool = Field(..., description="Whether a CPAS of this size may apply alone (more than 10 000 "
-                                            "inhabitants).", example=True)
-    cluster: Optional[Literal["small", "medium", "large", "large_city"]] = Field(
-        ..., description=CLUSTER_CODES, example="medium")
-    min_subsidy: Optional[float] = Field(..., description="Minimum subsidy of the cluster in euros; null when the "
-                                                          "slide gives none or the CPAS is not eligible.", example=60000)
-    max_subsidy: Optional[float] = Field(..., description="Maximum subsidy of the cluster in euros; null when not "
-                                                          "eligible.", example=120000)
-    source: str = Field(..., description=SOURCE, example="Présentation « E-inclusion for Belgium — Appel à projets "
-                                                         "2022 : Inclusion numérique & CPAS » (SPP Intégration "
-                                                         "sociale, Digilab), Soutien financier — Montant de la "
-                                                         "subvention")
+    eligible: bool = Field(
+        ..., description="Whether a CPAS of this size may apply alone (more than 10 000 " "inhabitants).", example=True
+    )
+    cluster: Literal["small", "medium", "large", "large_city"] | None = Field(
+        ..., description=CLUSTER_CODES, example="medium"
+    )
+    min_subsidy: float | None = Field(
+        ...,
+        description="Minimum subsidy of the cluster in euros; null when the "
+        "slide gives none or the CPAS is not eligible.",
+        example=60000,
+    )
+    max_subsidy: float | None = Field(
+        ..., description="Maximum subsidy of the cluster in euros; null when not " "eligible.", example=120000
+    )
+    source: str = Field(
+        ...,
+        description=SOURCE,
+        example="Présentation « E-inclusion for Belgium — Appel à projets "
+        "2022 : Inclusion numérique & CPAS » (SPP Intégration "
+        "sociale, Digilab), Soutien financier — Montant de la "
+        "subvention",
+    )
 
 
 class AdvanceOut(Out):
     grant: float = Field(..., description="The grant read from the request, in euros.", example=235022.5)
-    advance: float = Field(..., description="The 30 % advance paid in the project's first quarter (Art. 6 §1).",
-                           example=70506.75)
-    first_claim_max: float = Field(..., description="The most the first claim declaration may ask: 30 % of the "
-                                                    "grant (Art. 7 §2).", example=70506.75)
-    source: str = Field(..., description=SOURCE, example="Arrêté royal du 8 décembre 2023 (appel « e-inclusion for "
-                                                         "Belgium — CPAS 2023 », publié le 16 septembre 2024), "
-                                                         "Art. 6 §1 ; Art. 7 §2")
+    advance: float = Field(
+        ..., description="The 30 % advance paid in the project's first quarter (Art. 6 §1).", example=70506.75
+    )
+    first_claim_max: float = Field(
+        ...,
+        description="The most the first claim declaration may ask: 30 % of the " "grant (Art. 7 §2).",
+        example=70506.75,
+    )
+    source: str = Field(
+        ...,
+        description=SOURCE,
+        example="Arrêté royal du 8 décembre 2023 (appel « e-inclusion for "
+        "Belgium — CPAS 2023 », publié le 16 septembre 2024), "
+        "Art. 6 §1 ; Art. 7 §2",
+    )
 
 
 class RemainingIn(BaseModel):
-    grant: Decimal = Field(..., description="The grant in euros (a JSON number, or a string as people write it). "
-                                            + AMOUNT_FORMATS, example=235022.50)
+    grant: Decimal = Field(
+        ...,
+        description="The grant in euros (a JSON number, or a string as people write it). " + AMOUNT_FORMATS,
+        example=235022.50,
+    )
     received: conlist(Decimal, max_items=100) = Field(  # type: ignore[valid-type]
-        [], description="Every amount received so far (the advance, paid claims), in euros; at most 100.",
-        example=[70506.75])
+        [],
+        description="Every amount received so far (the advance, paid claims), in euros; at most 100.",
+        example=[70506.75],
+    )
 
     class Config:
         extra = "forbid"
@@ -101,13 +138,19 @@ class RemainingIn(BaseModel):
 class RemainingOut(Out):
     grant: float = Field(..., description="The grant, in euros.", example=235022.5)
     received_total: float = Field(..., description="The sum of the amounts received.", example=70506.75)
-    remaining: float = Field(..., description="What is left to claim: the grant less what was received.",
-                             example=164515.75)
-    first_claim_max: float = Field(..., description="The cap of the first claim declaration: 30 % of the grant.",
-                                   example=70506.75)
-    source: str = Field(..., description=SOURCE, example="Arrêté royal du 8 décembre 2023 (appel « e-inclusion for "
-                                                         "Belgium — CPAS 2023 », publié le 16 septembre 2024), "
-                                                         "Art. 7 §2 ; Art. 7 §3")
+    remaining: float = Field(
+        ..., description="What is left to claim: the grant less what was received.", example=164515.75
+    )
+    first_claim_max: float = Field(
+        ..., description="The cap of the first claim declaration: 30 % of the grant.", example=70506.75
+    )
+    source: str = Field(
+        ...,
+        description=SOURCE,
+        example="Arrêté royal du 8 décembre 2023 (appel « e-inclusion for "
+        "Belgium — CPAS 2023 », publié le 16 septembre 2024), "
+        "Art. 7 §2 ; Art. 7 §3",
+    )
 
 
 class BeneficiaryOut(Out):
@@ -121,8 +164,14 @@ class BeneficiaryOut(Out):
 
 
 class ErrorOut(Out):
-    code: str = Field(..., description="Stable reason code, e.g. `amount_negative`, `population_not_number`, "
-                                       "`request_invalid`.", example="amount_negative")
-    message: str = Field(..., description="The reason for people, in the language of `?lang=`.",
-                         example="Un montant ne peut pas être négatif (vous avez donné -5).")
-    detail: List[dict] = Field([], description="The offending field and value, or the validation errors.")
+    code: str = Field(
+        ...,
+        description="Stable reason code, e.g. `amount_negative`, `population_not_number`, " "`request_invalid`.",
+        example="amount_negative",
+    )
+    message: str = Field(
+        ...,
+        description="The reason for people, in the language of `?lang=`.",
+        example="Un montant ne peut pas être négatif (vous avez donné -5).",
+    )
+    detail: list[dict] = Field([], description="The offending field and value, or the validation errors.")

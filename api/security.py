@@ -4,10 +4,11 @@ The limits are settings (README, "Environment"). Counting is done by the maintai
 slowapi for the per-IP route limits), in memory, or on Redis when REDIS_URL is set so that every API worker
 shares the counts.
 """
+
 from __future__ import annotations
 
 import time
-from typing import Callable, Dict
+from collections.abc import Callable
 
 from limits import parse
 from limits.storage import storage_from_string
@@ -25,8 +26,13 @@ def storage_uri(settings: Settings) -> str:
 
 # Per client IP, on the routes that take text from anyone (chat, feedback, login).
 # Redis unreachable: the limits count in each worker's memory until it is back, rather than refuse every message.
-limiter = Limiter(key_func=get_remote_address, storage_uri=storage_uri(get_settings()),
-                  headers_enabled=False, strategy="moving-window", in_memory_fallback_enabled=True)
+limiter = Limiter(
+    key_func=get_remote_address,
+    storage_uri=storage_uri(get_settings()),
+    headers_enabled=False,
+    strategy="moving-window",
+    in_memory_fallback_enabled=True,
+)
 
 
 class Refused(Exception):
@@ -98,9 +104,17 @@ class BodyLimit:
     async def _refuse(self, scope: Scope, send: Send) -> None:
         lang = "nl" if b"lang=nl" in (scope.get("query_string") or b"") else "fr"
         body = self.refusal(413, lang, limit=self.max_bytes)
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                                (b"connection", b"close")]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close"),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
 
@@ -109,10 +123,15 @@ class _TooLarge(Exception):
 
 
 # The helpdesk's pages use inline styles (no scripts); the chat page sets its own stricter policy.
-HELPDESK_CSP = ("default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; script-src 'none'; "
-                "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-EVERY_RESPONSE: Dict[bytes, bytes] = {b"x-content-type-options": b"nosniff", b"x-frame-options": b"DENY",
-                                      b"referrer-policy": b"same-origin"}
+HELPDESK_CSP = (
+    "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; script-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+EVERY_RESPONSE: dict[bytes, bytes] = {
+    b"x-content-type-options": b"nosniff",
+    b"x-frame-options": b"DENY",
+    b"referrer-policy": b"same-origin",
+}
 
 
 class SecurityHeaders:
@@ -125,15 +144,17 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        extra: Dict[bytes, bytes] = dict(EVERY_RESPONSE)
+        extra: dict[bytes, bytes] = dict(EVERY_RESPONSE)
         if scope["path"].startswith("/helpdesk"):
             extra.update({b"content-security-policy": HELPDESK_CSP.encode(), b"cache-control": b"no-store"})
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {name.lower() for name, _ in message.get("headers", [])}
-                message = {**message, "headers": [*message.get("headers", []),
-                                                  *[(k, v) for k, v in extra.items() if k not in present]]}
+                message = {
+                    **message,
+                    "headers": [*message.get("headers", []), *[(k, v) for k, v in extra.items() if k not in present]],
+                }
             await send(message)
 
         await self.app(scope, receive, with_headers)

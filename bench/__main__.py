@@ -2,6 +2,7 @@
 
 Prints figures; asserts nothing. Run with `make bench` (about ten minutes on two cores).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -12,8 +13,8 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Dict, List, Sequence
 
 import httpx
 
@@ -25,9 +26,16 @@ ROOT = Path(__file__).resolve().parent.parent
 SEQUENTIAL_CONVERSATIONS = 25
 CONCURRENT_CONVERSATIONS = 20
 MESSAGES_PER_CONVERSATION = 8
-OURS = ["bonjour", "on a 42 000 habitants, quel cluster ?", "quels documents joindre à la déclaration de créance ?",
-        "hoeveel voorschot krijgt OCMW Gent?", "tegen wanneer moet de tweede schuldvordering binnen?",
-        "peut-on payer un laptop avec le subside ?", "wat is DNSH?", "merci"]
+OURS = [
+    "bonjour",
+    "on a 42 000 habitants, quel cluster ?",
+    "quels documents joindre à la déclaration de créance ?",
+    "hoeveel voorschot krijgt OCMW Gent?",
+    "tegen wanneer moet de tweede schuldvordering binnen?",
+    "peut-on payer un laptop avec le subside ?",
+    "wat is DNSH?",
+    "merci",
+]
 STOCK = ["hello", "I am happy", "are you a bot?", "I am sad", "yes", "bye", "hi there", "great"]
 
 
@@ -43,16 +51,22 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def train(project: Path, out: Path, args: List[str]) -> float:
+def train(project: Path, out: Path, args: list[str]) -> float:
     """Train from scratch: an empty component cache, so nothing is reused from an earlier training."""
     env = {**os.environ, "RASA_CACHE_DIRECTORY": tempfile.mkdtemp(prefix="rasa-cache-")}
     started = time.monotonic()
-    subprocess.run([sys.executable, "-m", "rasa", "train", *args, "--out", str(out), "--fixed-model-name", "bench"],
-                   cwd=project, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "rasa", "train", *args, "--out", str(out), "--fixed-model-name", "bench"],
+        cwd=project,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return time.monotonic() - started
 
 
-async def _talk(client: httpx.AsyncClient, url: str, sender: str, texts: Sequence[str], n: int) -> List[float]:
+async def _talk(client: httpx.AsyncClient, url: str, sender: str, texts: Sequence[str], n: int) -> list[float]:
     times = []
     for i in range(n):
         started = time.perf_counter()
@@ -62,37 +76,54 @@ async def _talk(client: httpx.AsyncClient, url: str, sender: str, texts: Sequenc
     return times
 
 
-async def latencies(url: str, texts: Sequence[str]) -> Dict[str, List[float]]:
+async def latencies(url: str, texts: Sequence[str]) -> dict[str, list[float]]:
     async with httpx.AsyncClient() as client:
         await _talk(client, url, "warmup", texts, len(texts))
-        sequential = [t for i in range(SEQUENTIAL_CONVERSATIONS)
-                      for t in await _talk(client, url, f"seq-{i}-{uuid.uuid4().hex[:6]}", texts,
-                                           MESSAGES_PER_CONVERSATION)]
-        batches = await asyncio.gather(*[
-            _talk(client, url, f"conc-{i}-{uuid.uuid4().hex[:6]}", texts, MESSAGES_PER_CONVERSATION)
-            for i in range(CONCURRENT_CONVERSATIONS)])
+        sequential = [
+            t
+            for i in range(SEQUENTIAL_CONVERSATIONS)
+            for t in await _talk(client, url, f"seq-{i}-{uuid.uuid4().hex[:6]}", texts, MESSAGES_PER_CONVERSATION)
+        ]
+        batches = await asyncio.gather(
+            *[
+                _talk(client, url, f"conc-{i}-{uuid.uuid4().hex[:6]}", texts, MESSAGES_PER_CONVERSATION)
+                for i in range(CONCURRENT_CONVERSATIONS)
+            ]
+        )
     return {"sequential": sequential, "concurrent": [t for b in batches for t in b]}
 
 
-def serve_and_measure(project: Path, model: Path, texts: Sequence[str], *, actions: bool,
-                      tracker_store: str = "memory") -> Dict:
+def serve_and_measure(
+    project: Path, model: Path, texts: Sequence[str], *, actions: bool, tracker_store: str = "memory"
+) -> dict:
     rasa_port, action_port = free_port(), free_port()
     procs = []
     env = {**os.environ}
     args = ["--model", str(model), "--port", str(rasa_port), "--interface", "127.0.0.1"]
     if actions:
         from bot import endpoints
+
         env["ACTION_SERVER_URL"] = f"http://127.0.0.1:{action_port}/webhook"
         env["TRACKER_STORE_URL"] = tracker_store
         ends = endpoints.write(project / "bench-endpoints.yml", env)
-        procs.append(subprocess.Popen([sys.executable, "-m", "rasa_sdk", "--actions", "bot.actions", "--port",
-                                       str(action_port)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                                      stderr=subprocess.DEVNULL))
+        procs.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "rasa_sdk", "--actions", "bot.actions", "--port", str(action_port)],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
         args += ["--endpoints", str(ends), "--credentials", str(ROOT / "credentials.yml")]
     # Ours runs as `make run` does (bot.rasa_server); the stock bot with plain Rasa.
-    rasa = subprocess.Popen([sys.executable, "-m", "bot.rasa_server" if actions else "rasa", "run", *args],
-                            cwd=project, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    rasa = subprocess.Popen(
+        [sys.executable, "-m", "bot.rasa_server" if actions else "rasa", "run", *args],
+        cwd=project,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     procs.append(rasa)
     try:
         wait_for(f"http://127.0.0.1:{rasa_port}/", rasa)
@@ -106,29 +137,41 @@ def serve_and_measure(project: Path, model: Path, texts: Sequence[str], *, actio
 
 
 def stats(times: Sequence[float]) -> str:
-    return (f"p50 {percentile(times, 50):6.1f} ms  p95 {percentile(times, 95):6.1f} ms  "
-            f"p99 {percentile(times, 99):6.1f} ms  (n={len(times)})")
+    return (
+        f"p50 {percentile(times, 50):6.1f} ms  p95 {percentile(times, 95):6.1f} ms  "
+        f"p99 {percentile(times, 99):6.1f} ms  (n={len(times)})"
+    )
 
 
 def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="digilab-bench-"))
     try:
         from bot.train import write_generated
+
         write_generated()
-        ours_train = train(ROOT, work / "ours", ["--config", "config.yml", "--domain", "domain.yml", "--data", "bot/data"])
+        ours_train = train(
+            ROOT, work / "ours", ["--config", "config.yml", "--domain", "domain.yml", "--data", "bot/data"]
+        )
         ours_model = work / "ours" / "bench.tar.gz"
         ours_size = ours_model.stat().st_size / 1e6
         stock_dir = work / "stock"
         stock_dir.mkdir()
-        subprocess.run([sys.executable, "-m", "rasa", "init", "--no-prompt", "--init-dir", str(stock_dir)],
-                       cwd=work, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=900)
+        subprocess.run(
+            [sys.executable, "-m", "rasa", "init", "--no-prompt", "--init-dir", str(stock_dir)],
+            cwd=work,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=900,
+        )
         shutil.rmtree(stock_dir / "models", ignore_errors=True)
         stock_train = train(stock_dir, stock_dir / "models", [])
         stock_model = stock_dir / "models" / "bench.tar.gz"
         stock_size = stock_model.stat().st_size / 1e6
         ours = serve_and_measure(ROOT, ours_model, OURS, actions=True, tracker_store="memory")
-        ours_sqlite = serve_and_measure(ROOT, ours_model, OURS, actions=True,
-                                        tracker_store=f"sqlite:///{work}/bench-trackers.db")
+        ours_sqlite = serve_and_measure(
+            ROOT, ours_model, OURS, actions=True, tracker_store=f"sqlite:///{work}/bench-trackers.db"
+        )
         stock = serve_and_measure(stock_dir, stock_model, STOCK, actions=False)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -142,8 +185,10 @@ def main() -> int:
         print(f"latency {label:14} ours  {stats(ours[mode])}")
         print(f"latency {label:14} ours+sqlite {stats(ours_sqlite[mode])}")
         print(f"latency {label:14} stock {stats(stock[mode])}")
-        print(f"latency {label:14} ratio p50 {percentile(ours[mode], 50) / percentile(stock[mode], 50):.2f}  "
-              f"p95 {percentile(ours[mode], 95) / percentile(stock[mode], 95):.2f}")
+        print(
+            f"latency {label:14} ratio p50 {percentile(ours[mode], 50) / percentile(stock[mode], 50):.2f}  "
+            f"p95 {percentile(ours[mode], 95) / percentile(stock[mode], 95):.2f}"
+        )
     return 0
 
 

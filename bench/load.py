@@ -5,6 +5,7 @@ For each: the throughput at saturation (CONCURRENT conversations, each sending i
 is answered) with its latencies, and the latencies at a fixed open-loop arrival rate (RATE messages per second,
 whatever the answers' pace). Prints figures; asserts nothing.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -15,8 +16,8 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Dict, List, Sequence
 from urllib.parse import quote
 
 import httpx
@@ -32,7 +33,7 @@ OPEN_LOOP_SECONDS = 15
 PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
 
-async def _conversation(client: httpx.AsyncClient, url: str, until: float, times: List[float]) -> None:
+async def _conversation(client: httpx.AsyncClient, url: str, until: float, times: list[float]) -> None:
     while time.monotonic() < until:
         sender = f"load-{uuid.uuid4().hex[:10]}"
         for message in OURS:
@@ -44,8 +45,8 @@ async def _conversation(client: httpx.AsyncClient, url: str, until: float, times
             times.append((time.perf_counter() - started) * 1000)
 
 
-async def saturation(url: str) -> Dict:
-    times: List[float] = []
+async def saturation(url: str) -> dict:
+    times: list[float] = []
     limits = httpx.Limits(max_connections=CONCURRENT * 2)
     async with httpx.AsyncClient(timeout=120, limits=limits) as client:
         started = time.monotonic()
@@ -55,10 +56,10 @@ async def saturation(url: str) -> Dict:
     return {"throughput": len(times) / elapsed, "times": times}
 
 
-async def open_loop(url: str) -> Dict:
+async def open_loop(url: str) -> dict:
     """One message every 1/RATE s, each the opening of a conversation of its own, sent whether or not the earlier
     ones were answered."""
-    times: List[float] = []
+    times: list[float] = []
 
     async def one(client: httpx.AsyncClient, i: int) -> None:
         started = time.perf_counter()
@@ -87,9 +88,16 @@ def main() -> int:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     database = f"{PG_URL}?options={quote(f'-csearch_path={schema}')}"
     ports = free_ports()
-    env = {**os.environ, **{k: str(v) for k, v in ports.items() if k.isupper()}, "TRACKER_STORE_URL": database,
-           "DATABASE_URL": database, "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
-           "RASA_REPLICAS": "2", "ACTION_REPLICAS": "2", "TELEGRAM_BOT_TOKEN": ""}
+    env = {
+        **os.environ,
+        **{k: str(v) for k, v in ports.items() if k.isupper()},
+        "TRACKER_STORE_URL": database,
+        "DATABASE_URL": database,
+        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        "RASA_REPLICAS": "2",
+        "ACTION_REPLICAS": "2",
+        "TELEGRAM_BOT_TOKEN": "",
+    }
     env.pop("RASA_URL", None)
     topology = Supervised(work, env)
     results = {}
@@ -111,12 +119,16 @@ def main() -> int:
         shutil.rmtree(work, ignore_errors=True)
 
     print(f"make load, {os.cpu_count()} cores, PostgreSQL tracker store, Redis lock store, 2 action servers")
-    print(f"{'':11} throughput at saturation ({CONCURRENT} conversations)   p50 / p95 / p99 there"
-          f"      p50 / p95 / p99 at {RATE} messages/s open loop")
+    print(
+        f"{'':11} throughput at saturation ({CONCURRENT} conversations)   p50 / p95 / p99 there"
+        f"      p50 / p95 / p99 at {RATE} messages/s open loop"
+    )
     for label, result in results.items():
         sat = result["saturation"]
-        print(f"{label}  {sat['throughput']:6.1f} messages/s {'':24} {stats(sat['times'])}   "
-              f"{stats(result['open']['times'])}")
+        print(
+            f"{label}  {sat['throughput']:6.1f} messages/s {'':24} {stats(sat['times'])}   "
+            f"{stats(result['open']['times'])}"
+        )
     return 0
 
 

@@ -4,12 +4,13 @@ Measured on the held-out set (bot/evaluate.py), cold start: FR 0.977, NL 0.986. 
 with the general-purpose `lingua` detector gained nothing there (0.979 / 0.986), so it stays alone.
 Numbers and CPAS names say nothing of a language and are left out before judging.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, FrozenSet, Iterable, Optional, Sequence, Tuple
 
 import yaml
 from sklearn.feature_extraction.text import CountVectorizer
@@ -27,7 +28,7 @@ MIN_CONFIDENCE_ONE_WORD = 0.95
 _ANNOTATION = re.compile(r"\[([^\]]*)\](\([^)]*\)|\{[^}]*\})")
 
 
-def examples(paths: Iterable[Tuple[str, Path]]) -> Tuple[Sequence[str], Sequence[str]]:
+def examples(paths: Iterable[tuple[str, Path]]) -> tuple[Sequence[str], Sequence[str]]:
     """(texts, languages) from Rasa NLU files, entity annotations removed."""
     texts, langs = [], []
     for lang, path in paths:
@@ -45,12 +46,12 @@ class LanguageModel:
     """Character n-gram naive Bayes, and the words each language's examples use."""
 
     ngrams: Pipeline
-    words: Dict[str, FrozenSet[str]]
+    words: dict[str, frozenset[str]]
 
     def dutch_probability(self, text: str) -> float:
         return self.ngrams.predict_proba([text])[0][list(self.ngrams.classes_).index("nl")]
 
-    def word_language(self, word: str) -> Optional[str]:
+    def word_language(self, word: str) -> str | None:
         """The one language whose examples use this word ("goeiemorgen"); None for shared ones ("ok", "merci")."""
         owners = [lang for lang, words in self.words.items() if word.lower() in words]
         return owners[0] if len(owners) == 1 else None
@@ -58,8 +59,8 @@ class LanguageModel:
 
 def train(texts: Sequence[str], langs: Sequence[str]) -> LanguageModel:
     ngrams = make_pipeline(CountVectorizer(analyzer="char_wb", ngram_range=(1, 4)), MultinomialNB(alpha=0.1))
-    words: Dict[str, set] = {}
-    for text, lang in zip(texts, langs):
+    words: dict[str, set] = {}
+    for text, lang in zip(texts, langs, strict=False):
         words.setdefault(lang, set()).update(re.findall(r"\w+", text.lower()))
     return LanguageModel(ngrams.fit(texts, langs), {lang: frozenset(w) for lang, w in words.items()})
 
@@ -72,7 +73,7 @@ def words_to_judge(text: str) -> str:
     return " ".join(kept.split())
 
 
-def message_language(text: str, model: LanguageModel) -> Optional[str]:
+def message_language(text: str, model: LanguageModel) -> str | None:
     """'fr' or 'nl' when the message says which, None when it is too short or unclear to tell."""
     words = words_to_judge(text)
     if not words:
@@ -93,6 +94,6 @@ def message_language(text: str, model: LanguageModel) -> Optional[str]:
     return lang if confidence >= threshold else None
 
 
-def detect_language(text: str, current: Optional[str], model: LanguageModel) -> str:
+def detect_language(text: str, current: str | None, model: LanguageModel) -> str:
     """The conversation's language after this message: the message's own, else the current one, else French."""
     return message_language(text, model) or current or "fr"

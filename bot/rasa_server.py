@@ -12,20 +12,22 @@ makes the REST channel log the exception and return no message at all. Here the 
 is told instead, politely, in the conversation's language (both when it cannot be read), with the Digilab contact;
 the conversation stays as it was before this message, so saying it again once the part is back goes on.
 """
+
 from __future__ import annotations
 
-import sys
-from functools import lru_cache
 import logging
-from typing import Any, Callable, Dict, List, Optional, Text
+import sys
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
 
 from jsonschema import validators
 from jsonschema.exceptions import best_match
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
 from rasa.core.agent import Agent
+from rasa.shared.constants import DOCS_BASE_URL
 from rasa.shared.core.events import BotUttered, Event
 from rasa.shared.exceptions import RasaException
-from rasa.shared.constants import DOCS_BASE_URL
 
 from helpdesk.masking import mask_logs
 from knowledge.loader import default_knowledge
@@ -40,18 +42,21 @@ def _response_validator():
     return cls(schema)
 
 
-def _validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
+def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
     error = best_match(_response_validator().iter_errors(result))
     if error is not None:
-        error.message += (f". Failed to validate Action server response from API, make sure your response from "
-                          f"the Action endpoint is valid. For more information about the format visit "
-                          f"{DOCS_BASE_URL}/custom-actions")
+        error.message += (
+            f". Failed to validate Action server response from API, make sure your response from "
+            f"the Action endpoint is valid. For more information about the format visit "
+            f"{DOCS_BASE_URL}/custom-actions"
+        )
         raise error
     return True
 
 
 def _configure_logging(configure: Callable[..., None]) -> Callable[..., None]:
     """Rasa's own logging set-up, then the personal-data filter on the handlers it made."""
+
     def configured(*args: Any, **kwargs: Any) -> None:
         configure(*args, **kwargs)
         mask_logs()
@@ -64,14 +69,16 @@ LANGUAGES = ("fr", "nl")
 
 
 @lru_cache(maxsize=1)
-def unavailable_texts() -> Dict[str, str]:
+def unavailable_texts() -> dict[str, str]:
     """The polite reply, FR and NL, read once at start-up: the failure path must not load files."""
     kb = default_knowledge()
-    return {lang: kb.message("assistant_part_unavailable", lang, contact=kb.fact("digilab.contact").text(lang))
-            for lang in LANGUAGES}
+    return {
+        lang: kb.message("assistant_part_unavailable", lang, contact=kb.fact("digilab.contact").text(lang))
+        for lang in LANGUAGES
+    }
 
 
-def unavailable_text(lang: Optional[str]) -> str:
+def unavailable_text(lang: str | None) -> str:
     """In the conversation's language; both, French first, when it is not known."""
     texts = unavailable_texts()
     return texts[lang] if lang in texts else "\n\n".join(texts[code] for code in LANGUAGES)
@@ -80,7 +87,8 @@ def unavailable_text(lang: Optional[str]) -> str:
 def _polite_remote_action(run: Callable[..., Any]) -> Callable[..., Any]:
     """A custom action whose server does not answer (down, refused, 5xx) utters the polite reply instead of nothing.
     Its own events are lost either way: the slots stay as they were, the form asks again."""
-    async def polite_run(self: RemoteAction, output_channel, nlg, tracker, domain) -> List[Event]:
+
+    async def polite_run(self: RemoteAction, output_channel, nlg, tracker, domain) -> list[Event]:
         try:
             return await run(self, output_channel, nlg, tracker, domain)
         except ActionExecutionRejection:
@@ -95,7 +103,8 @@ def _polite_remote_action(run: Callable[..., Any]) -> Callable[..., Any]:
 def _polite_agent(handle: Callable[..., Any]) -> Callable[..., Any]:
     """A message Rasa cannot process (tracker store or lock store unreachable) gets the polite reply, in both
     languages (the conversation's cannot be read), instead of an empty answer; nothing of it is stored."""
-    async def polite_handle(self: Agent, message) -> Optional[List[Dict[Text, Any]]]:
+
+    async def polite_handle(self: Agent, message) -> list[dict[str, Any]] | None:
         try:
             return await handle(self, message)
         except Exception as exc:  # noqa: BLE001 - every failure of a part is the same to the user
@@ -107,10 +116,11 @@ def _polite_agent(handle: Callable[..., Any]) -> Callable[..., Any]:
     return polite_handle
 
 
-def _pinged(kwargs_for: Callable[..., Dict[Text, Any]]) -> Callable[..., Dict[Text, Any]]:
+def _pinged(kwargs_for: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
     """The tracker store's PostgreSQL connections are checked before use: after an outage the first message finds
     a fresh connection instead of failing on a dead one."""
-    def with_ping(url: Any) -> Dict[Text, Any]:
+
+    def with_ping(url: Any) -> dict[str, Any]:
         kwargs = kwargs_for(url)
         return {**kwargs, "pool_pre_ping": True} if kwargs else kwargs
 
@@ -119,6 +129,7 @@ def _pinged(kwargs_for: Callable[..., Dict[Text, Any]]) -> Callable[..., Dict[Te
 
 def _with_request_ids(create_app: Callable[..., Any]) -> Callable[..., Any]:
     """Rasa's HTTP app, logging the X-Request-ID the API sends with each message: one id in both logs."""
+
     def create(*args: Any, **kwargs: Any) -> Any:
         app = create_app(*args, **kwargs)
 
@@ -139,10 +150,10 @@ def _strict_tracker_store() -> None:
     and what was said would vanish with the replica. Here the failure goes up, and the user gets the polite reply."""
     from rasa.core.tracker_store import FailSafeTrackerStore
 
-    async def retrieve(self: FailSafeTrackerStore, sender_id: Text) -> Any:
+    async def retrieve(self: FailSafeTrackerStore, sender_id: str) -> Any:
         return await self._tracker_store.retrieve(sender_id)
 
-    async def retrieve_full_tracker(self: FailSafeTrackerStore, conversation_id: Text) -> Any:
+    async def retrieve_full_tracker(self: FailSafeTrackerStore, conversation_id: str) -> Any:
         return await self._tracker_store.retrieve_full_tracker(conversation_id)
 
     async def save(self: FailSafeTrackerStore, tracker: Any) -> None:

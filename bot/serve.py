@@ -4,6 +4,7 @@
 supervisord restarts a process that dies, with backoff when it keeps failing to start, while the others keep
 serving: `kill -9` of one Rasa replica or action server is a short gap, not the end of `make run`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,9 +18,9 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterable, List, Mapping, Optional, Sequence
 
 from bot import endpoints
 from settings import settings_from
@@ -28,9 +29,11 @@ ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "digilab.tar.gz"
 RUN_DIR = ROOT / ".run"
 # `make run-prod`'s stores when the environment names none: the servers already running on these machines.
-PRODUCTION_STORES = {"TRACKER_STORE_URL": "postgresql://postgres@127.0.0.1:5432/digilab",
-                     "DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/digilab",
-                     "REDIS_URL": "redis://127.0.0.1:6379/0"}
+PRODUCTION_STORES = {
+    "TRACKER_STORE_URL": "postgresql://postgres@127.0.0.1:5432/digilab",
+    "DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/digilab",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+}
 # Rasa imports TensorFlow: a replica that lives this long has started; dying sooner is a failed start, retried after
 # 1 s, 2 s, 3 s… (supervisord's backoff) up to START_RETRIES times.
 START_SECONDS = {"rasa": 40, "actions": 5, "api": 5, "balancer": 2, "telegram": 5}
@@ -42,8 +45,8 @@ class Program:
     """One supervised process: its name (`rasa-0`, `actions-1`, `api`…), its command, and the URL that says it is up."""
 
     name: str
-    command: List[str]
-    ready_url: Optional[str] = None
+    command: list[str]
+    ready_url: str | None = None
     kind: str = field(default="")
 
     def __post_init__(self):
@@ -52,40 +55,65 @@ class Program:
 
 @dataclass(frozen=True)
 class Topology:
-    programs: List[Program]
-    env: Dict[str, str]
+    programs: list[Program]
+    env: dict[str, str]
     rasa_url: str
     api_url: str
-    balancer_config: Optional[str] = None
+    balancer_config: str | None = None
 
 
-def server_env(env: Mapping[str, str]) -> Dict[str, str]:
+def server_env(env: Mapping[str, str]) -> dict[str, str]:
     """The environment of the servers: the action server on loopback unless ACTION_HOST says otherwise
     (rasa_sdk reads SANIC_HOST, default 0.0.0.0), and one token for Rasa's HTTP API, drawn when none is set."""
     given = settings_from(env)
     return {**env, "SANIC_HOST": given.action_host, "RASA_TOKEN": given.rasa_token or secrets.token_hex(32)}
 
 
-def production_env(env: Mapping[str, str]) -> Dict[str, str]:
+def production_env(env: Mapping[str, str]) -> dict[str, str]:
     """`make run-prod`'s environment: PostgreSQL and Redis unless set; one web chat secret for every API worker."""
     return {**PRODUCTION_STORES, **env, "WEB_CHAT_SECRET": env.get("WEB_CHAT_SECRET") or secrets.token_urlsafe(32)}
 
 
-def rasa_command(*, port: int, endpoints_file: Path, host: str = "127.0.0.1") -> List[str]:
+def rasa_command(*, port: int, endpoints_file: Path, host: str = "127.0.0.1") -> list[str]:
     """Rasa's HTTP API token comes from RASA_TOKEN (bot/rasa_server.py): not on a command line `ps` shows."""
-    return [sys.executable, "-m", "bot.rasa_server", "run", "--model", str(MODEL), "--endpoints", str(endpoints_file),
-            "--credentials", str(ROOT / "credentials.yml"), "--port", str(port), "--enable-api",
-            "--interface", host]
+    return [
+        sys.executable,
+        "-m",
+        "bot.rasa_server",
+        "run",
+        "--model",
+        str(MODEL),
+        "--endpoints",
+        str(endpoints_file),
+        "--credentials",
+        str(ROOT / "credentials.yml"),
+        "--port",
+        str(port),
+        "--enable-api",
+        "--interface",
+        host,
+    ]
 
 
-def action_command(port: int) -> List[str]:
+def action_command(port: int) -> list[str]:
     return [sys.executable, "-m", "rasa_sdk", "--actions", "bot.actions", "--port", str(port)]
 
 
-def api_command(port: int, workers: int = 1, host: str = "127.0.0.1") -> List[str]:
+def api_command(port: int, workers: int = 1, host: str = "127.0.0.1") -> list[str]:
     # --ws none: uvicorn's websocket support needs a newer `websockets` than Rasa pins; the API has no websocket.
-    return [sys.executable, "-m", "uvicorn", "api.main:app", "--host", host, "--port", str(port), "--ws", "none",
-            *(["--workers", str(workers)] if workers > 1 else [])]
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "api.main:app",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--ws",
+        "none",
+        *(["--workers", str(workers)] if workers > 1 else []),
+    ]
 
 
 def development(env: Mapping[str, str], run_dir: Path) -> Topology:
@@ -98,8 +126,7 @@ def development(env: Mapping[str, str], run_dir: Path) -> Topology:
     ends = endpoints.write(run_dir / "endpoints.yml", env)
     programs = [
         Program("actions", action_command(action_port), f"http://127.0.0.1:{action_port}/health"),
-        Program("rasa", rasa_command(port=rasa_port, endpoints_file=ends),
-                f"http://127.0.0.1:{rasa_port}/"),
+        Program("rasa", rasa_command(port=rasa_port, endpoints_file=ends), f"http://127.0.0.1:{rasa_port}/"),
         Program("api", api_command(api_port), f"http://127.0.0.1:{api_port}/health"),
     ]
     return Topology(programs + _telegram(env), env, rasa_url, f"http://127.0.0.1:{api_port}")
@@ -122,17 +149,24 @@ def production(env: Mapping[str, str], run_dir: Path) -> Topology:
     ends = endpoints.write(run_dir / "endpoints.yml", env)
     config = haproxy_config(rasa=(settings.rasa_port, rasa_ports), actions=(action_balancer, action_ports))
     (run_dir / "haproxy.cfg").write_text(config, encoding="utf-8")
-    programs = [Program(f"actions-{i}", action_command(port), f"http://127.0.0.1:{port}/health")
-                for i, port in enumerate(action_ports)]
-    programs += [Program(f"rasa-{i}", rasa_command(port=port, endpoints_file=ends),
-                         f"http://127.0.0.1:{port}/") for i, port in enumerate(rasa_ports)]
+    programs = [
+        Program(f"actions-{i}", action_command(port), f"http://127.0.0.1:{port}/health")
+        for i, port in enumerate(action_ports)
+    ]
+    programs += [
+        Program(f"rasa-{i}", rasa_command(port=port, endpoints_file=ends), f"http://127.0.0.1:{port}/")
+        for i, port in enumerate(rasa_ports)
+    ]
     programs.append(Program("balancer", [haproxy(), "-db", "-f", str(run_dir / "haproxy.cfg")], f"{rasa_url}/"))
-    programs.append(Program("api", api_command(settings.api_port, settings.api_workers),
-                            f"http://127.0.0.1:{settings.api_port}/health"))
+    programs.append(
+        Program(
+            "api", api_command(settings.api_port, settings.api_workers), f"http://127.0.0.1:{settings.api_port}/health"
+        )
+    )
     return Topology(programs + _telegram(env), env, rasa_url, f"http://127.0.0.1:{settings.api_port}", config)
 
 
-def _telegram(env: Mapping[str, str]) -> List[Program]:
+def _telegram(env: Mapping[str, str]) -> list[Program]:
     return [Program("telegram", [sys.executable, "-m", "channels.telegram"])] if env.get("TELEGRAM_BOT_TOKEN") else []
 
 
@@ -145,19 +179,27 @@ def haproxy_config(*, rasa: tuple, actions: tuple) -> str:
     fails it at once, out after 3 s); a refused connection is retried on another replica
     (a replica killed between two messages costs nobody an answer). A message is never sent twice: Rasa has no
     idempotency, so a replica dying in the middle of a message answers 502, which the API turns into its 503."""
+
     def backend(name: str, listen: int, ports: Sequence[int], check: str) -> str:
         servers = "\n".join(f"    server {name}-{i} 127.0.0.1:{port} check" for i, port in enumerate(ports))
-        return (f"frontend {name}\n    bind 127.0.0.1:{listen}\n    default_backend {name}\n\n"
-                f"backend {name}\n    balance roundrobin\n    option httpchk GET {check}\n"
-                f"    default-server inter 1s fall 3 rise 1\n{servers}\n")
+        return (
+            f"frontend {name}\n    bind 127.0.0.1:{listen}\n    default_backend {name}\n\n"
+            f"backend {name}\n    balance roundrobin\n    option httpchk GET {check}\n"
+            f"    default-server inter 1s fall 3 rise 1\n{servers}\n"
+        )
 
-    return ("global\n    maxconn 4096\n\n"
-            "defaults\n    mode http\n    timeout connect 1s\n    timeout check 5s\n    timeout client 120s\n    timeout server 120s\n"
-            "    retries 3\n    option redispatch 1\n    retry-on conn-failure\n    option http-server-close\n\n"
-            + backend("rasa", rasa[0], rasa[1], "/") + "\n" + backend("actions", actions[0], actions[1], "/health"))
+    return (
+        "global\n    maxconn 4096\n\n"
+        "defaults\n    mode http\n    timeout connect 1s\n    timeout check 5s\n"
+        "    timeout client 120s\n    timeout server 120s\n"
+        "    retries 3\n    option redispatch 1\n    retry-on conn-failure\n    option http-server-close\n\n"
+        + backend("rasa", rasa[0], rasa[1], "/")
+        + "\n"
+        + backend("actions", actions[0], actions[1], "/health")
+    )
 
 
-def supervisord_config(topology: Topology, run_dir: Path, *, logs: Optional[Path] = None) -> str:
+def supervisord_config(topology: Topology, run_dir: Path, *, logs: Path | None = None) -> str:
     """supervisord's configuration: each program restarted when it exits, its output on supervisord's own (or one
     file per program in `logs`); stopped as a process group, so uvicorn's workers go with their parent."""
     sections = [
@@ -168,17 +210,21 @@ def supervisord_config(topology: Topology, run_dir: Path, *, logs: Optional[Path
         "[rpcinterface:supervisor]\nsupervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface\n",
     ]
     for priority, program in enumerate(topology.programs, start=1):
-        output = (f"stdout_logfile={logs / (program.name + '.log')}\n" if logs else
-                  "stdout_logfile=/dev/stdout\nstdout_logfile_maxbytes=0\n")
+        output = (
+            f"stdout_logfile={logs / (program.name + '.log')}\n"
+            if logs
+            else "stdout_logfile=/dev/stdout\nstdout_logfile_maxbytes=0\n"
+        )
         sections.append(
             f"[program:{program.name}]\ncommand={' '.join(_quoted(program.command))}\ndirectory={ROOT}\n"
             f"priority={priority}\nautostart=true\nautorestart=true\nstartsecs={START_SECONDS[program.kind]}\n"
             f"startretries={START_RETRIES}\nstopsignal=TERM\nstopwaitsecs=20\nstopasgroup=true\nkillasgroup=true\n"
-            f"redirect_stderr=true\n{output}")
+            f"redirect_stderr=true\n{output}"
+        )
     return "\n".join(sections)
 
 
-def _quoted(command: Iterable[str]) -> List[str]:
+def _quoted(command: Iterable[str]) -> list[str]:
     # supervisord splits its command line with shlex; %% because it expands %(name)s.
     return [shlex.quote(part).replace("%", "%%") for part in command]
 
@@ -194,14 +240,15 @@ def ensure_database(url: str) -> None:
     admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT", future=True)
     try:
         with admin.connect() as connection:
-            if not connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"),
-                                      {"name": target.database}).first():
+            if not connection.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database}
+            ).first():
                 connection.execute(text(f'CREATE DATABASE "{target.database}"'))
     finally:
         admin.dispose()
 
 
-def prepare(env: Mapping[str, str], *, prod: bool, run_dir: Path = RUN_DIR, logs: Optional[Path] = None) -> Topology:
+def prepare(env: Mapping[str, str], *, prod: bool, run_dir: Path = RUN_DIR, logs: Path | None = None) -> Topology:
     """Write supervisord's (and HAProxy's) configuration into `run_dir`; the stores' databases exist afterwards."""
     run_dir.mkdir(parents=True, exist_ok=True)
     topology = production(env, run_dir) if prod else development(env, run_dir)
@@ -212,14 +259,18 @@ def prepare(env: Mapping[str, str], *, prod: bool, run_dir: Path = RUN_DIR, logs
     return topology
 
 
-def supervisord(run_dir: Path) -> List[str]:
+def supervisord(run_dir: Path) -> list[str]:
     return [sys.executable, "-m", "supervisor.supervisord", "-c", str(run_dir / "supervisord.conf")]
 
 
 def supervisorctl(run_dir: Path, *args: str) -> str:
     """Ask the running supervisord (`status`, `pid rasa-0`, `restart api`…)."""
-    done = subprocess.run([sys.executable, "-m", "supervisor.supervisorctl", "-c", str(run_dir / "supervisord.conf"),
-                           *args], capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "supervisor.supervisorctl", "-c", str(run_dir / "supervisord.conf"), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     return done.stdout.strip()
 
 
@@ -238,7 +289,7 @@ def stop(procs: Iterable[subprocess.Popen], timeout: float = 30) -> None:
             proc.wait()
 
 
-def container(role: str, env: Mapping[str, str], host: str) -> List[str]:
+def container(role: str, env: Mapping[str, str], host: str) -> list[str]:
     """One process of the topology, as a container runs it (deploy/): its own port, listening on `host`; the
     balancing is the platform's (compose's HAProxy, a Kubernetes Service)."""
     settings = settings_from(env)
@@ -250,13 +301,18 @@ def container(role: str, env: Mapping[str, str], host: str) -> List[str]:
     return api_command(settings.api_port, settings.api_workers, host)
 
 
-def free_ports() -> Dict[str, int]:
+def free_ports() -> dict[str, int]:
     """RASA_PORT (the balancer) with room for replicas after it, ACTION_PORT with its balancer before it, API_PORT,
     and two spare ports (`spare0`, `spare1`): all free, for a topology beside `make run-prod`'s."""
     while True:
         base = random.randrange(20000, 60000, 20)
-        ports = {"RASA_PORT": base, "ACTION_PORT": base + 11, "API_PORT": base + 15, "spare0": base + 16,
-                 "spare1": base + 17}
+        ports = {
+            "RASA_PORT": base,
+            "ACTION_PORT": base + 11,
+            "API_PORT": base + 15,
+            "spare0": base + 16,
+            "spare1": base + 17,
+        }
         if not any(_listening(port) for port in range(base, base + 18)):
             return ports
 
@@ -277,17 +333,22 @@ class Supervised:
         if not MODEL.exists():
             raise RuntimeError("no trained model: run `make train`")
         self.workdir, self.env = workdir, dict(env)
-        self.proc: Optional[subprocess.Popen] = None
-        self.topology: Optional[Topology] = None
+        self.proc: subprocess.Popen | None = None
+        self.topology: Topology | None = None
 
     @property
     def api(self) -> str:
         return self.topology.api_url
 
-    def start(self, timeout: float = 240) -> "Supervised":
+    def start(self, timeout: float = 240) -> Supervised:
         self.topology = prepare(self.env, prod=True, run_dir=self.workdir, logs=self.workdir)
-        self.proc = subprocess.Popen(supervisord(self.workdir), cwd=ROOT, env=self.topology.env,
-                                     stdout=open(self.workdir / "supervisord.out", "a"), stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(
+            supervisord(self.workdir),
+            cwd=ROOT,
+            env=self.topology.env,
+            stdout=open(self.workdir / "supervisord.out", "a"),
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + timeout
         for program in self.topology.programs:
             self.wait_up(program.name, deadline - time.monotonic())
@@ -327,7 +388,7 @@ class Supervised:
         return pid
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--prod", action="store_true", help="the production topology (`make run-prod`)")
     parser.add_argument("--only", choices=["rasa", "actions", "api"], help="one process, in a container (deploy/)")
@@ -339,8 +400,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         os.execvpe(command[0], command, env)
     topology = prepare(os.environ, prod=args.prod)
     names = ", ".join(p.name for p in topology.programs)
-    print(f"supervising {names}: Rasa {topology.rasa_url}, API and web chat {topology.api_url}/ "
-          f"(status: {sys.executable} -m supervisor.supervisorctl -c {RUN_DIR / 'supervisord.conf'} status)", flush=True)
+    print(
+        f"supervising {names}: Rasa {topology.rasa_url}, API and web chat {topology.api_url}/ "
+        f"(status: {sys.executable} -m supervisor.supervisorctl -c {RUN_DIR / 'supervisord.conf'} status)",
+        flush=True,
+    )
     # supervisord in the foreground: Ctrl-C or SIGTERM stops every program, then supervisord.
     os.execvpe(sys.executable, supervisord(RUN_DIR), topology.env)
     return 0

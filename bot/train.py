@@ -1,4 +1,5 @@
 """Write the generated training data, then train the Rasa model (`make train`)."""
+
 from __future__ import annotations
 
 import subprocess
@@ -27,9 +28,19 @@ def lookup_table() -> dict:
 def form_rules() -> dict:
     rules = []
     for form in FORMS:
-        rules.append({"rule": f"cancel {form}", "condition": [{"active_loop": form}],
-                      "steps": [{"intent": "stop"}, {"action": "action_deactivate_loop"}, {"active_loop": None},
-                                {"action": "action_reset_values"}, {"action": "utter_cancelled"}]})
+        rules.append(
+            {
+                "rule": f"cancel {form}",
+                "condition": [{"active_loop": form}],
+                "steps": [
+                    {"intent": "stop"},
+                    {"action": "action_deactivate_loop"},
+                    {"active_loop": None},
+                    {"action": "action_reset_values"},
+                    {"action": "utter_cancelled"},
+                ],
+            }
+        )
     return {"version": "3.1", "rules": rules}
 
 
@@ -46,8 +57,25 @@ def main() -> int:
 
     retrieval.build()
     print(f"knowledge index built in {time.monotonic() - started:.1f} s")
-    code = subprocess.call([sys.executable, "-m", "rasa", "train", "--config", "config.yml", "--domain", "domain.yml",
-                            "--data", "bot/data", "--out", "models", "--fixed-model-name", "digilab"], cwd=ROOT)
+    code = subprocess.call(
+        [
+            sys.executable,
+            "-m",
+            "rasa",
+            "train",
+            "--config",
+            "config.yml",
+            "--domain",
+            "domain.yml",
+            "--data",
+            "bot/data",
+            "--out",
+            "models",
+            "--fixed-model-name",
+            "digilab",
+        ],
+        cwd=ROOT,
+    )
     print(f"training took {time.monotonic() - started:.1f} s")
     return code
 

@@ -4,11 +4,13 @@ Rasa's REST channel cuts every text reply at its blank lines, so an answer arriv
 its source as a paragraph of its own ("Source : …") and buttons sometimes as a message without text.
 `answers_from_rasa` puts each answer back together, closed by its source or its buttons.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, List, Mapping, Optional, Sequence, Tuple
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -19,7 +21,7 @@ SOURCE_LABELS = {"Source : ": "fr", "Sources : ": "fr", "Bron: ": "nl", "Bronnen
 
 
 # The id of the request being served (the API sets it): sent to Rasa as X-Request-ID, so both logs name it.
-REQUEST_ID: ContextVar[Optional[str]] = ContextVar("request_id", default=None)
+REQUEST_ID: ContextVar[str | None] = ContextVar("request_id", default=None)
 
 
 class AssistantUnavailable(Exception):
@@ -41,9 +43,9 @@ class Answer:
     """One answer of the assistant: its text, its source (with the label that introduced it), its quick replies."""
 
     text: str
-    source: Optional[str] = None
-    label: Optional[str] = None
-    buttons: List[Button] = field(default_factory=list)
+    source: str | None = None
+    label: str | None = None
+    buttons: list[Button] = field(default_factory=list)
 
     @property
     def asks(self) -> bool:
@@ -65,26 +67,28 @@ def _label_at(text: str, label: str) -> int:
     return 0 if text.startswith(label) else -1
 
 
-def split_source(text: str) -> Tuple[str, Optional[str], Optional[str]]:
+def split_source(text: str) -> tuple[str, str | None, str | None]:
     """The answer, its source and the label that introduced it; the last label opening a paragraph wins."""
     at, label = max((_label_at(text, label), label) for label in SOURCE_LABELS)
-    if at < 0 or not text[at + len(label):].strip():
+    if at < 0 or not text[at + len(label) :].strip():
         return text, None, None
-    return text[:at].rstrip(), text[at + len(label):].strip(), label
+    return text[:at].rstrip(), text[at + len(label) :].strip(), label
 
 
-def answers_from_rasa(replies: Sequence[Mapping[str, Any]]) -> List[Answer]:
+def answers_from_rasa(replies: Sequence[Mapping[str, Any]]) -> list[Answer]:
     """One answer per sourced reply or reply with buttons; custom payloads are dropped, an image is its link."""
-    answers: List[Answer] = []
-    paragraphs: List[str] = []
+    answers: list[Answer] = []
+    paragraphs: list[str] = []
     for reply in replies:
         if not isinstance(reply, Mapping):
             continue  # Rasa's REST channel sends objects; anything else carries nothing to show
         text, source, label = split_source(str(reply.get("text") or reply.get("image") or ""))
         given = reply.get("buttons")
-        buttons = [Button(str(b.get("title") or ""), str(b.get("payload") or ""))
-                   for b in (given if isinstance(given, list) else [])
-                   if isinstance(b, Mapping) and b.get("title") and b.get("payload")]
+        buttons = [
+            Button(str(b.get("title") or ""), str(b.get("payload") or ""))
+            for b in (given if isinstance(given, list) else [])
+            if isinstance(b, Mapping) and b.get("title") and b.get("payload")
+        ]
         if text.strip():
             paragraphs.append(text)
         if source is None and not buttons:
@@ -104,7 +108,7 @@ def answers_from_rasa(replies: Sequence[Mapping[str, Any]]) -> List[Answer]:
     return answers
 
 
-def language_of_sources(answers: Sequence[Answer]) -> Optional[str]:
+def language_of_sources(answers: Sequence[Answer]) -> str | None:
     """The language of the last source label, when the conversation's slot cannot tell."""
     return next((SOURCE_LABELS[a.label] for a in reversed(answers) if a.label), None)
 
@@ -112,22 +116,26 @@ def language_of_sources(answers: Sequence[Answer]) -> Optional[str]:
 class RasaClient:
     """One conversation per sender on Rasa's REST channel, plus the conversation's language from its HTTP API."""
 
-    def __init__(self, base_url: str, *, timeout: float, token: Optional[str] = None):
+    def __init__(self, base_url: str, *, timeout: float, token: str | None = None):
         # Rasa's HTTP API takes its --auth-token as a query parameter.
-        self._http = httpx.AsyncClient(base_url=base_url.rstrip("/"), timeout=timeout,
-                                       params={"token": token} if token else None)
+        self._http = httpx.AsyncClient(
+            base_url=base_url.rstrip("/"), timeout=timeout, params={"token": token} if token else None
+        )
 
-    async def __aenter__(self) -> "RasaClient":
+    async def __aenter__(self) -> RasaClient:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
 
-    async def send(self, *, sender: str, message: str) -> List[Mapping[str, Any]]:
+    async def send(self, *, sender: str, message: str) -> list[Mapping[str, Any]]:
         try:
             request_id = REQUEST_ID.get()
-            response = await self._http.post("/webhooks/rest/webhook", json={"sender": sender, "message": message},
-                                             headers={"X-Request-ID": request_id} if request_id else None)
+            response = await self._http.post(
+                "/webhooks/rest/webhook",
+                json={"sender": sender, "message": message},
+                headers={"X-Request-ID": request_id} if request_id else None,
+            )
             response.raise_for_status()
             replies = response.json()
         except (httpx.HTTPError, ValueError) as exc:
@@ -136,11 +144,12 @@ class RasaClient:
             raise AssistantUnavailable(f"{self._http.base_url}: not a list of messages")
         return replies
 
-    async def language(self, sender: str) -> Optional[str]:
+    async def language(self, sender: str) -> str | None:
         """The conversation's `language` slot; None when Rasa's HTTP API does not tell."""
         try:
-            response = await self._http.get(f"/conversations/{quote(sender, safe='')}/tracker",
-                                            params={"include_events": "NONE"})
+            response = await self._http.get(
+                f"/conversations/{quote(sender, safe='')}/tracker", params={"include_events": "NONE"}
+            )
             response.raise_for_status()
             lang = (response.json().get("slots") or {}).get("language")
         except (httpx.HTTPError, ValueError, AttributeError):

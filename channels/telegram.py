@@ -1,4 +1,5 @@
 """Telegram bridge: each Telegram chat is one conversation on the assistant's Rasa REST channel."""
+
 from __future__ import annotations
 
 import json
@@ -6,7 +7,8 @@ import logging
 import re
 import sys
 from collections import OrderedDict
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from collections.abc import Sequence
+from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -15,8 +17,7 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from channels.citations import passage_urls
-from channels.rasa import (LANGUAGES, SOURCE_LABELS, Answer, AssistantUnavailable, Button, RasaClient,
-                           answers_from_rasa)
+from channels.rasa import LANGUAGES, SOURCE_LABELS, Answer, AssistantUnavailable, Button, RasaClient, answers_from_rasa
 from knowledge.loader import default_knowledge
 from settings import TELEGRAM_API_BASE_URL, Settings, get_settings
 
@@ -51,9 +52,9 @@ def _cut_at(text: str, fit: int) -> int:
     return fit
 
 
-def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> List[str]:
+def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
     """Cut a text into messages Telegram accepts, at paragraph, then line, then word boundaries."""
-    chunks: List[str] = []
+    chunks: list[str] = []
     rest = text.strip()
     while rest:
         fit = _fitting_prefix(rest, limit)
@@ -72,7 +73,7 @@ class PayloadMap:
     PREFIX = "#"
 
     def __init__(self, capacity: int = 256):
-        self._payloads: "OrderedDict[str, str]" = OrderedDict()
+        self._payloads: OrderedDict[str, str] = OrderedDict()
         self._capacity = capacity
         self._issued = 0
 
@@ -92,14 +93,14 @@ class PayloadMap:
             self._payloads.popitem(last=False)
         return key
 
-    def payload_for(self, data: str) -> Optional[str]:
+    def payload_for(self, data: str) -> str | None:
         """The payload behind a button's callback data; None once its id has been forgotten."""
         if not data.startswith(self.PREFIX):
             return data
         return self._payloads.get(data)
 
 
-def keyboard(buttons: Sequence[Button], payloads: PayloadMap) -> Optional[InlineKeyboardMarkup]:
+def keyboard(buttons: Sequence[Button], payloads: PayloadMap) -> InlineKeyboardMarkup | None:
     """Quick replies as an inline keyboard, one button per row (titles are whole questions)."""
     if not buttons:
         return None
@@ -108,10 +109,10 @@ def keyboard(buttons: Sequence[Button], payloads: PayloadMap) -> Optional[Inline
     )
 
 
-Outgoing = Tuple[str, Optional[InlineKeyboardMarkup]]
+Outgoing = tuple[str, InlineKeyboardMarkup | None]
 
 
-def with_links(answer: Answer, *, base_url: Optional[str]) -> str:
+def with_links(answer: Answer, *, base_url: str | None) -> str:
     """The answer with its source line, then the address of each passage it cites (Telegram makes them links)."""
     text = answer.with_source()
     if not (answer.source and base_url):
@@ -120,11 +121,12 @@ def with_links(answer: Answer, *, base_url: Optional[str]) -> str:
     return "\n".join([text, *passage_urls(answer.source, lang=lang, base_url=base_url)])
 
 
-def telegram_messages(answers: Sequence[Answer], payloads: PayloadMap, *,
-                      base_url: Optional[str] = None) -> List[Outgoing]:
+def telegram_messages(
+    answers: Sequence[Answer], payloads: PayloadMap, *, base_url: str | None = None
+) -> list[Outgoing]:
     """The (text, keyboard) messages to send: each answer with its source line and links; a keyboard rides on its
     last part."""
-    messages: List[Outgoing] = []
+    messages: list[Outgoing] = []
     for answer in answers:
         # Telegram refuses an empty text: a keyboard alone needs something to hang on.
         parts = split_text(with_links(answer, base_url=base_url)) or ["…"]
@@ -141,7 +143,7 @@ def language_payload(lang: str) -> str:
     return "/request_language" + json.dumps({"language": lang}, separators=(",", ":"))
 
 
-def requested_language(payload: str) -> Optional[str]:
+def requested_language(payload: str) -> str | None:
     """The language a `/request_language{"language": "nl"}` payload asks for, else None."""
     match = re.fullmatch(r"/request_language(\{.*\})", payload.strip(), flags=re.DOTALL)
     if not match:
@@ -153,13 +155,13 @@ def requested_language(payload: str) -> Optional[str]:
     return lang if lang in LANGUAGES else None
 
 
-def telegram_language(language_code: Optional[str]) -> Optional[str]:
+def telegram_language(language_code: str | None) -> str | None:
     """'nl' for a Telegram language_code such as 'nl' or 'nl-BE', 'fr' for 'fr-BE', None for others."""
     prefix = (language_code or "").split("-")[0].lower()
     return prefix if prefix in LANGUAGES else None
 
 
-def reply_language(*, known: Optional[str], language_code: Optional[str]) -> str:
+def reply_language(*, known: str | None, language_code: str | None) -> str:
     """The chat's last known language, else the user's Telegram language, else French."""
     return known or telegram_language(language_code) or "fr"
 
@@ -172,7 +174,7 @@ class WebhookSecretMissing(ValueError):
     pass
 
 
-def webhook_options(settings: Settings) -> Dict[str, Any]:
+def webhook_options(settings: Settings) -> dict[str, Any]:
     """run_webhook's arguments: serve on the public URL's path, so a reverse proxy can pass it through unchanged.
 
     Without a secret, anyone who finds the URL can post forged updates: webhook mode refuses to start."""
@@ -180,7 +182,8 @@ def webhook_options(settings: Settings) -> Dict[str, Any]:
     if len(secret) < MIN_WEBHOOK_SECRET or not re.fullmatch(r"[A-Za-z0-9_-]+", secret):
         raise WebhookSecretMissing(
             f"TELEGRAM_WEBHOOK_SECRET must be set to at least {MIN_WEBHOOK_SECRET} characters of A-Z a-z 0-9 _ - "
-            "in webhook mode (e.g. python -c 'import secrets; print(secrets.token_urlsafe(32))').")
+            "in webhook mode (e.g. python -c 'import secrets; print(secrets.token_urlsafe(32))')."
+        )
     return {
         "listen": settings.telegram_webhook_listen,
         "port": settings.telegram_webhook_port,
@@ -199,8 +202,9 @@ def _payloads(context: ContextTypes.DEFAULT_TYPE) -> PayloadMap:
 
 def _language(update: object, context: ContextTypes.DEFAULT_TYPE) -> str:
     user = update.effective_user if isinstance(update, Update) else None
-    return reply_language(known=(context.chat_data or {}).get("language"),
-                          language_code=user.language_code if user else None)
+    return reply_language(
+        known=(context.chat_data or {}).get("language"), language_code=user.language_code if user else None
+    )
 
 
 def _text(code: str, lang: str, **params: object) -> str:
@@ -235,12 +239,17 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 async def choose_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Offer French or Dutch."""
     payloads = _payloads(context)
-    markup = InlineKeyboardMarkup([[
-        InlineKeyboardButton(LANGUAGE_BUTTONS[lang], callback_data=payloads.data_for(language_payload(lang)))
-        for lang in LANGUAGES
-    ]])
-    await update.effective_chat.send_message(_text("telegram_choose_language", _language(update, context)),
-                                             reply_markup=markup)
+    markup = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(LANGUAGE_BUTTONS[lang], callback_data=payloads.data_for(language_payload(lang)))
+                for lang in LANGUAGES
+            ]
+        ]
+    )
+    await update.effective_chat.send_message(
+        _text("telegram_choose_language", _language(update, context)), reply_markup=markup
+    )
 
 
 async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -307,8 +316,10 @@ def main() -> None:
     """Run the bridge: long polling, or a webhook when TELEGRAM_WEBHOOK_URL is set."""
     settings = get_settings()
     if not settings.telegram_bot_token:
-        sys.exit("TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather, then "
-                 "export TELEGRAM_BOT_TOKEN=<its token> and run `make telegram` again.")
+        sys.exit(
+            "TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather, then "
+            "export TELEGRAM_BOT_TOKEN=<its token> and run `make telegram` again."
+        )
     logging.basicConfig(format="%(asctime)s %(name)s %(levelname)s %(message)s", level=logging.INFO)
     # httpx logs every request URL at INFO, and Telegram's URLs carry the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -320,8 +331,9 @@ def main() -> None:
         except WebhookSecretMissing as exc:
             sys.exit(str(exc))
     application = build_application(settings)
-    logger.info("Telegram bridge to %s (%s)", settings.rasa_url,
-                "webhook" if settings.telegram_webhook_url else "polling")
+    logger.info(
+        "Telegram bridge to %s (%s)", settings.rasa_url, "webhook" if settings.telegram_webhook_url else "polling"
+    )
     if settings.telegram_webhook_url:
         application.run_webhook(**webhook, allowed_updates=ALLOWED_UPDATES)
     else:
@@ -340,8 +352,9 @@ def build_application(settings: Settings) -> Application:
         .post_shutdown(close_assistant)
         .build()
     )
-    application.bot_data["assistant"] = RasaClient(settings.rasa_url, timeout=settings.rasa_timeout_seconds,
-                                                   token=settings.rasa_token)
+    application.bot_data["assistant"] = RasaClient(
+        settings.rasa_url, timeout=settings.rasa_timeout_seconds, token=settings.rasa_token
+    )
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CommandHandler("help", help_command))
     application.add_handler(CommandHandler("lang", choose_language))

@@ -11,16 +11,17 @@ Each conversation has one outcome (`outcome`), the honest deflection figure:
   (fell_back), a thumbs down on an answer (thumbs_down);
 - no_answer: none of them, e.g. a greeting alone, or answers without a source.
 """
+
 from __future__ import annotations
 
 import json
 import re
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import column, create_engine, inspect, or_, select, table
@@ -45,14 +46,28 @@ SOURCE_LINE = re.compile(r"^(?:Sources? :|Bron(?:nen)?:) \S", re.MULTILINE)
 
 # A conversation's outcome, in the order the statistics show them.
 ANSWERED, FELL_BACK, HANDED_OFF, THUMBS_DOWN, ABANDONED, NO_ANSWER = (
-    "answered", "fell_back", "handed_off", "thumbs_down", "abandoned", "no_answer")
+    "answered",
+    "fell_back",
+    "handed_off",
+    "thumbs_down",
+    "abandoned",
+    "no_answer",
+)
 OUTCOMES = (ANSWERED, FELL_BACK, HANDED_OFF, THUMBS_DOWN, ABANDONED, NO_ANSWER)
 # Rasa writes events with json.dumps defaults, so a SlotSet of these slots always contains their quoted name.
 _LANGUAGE_SLOT_MARK = '"language"'
 _SCORE_SLOT_MARK = '"answer_score"'
 
-EVENTS = table("events", column("id"), column("sender_id"), column("type_name"), column("timestamp"),
-               column("intent_name"), column("action_name"), column("data"))
+EVENTS = table(
+    "events",
+    column("id"),
+    column("sender_id"),
+    column("type_name"),
+    column("timestamp"),
+    column("intent_name"),
+    column("action_name"),
+    column("data"),
+)
 
 
 @dataclass(frozen=True)
@@ -62,9 +77,9 @@ class EventRow:
     sender_id: str
     type_name: str
     timestamp: float
-    intent_name: Optional[str] = None
-    action_name: Optional[str] = None
-    data: Optional[str] = None
+    intent_name: str | None = None
+    action_name: str | None = None
+    data: str | None = None
 
 
 @dataclass
@@ -74,23 +89,23 @@ class Turn:
     sender_id: str
     at: float
     text: str
-    intent: Optional[str]
+    intent: str | None
     language: str
     fallback: bool = False
     form_input: bool = False  # typed while a form asked for it (an organisation, an e-mail)
-    confidence: Optional[float] = None  # of the intent the model read in it
-    answer_score: Optional[float] = None  # ranking score of the knowledge item given in answer (bot/retrieval.py)
+    confidence: float | None = None  # of the intent the model read in it
+    answer_score: float | None = None  # ranking score of the knowledge item given in answer (bot/retrieval.py)
     reply: str = ""  # what the assistant answered (masked)
 
 
 @dataclass
 class Conversation:
     sender_id: str
-    turns: List[Turn] = field(default_factory=list)
+    turns: list[Turn] = field(default_factory=list)
     handoff: bool = False  # a person was asked for, or a ticket made
     ticket: bool = False
     # (epoch, ANSWERED | FELL_BACK | THUMBS_DOWN): what the assistant's answers came to, in order.
-    marks: List[Tuple[float, str]] = field(default_factory=list)
+    marks: list[tuple[float, str]] = field(default_factory=list)
 
     @property
     def started(self) -> float:
@@ -119,7 +134,7 @@ class DayStats:
     handoffs: int
 
     @property
-    def deflection_rate(self) -> Optional[float]:
+    def deflection_rate(self) -> float | None:
         return deflection_rate(self.conversations, self.handoffs)
 
 
@@ -127,22 +142,22 @@ class DayStats:
 class Breakdown:
     """How many conversations came to each outcome: in all, per language, and per local day and language."""
 
-    total: Dict[str, int]
-    per_language: Dict[str, Dict[str, int]]
-    per_day: List[Tuple[date, Dict[str, Dict[str, int]]]]
+    total: dict[str, int]
+    per_language: dict[str, dict[str, int]]
+    per_day: list[tuple[date, dict[str, dict[str, int]]]]
 
     @property
-    def answered_rate(self) -> Optional[float]:
+    def answered_rate(self) -> float | None:
         """Share of conversations the assistant answered by the rule above; None without conversations."""
         count = sum(self.total.values())
         return round(self.total[ANSWERED] / count, 4) if count else None
 
 
-def _zero() -> Dict[str, int]:
+def _zero() -> dict[str, int]:
     return {outcome: 0 for outcome in OUTCOMES}
 
 
-def breakdown(conversations: Sequence["Conversation"], *, days: Sequence[date]) -> Breakdown:
+def breakdown(conversations: Sequence[Conversation], *, days: Sequence[date]) -> Breakdown:
     total, per_language = _zero(), {"fr": _zero(), "nl": _zero()}
     per_day = {day: {"fr": _zero(), "nl": _zero()} for day in days}
     for conversation in conversations:
@@ -159,27 +174,29 @@ class Stats:
     until: date
     conversations: int
     handoffs: int
-    fallbacks: List[Turn]
-    per_day: List[DayStats]
-    top_intents: Dict[str, List[Tuple[str, int]]]
-    feedback: Dict[str, int]
+    fallbacks: list[Turn]
+    per_day: list[DayStats]
+    top_intents: dict[str, list[tuple[str, int]]]
+    feedback: dict[str, int]
     breakdown: Breakdown
 
     @property
-    def deflection_rate(self) -> Optional[float]:
+    def deflection_rate(self) -> float | None:
         return deflection_rate(self.conversations, self.handoffs)
 
 
-def deflection_rate(conversations: int, handoffs: int) -> Optional[float]:
+def deflection_rate(conversations: int, handoffs: int) -> float | None:
     """Share of conversations that ended without a person taking over; None without conversations."""
     return round((conversations - handoffs) / conversations, 4) if conversations else None
 
 
 # ---- reading --------------------------------------------------------------------------------------------------
 
+
 @lru_cache(maxsize=8)
 def tracker_engine(url: str) -> Engine:
-    """An engine on Rasa's database; it never creates tables there (the statistics read, helpdesk/privacy.py deletes)."""
+    """An engine on Rasa's database; it never creates tables there (the statistics read, helpdesk/privacy.py
+    deletes)."""
     args = {"check_same_thread": False} if url.startswith("sqlite") else {}
     return create_engine(url, future=True, pool_pre_ping=True, connect_args=args)
 
@@ -197,39 +214,58 @@ def has_events(url: str) -> bool:
     return inspect(tracker_engine(url)).has_table("events")
 
 
-def read_events(url: str, *, since: float) -> List[EventRow]:
+def read_events(url: str, *, since: float) -> list[EventRow]:
     """The events since `since` (epoch seconds) that say who spoke, in which language, and what followed."""
     if not has_events(url):
         return []
     engine = tracker_engine(url)
-    query = (select(EVENTS.c.sender_id, EVENTS.c.type_name, EVENTS.c.timestamp, EVENTS.c.intent_name,
-                    EVENTS.c.action_name, EVENTS.c.data)
-             .where(EVENTS.c.timestamp >= since)
-             .where(EVENTS.c.type_name.in_(("user", "slot", "bot", "action", "session_started", "active_loop")))
-             .where(or_(EVENTS.c.type_name != "slot", EVENTS.c.data.like(f"%{_LANGUAGE_SLOT_MARK}%"),
-                        EVENTS.c.data.like(f"%{_SCORE_SLOT_MARK}%")))
-             .order_by(EVENTS.c.sender_id, EVENTS.c.id))
+    query = (
+        select(
+            EVENTS.c.sender_id,
+            EVENTS.c.type_name,
+            EVENTS.c.timestamp,
+            EVENTS.c.intent_name,
+            EVENTS.c.action_name,
+            EVENTS.c.data,
+        )
+        .where(EVENTS.c.timestamp >= since)
+        .where(EVENTS.c.type_name.in_(("user", "slot", "bot", "action", "session_started", "active_loop")))
+        .where(
+            or_(
+                EVENTS.c.type_name != "slot",
+                EVENTS.c.data.like(f"%{_LANGUAGE_SLOT_MARK}%"),
+                EVENTS.c.data.like(f"%{_SCORE_SLOT_MARK}%"),
+            )
+        )
+        .order_by(EVENTS.c.sender_id, EVENTS.c.id)
+    )
     with engine.connect() as connection:
-        return [EventRow(r.sender_id, r.type_name, r.timestamp or 0.0, r.intent_name, r.action_name, r.data)
-                for r in connection.execute(query)]
+        return [
+            EventRow(r.sender_id, r.type_name, r.timestamp or 0.0, r.intent_name, r.action_name, r.data)
+            for r in connection.execute(query)
+        ]
 
 
-def read_tickets(session: Session, *, since: datetime) -> List[Tuple[str, datetime]]:
+def read_tickets(session: Session, *, since: datetime) -> list[tuple[str, datetime]]:
     """(conversation id, creation time) of the tickets created since `since`."""
     query = select(Ticket.conversation_id, Ticket.created_at).where(Ticket.created_at >= since)
     return [(conversation_id, created_at) for conversation_id, created_at in session.execute(query)]
 
 
-def read_thumbs_down(session: Session, *, since: datetime) -> List[Tuple[str, datetime]]:
+def read_thumbs_down(session: Session, *, since: datetime) -> list[tuple[str, datetime]]:
     """(conversation id, time) of the thumbs down given since `since`."""
-    query = (select(Feedback.conversation_id, Feedback.created_at)
-             .where(Feedback.created_at >= since).where(Feedback.rating == -1))
+    query = (
+        select(Feedback.conversation_id, Feedback.created_at)
+        .where(Feedback.created_at >= since)
+        .where(Feedback.rating == -1)
+    )
     return [(conversation_id, created_at) for conversation_id, created_at in session.execute(query)]
 
 
 # ---- computing ------------------------------------------------------------------------------------------------
 
-def event_json(text: Optional[str]) -> dict:
+
+def event_json(text: str | None) -> dict:
     try:
         value = json.loads(text or "{}")
     except ValueError:
@@ -237,14 +273,14 @@ def event_json(text: Optional[str]) -> dict:
     return value if isinstance(value, dict) else {}
 
 
-def conversations_from(rows: Iterable[EventRow]) -> List[Conversation]:
+def conversations_from(rows: Iterable[EventRow]) -> list[Conversation]:
     """Group the events, ordered by sender then id, into conversations; mark fallbacks, sourced answers, handoffs.
 
     What is typed while the handoff form runs (the question, an organisation, an e-mail) answers the form: it
     is never an unanswered question, whatever intent the model gave it.
     """
-    conversations: List[Conversation] = []
-    current: Optional[Conversation] = None
+    conversations: list[Conversation] = []
+    current: Conversation | None = None
     language, in_form = "fr", False
     for row in rows:
         if current is None or row.sender_id != current.sender_id:
@@ -258,8 +294,18 @@ def conversations_from(rows: Iterable[EventRow]) -> List[Conversation]:
             event = event_json(row.data)
             text = mask_personal_data(str(event.get("text") or ""))
             fallback = row.intent_name == FALLBACK_INTENT and not in_form
-            current.turns.append(Turn(row.sender_id, row.timestamp, text, row.intent_name, language,
-                                      fallback=fallback, form_input=in_form, confidence=_confidence(event)))
+            current.turns.append(
+                Turn(
+                    row.sender_id,
+                    row.timestamp,
+                    text,
+                    row.intent_name,
+                    language,
+                    fallback=fallback,
+                    form_input=in_form,
+                    confidence=_confidence(event),
+                )
+            )
             current.handoff = current.handoff or row.intent_name == HANDOFF_INTENT
             if fallback:
                 current.marks.append((row.timestamp, FELL_BACK))
@@ -270,7 +316,7 @@ def conversations_from(rows: Iterable[EventRow]) -> List[Conversation]:
                 # The language is set right after the message it was detected in.
                 if current.turns:
                     current.turns[-1].language = language
-            elif event.get("name") == "answer_score" and current.turns and isinstance(event.get("value"), (int, float)):
+            elif event.get("name") == "answer_score" and current.turns and isinstance(event.get("value"), int | float):
                 current.turns[-1].answer_score = float(event["value"])
         elif row.type_name == "active_loop":
             in_form = bool(event_json(row.data).get("name"))
@@ -293,12 +339,12 @@ def _answered(conversation: Conversation, row: EventRow) -> None:
         conversation.marks.append((row.timestamp, ANSWERED))
 
 
-def _confidence(event: dict) -> Optional[float]:
+def _confidence(event: dict) -> float | None:
     value = ((event.get("parse_data") or {}).get("intent") or {}).get("confidence")
-    return float(value) if isinstance(value, (int, float)) else None
+    return float(value) if isinstance(value, int | float) else None
 
 
-def _start(conversations: List[Conversation], sender_id: str) -> Conversation:
+def _start(conversations: list[Conversation], sender_id: str) -> Conversation:
     conversation = Conversation(sender_id)
     conversations.append(conversation)
     return conversation
@@ -312,21 +358,22 @@ def _is_dont_know(row: EventRow) -> bool:
     return False
 
 
-def mark_tickets(conversations: Sequence[Conversation], tickets: Iterable[Tuple[str, datetime]]) -> None:
+def mark_tickets(conversations: Sequence[Conversation], tickets: Iterable[tuple[str, datetime]]) -> None:
     """A ticket marks the conversation of its sender that was under way when it was created."""
     for conversation, _ in _under_way(conversations, tickets):
         conversation.handoff = conversation.ticket = True
 
 
-def mark_thumbs_down(conversations: Sequence[Conversation], thumbs: Iterable[Tuple[str, datetime]]) -> None:
+def mark_thumbs_down(conversations: Sequence[Conversation], thumbs: Iterable[tuple[str, datetime]]) -> None:
     """A thumbs down marks the conversation of its sender that was under way, at the time it was given."""
     for conversation, at in _under_way(conversations, thumbs):
         conversation.marks.append((at, THUMBS_DOWN))
 
 
-def _under_way(conversations: Sequence[Conversation],
-               moments: Iterable[Tuple[str, datetime]]) -> Iterable[Tuple[Conversation, float]]:
-    by_sender: Dict[str, List[Conversation]] = {}
+def _under_way(
+    conversations: Sequence[Conversation], moments: Iterable[tuple[str, datetime]]
+) -> Iterable[tuple[Conversation, float]]:
+    by_sender: dict[str, list[Conversation]] = {}
     for conversation in conversations:
         by_sender.setdefault(conversation.sender_id, []).append(conversation)
     for sender_id, moment in moments:
@@ -349,7 +396,7 @@ def local_day(epoch: float) -> date:
     return datetime.fromtimestamp(epoch, TIMEZONE).date()
 
 
-def window(*, days: int, now: datetime) -> Tuple[date, date, float]:
+def window(*, days: int, now: datetime) -> tuple[date, date, float]:
     """First and last local day of the last `days` days up to `now`, and the epoch where the first began."""
     until = now.astimezone(TIMEZONE).date()
     since = until - timedelta(days=days - 1)
@@ -357,15 +404,16 @@ def window(*, days: int, now: datetime) -> Tuple[date, date, float]:
     return since, until, start
 
 
-def top_intents(conversations: Sequence[Conversation], *, limit: int = TOP_INTENTS) -> Dict[str, List[Tuple[str, int]]]:
-    counts: Dict[str, Counter] = {"fr": Counter(), "nl": Counter()}
+def top_intents(conversations: Sequence[Conversation], *, limit: int = TOP_INTENTS) -> dict[str, list[tuple[str, int]]]:
+    counts: dict[str, Counter] = {"fr": Counter(), "nl": Counter()}
     for turn in (t for c in conversations for t in c.turns if t.intent):
         counts[turn.language][turn.intent] += 1
     return {lang: counter.most_common(limit) for lang, counter in counts.items()}
 
 
-def compute_stats(conversations: Sequence[Conversation], *, since: date, until: date,
-                  feedback: Dict[str, int]) -> Stats:
+def compute_stats(
+    conversations: Sequence[Conversation], *, since: date, until: date, feedback: dict[str, int]
+) -> Stats:
     """The figures of the back office, one row per local day from `since` to `until`."""
     conversations = [c for c in conversations if since <= local_day(c.started) <= until]
     per_day = {since + timedelta(days=i): [0, 0] for i in range((until - since).days + 1)}
@@ -374,14 +422,20 @@ def compute_stats(conversations: Sequence[Conversation], *, since: date, until: 
         counts[0] += 1
         counts[1] += int(conversation.handoff)
     fallbacks = sorted((t for c in conversations for t in c.turns if t.fallback), key=lambda t: t.at, reverse=True)
-    return Stats(since=since, until=until, conversations=len(conversations),
-                 handoffs=sum(1 for c in conversations if c.handoff), fallbacks=fallbacks,
-                 per_day=[DayStats(day, n, h) for day, (n, h) in per_day.items()],
-                 top_intents=top_intents(conversations), feedback=feedback,
-                 breakdown=breakdown(conversations, days=list(per_day)))
+    return Stats(
+        since=since,
+        until=until,
+        conversations=len(conversations),
+        handoffs=sum(1 for c in conversations if c.handoff),
+        fallbacks=fallbacks,
+        per_day=[DayStats(day, n, h) for day, (n, h) in per_day.items()],
+        top_intents=top_intents(conversations),
+        feedback=feedback,
+        breakdown=breakdown(conversations, days=list(per_day)),
+    )
 
 
-def load_conversations(*, tracker_store_url: str, helpdesk_session: Session, since: float) -> List[Conversation]:
+def load_conversations(*, tracker_store_url: str, helpdesk_session: Session, since: float) -> list[Conversation]:
     """The conversations since `since` (epoch seconds), with their tickets and thumbs down: each has its outcome."""
     conversations = conversations_from(read_events(tracker_store_url, since=since))
     started = datetime.fromtimestamp(since, timezone.utc)
@@ -390,16 +444,19 @@ def load_conversations(*, tracker_store_url: str, helpdesk_session: Session, sin
     return conversations
 
 
-def helpdesk_stats(*, tracker_store_url: str, helpdesk_session: Session, days: int,
-                   now: Optional[datetime] = None) -> Stats:
+def helpdesk_stats(
+    *, tracker_store_url: str, helpdesk_session: Session, days: int, now: datetime | None = None
+) -> Stats:
     """Read the tracker store and the helpdesk tables, and compute the figures of the last `days` days."""
     since, until, start = window(days=days, now=now or datetime.now(timezone.utc))
-    conversations = load_conversations(tracker_store_url=tracker_store_url, helpdesk_session=helpdesk_session,
-                                       since=start)
+    conversations = load_conversations(
+        tracker_store_url=tracker_store_url, helpdesk_session=helpdesk_session, since=start
+    )
     return compute_stats(conversations, since=since, until=until, feedback=feedback_counts(helpdesk_session))
 
 
 # ---- unanswered questions, grouped ---------------------------------------------------------------------------
+
 
 @dataclass
 class QuestionGroup:
@@ -410,7 +467,7 @@ class QuestionGroup:
     count: int
     last_at: float
     intents: Counter = field(default_factory=Counter)
-    conversations: List[str] = field(default_factory=list)
+    conversations: list[str] = field(default_factory=list)
 
 
 def question_key(text: str) -> str:
@@ -418,9 +475,9 @@ def question_key(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.casefold()))
 
 
-def group_questions(turns: Iterable[Turn]) -> List[QuestionGroup]:
+def group_questions(turns: Iterable[Turn]) -> list[QuestionGroup]:
     """The unanswered questions grouped by language and wording, most asked first, then most recent."""
-    groups: Dict[Tuple[str, str], QuestionGroup] = {}
+    groups: dict[tuple[str, str], QuestionGroup] = {}
     for turn in sorted(turns, key=lambda t: t.at, reverse=True):
         key = (turn.language, question_key(turn.text))
         if not key[1] or turn.text.startswith("/"):
@@ -446,11 +503,12 @@ class Page:
 def page_of(rows: Sequence, *, number: int, size: int) -> Page:
     pages = max(1, -(-len(rows) // size))
     number = min(max(1, number), pages)
-    return Page(list(rows[(number - 1) * size:number * size]), number, pages, len(rows))
+    return Page(list(rows[(number - 1) * size : number * size]), number, pages, len(rows))
 
 
-def filter_groups(groups: Iterable[QuestionGroup], *, language: Optional[str] = None,
-                  contains: str = "") -> List[QuestionGroup]:
+def filter_groups(
+    groups: Iterable[QuestionGroup], *, language: str | None = None, contains: str = ""
+) -> list[QuestionGroup]:
     """The groups in `language` (None: both) whose wording contains `contains` (case, punctuation and spacing aside)."""
     wanted = question_key(contains)
     return [g for g in groups if (language is None or g.language == language) and wanted in question_key(g.text)]
@@ -458,9 +516,10 @@ def filter_groups(groups: Iterable[QuestionGroup], *, language: Optional[str] = 
 
 # ---- export ---------------------------------------------------------------------------------------------------
 
+
 def fallbacks_yaml(turns: Iterable[Turn], *, exported_on: date) -> str:
     """Rasa NLU YAML of the unanswered questions, one placeholder intent per language, to be sorted by hand."""
-    texts: Dict[str, List[str]] = {"fr": [], "nl": []}
+    texts: dict[str, list[str]] = {"fr": [], "nl": []}
     seen = set()
     for turn in turns:
         # One line each: a line break would end the example inside the block scalar.
@@ -468,9 +527,11 @@ def fallbacks_yaml(turns: Iterable[Turn], *, exported_on: date) -> str:
         if text and not text.startswith("/") and (turn.language, text.lower()) not in seen:
             seen.add((turn.language, text.lower()))
             texts[turn.language].append(text)
-    lines = [f"# Questions the assistant could not answer, exported {exported_on.isoformat()}.",
-             "# Give each example its intent, then move it to bot/data/nlu/<language>.yml.",
-             'version: "3.1"']
+    lines = [
+        f"# Questions the assistant could not answer, exported {exported_on.isoformat()}.",
+        "# Give each example its intent, then move it to bot/data/nlu/<language>.yml.",
+        'version: "3.1"',
+    ]
     if not any(texts.values()):
         return "\n".join(lines + ["nlu: []", ""])
     lines.append("nlu:")

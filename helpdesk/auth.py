@@ -4,6 +4,7 @@ Command line:  python -m helpdesk.auth add-staff EMAIL [--role agent|admin]
                    (password from HELPDESK_STAFF_PASSWORD or stdin)
                python -m helpdesk.auth remove-staff EMAIL
 """
+
 from __future__ import annotations
 
 import argparse
@@ -13,7 +14,6 @@ import hmac
 import secrets
 import sys
 from datetime import datetime, timedelta, timezone
-from typing import List, Optional, Tuple
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -25,7 +25,7 @@ from knowledge.loader import default_knowledge
 from settings import Settings
 
 # scrypt cost: about 50 ms and 16 MiB per check, enough to make a stolen table slow to crack.
-SCRYPT_N, SCRYPT_R, SCRYPT_P = 2 ** 14, 8, 1
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 MIN_PASSWORD = 12
 SESSION_SECONDS = 8 * 3600  # one working day
 # Who a session of the shared HELPDESK_TOKEN belongs to.
@@ -40,7 +40,7 @@ class StaffError(ValueError):
         super().__init__(code)
 
 
-def hash_password(password: str, *, salt: Optional[bytes] = None) -> str:
+def hash_password(password: str, *, salt: bytes | None = None) -> str:
     """'scrypt$n$r$p$salt$hash' with a fresh 16-byte salt."""
     salt = salt or secrets.token_bytes(16)
     digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32)
@@ -52,8 +52,9 @@ def verify_password(password: str, stored: str) -> bool:
         scheme, n, r, p, salt, expected = stored.split("$")
         if scheme != "scrypt":
             return False
-        digest = hashlib.scrypt(password.encode("utf-8"), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p),
-                                dklen=len(expected) // 2)
+        digest = hashlib.scrypt(
+            password.encode("utf-8"), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p), dklen=len(expected) // 2
+        )
     except ValueError:
         return False
     return hmac.compare_digest(digest.hex(), expected)
@@ -88,7 +89,7 @@ def remove_staff(session: Session, *, email: str) -> bool:
     return result.rowcount > 0
 
 
-def list_staff(session: Session) -> List[StaffAccount]:
+def list_staff(session: Session) -> list[StaffAccount]:
     return list(session.execute(select(StaffAccount).order_by(StaffAccount.email)).scalars())
 
 
@@ -103,19 +104,19 @@ def set_role(session: Session, *, email: str, role: str) -> bool:
     return True
 
 
-def find_staff(session: Session, email: str) -> Optional[StaffAccount]:
+def find_staff(session: Session, email: str) -> StaffAccount | None:
     query = select(StaffAccount).where(StaffAccount.email == (email or "").strip().lower())
     return session.execute(query).scalars().first()
 
 
-def authenticate(session: Session, *, email: str, password: str) -> Optional[StaffAccount]:
+def authenticate(session: Session, *, email: str, password: str) -> StaffAccount | None:
     """The account whose e-mail and password match, or None."""
     account = find_staff(session, email)
     matches = verify_password(password or "", account.password_hash if account else _DUMMY_HASH)
     return account if account and matches else None
 
 
-def token_matches(given: Optional[str], configured: Optional[str]) -> bool:
+def token_matches(given: str | None, configured: str | None) -> bool:
     """Constant-time check of the helpdesk token; no configured token lets nobody in."""
     if not configured or not given:
         return False
@@ -135,22 +136,29 @@ def _utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-def open_session(session: Session, *, subject: str, token: Optional[str] = None,
-                 now: Optional[datetime] = None) -> Tuple[str, StaffSession]:
+def open_session(
+    session: Session, *, subject: str, token: str | None = None, now: datetime | None = None
+) -> tuple[str, StaffSession]:
     """A new session row for `subject` ('token' or a staff e-mail) and the random key its cookie carries."""
     now = now or datetime.now(timezone.utc)
     session.execute(delete(StaffSession).where(StaffSession.expires_at < now))
     key = secrets.token_urlsafe(32)
-    row = StaffSession(id=_key_id(key), subject=subject, csrf=secrets.token_urlsafe(32), created_at=now,
-                       expires_at=now + timedelta(seconds=SESSION_SECONDS),
-                       credential=_credential(key, token) if subject == TOKEN_SUBJECT and token else None)
+    row = StaffSession(
+        id=_key_id(key),
+        subject=subject,
+        csrf=secrets.token_urlsafe(32),
+        created_at=now,
+        expires_at=now + timedelta(seconds=SESSION_SECONDS),
+        credential=_credential(key, token) if subject == TOKEN_SUBJECT and token else None,
+    )
     session.add(row)
     session.flush()
     return key, row
 
 
-def find_session(session: Session, key: Optional[str], *, token: Optional[str],
-                 now: Optional[datetime] = None) -> Optional[StaffSession]:
+def find_session(
+    session: Session, key: str | None, *, token: str | None, now: datetime | None = None
+) -> StaffSession | None:
     """The unexpired, unrevoked session the cookie's key opens, or None; a changed token ends token sessions."""
     if not key:
         return None
@@ -163,14 +171,14 @@ def find_session(session: Session, key: Optional[str], *, token: Optional[str],
     return row
 
 
-def close_session(session: Session, key: Optional[str]) -> bool:
+def close_session(session: Session, key: str | None) -> bool:
     """Revoke the session: its cookie opens nothing any more, wherever it was copied."""
     if not key:
         return False
     return session.execute(delete(StaffSession).where(StaffSession.id == _key_id(key))).rowcount > 0
 
 
-def role_of(session: Session, subject: str) -> Optional[str]:
+def role_of(session: Session, subject: str) -> str | None:
     """The role of who signed in: the shared token is an admin; a removed account has none."""
     if subject == TOKEN_SUBJECT:
         return ADMIN
@@ -188,13 +196,17 @@ def _password_from_input(settings: Settings) -> str:
     return sys.stdin.readline().rstrip("\n")
 
 
-def main(argv: Optional[list] = None) -> int:
+def main(argv: list | None = None) -> int:
     """Add or remove a staff account in DATABASE_URL."""
     parser = argparse.ArgumentParser(prog="python -m helpdesk.auth", description=main.__doc__)
     parser.add_argument("command", choices=["add-staff", "remove-staff"])
     parser.add_argument("email")
-    parser.add_argument("--role", choices=ROLES, default=AGENT, help="agent: tickets and review; admin: also staff "
-                                                                        "accounts and exports")
+    parser.add_argument(
+        "--role",
+        choices=ROLES,
+        default=AGENT,
+        help="agent: tickets and review; admin: also staff " "accounts and exports",
+    )
     args = parser.parse_args(argv)
     settings = Settings()  # a command reads the environment it is run in
     with session_scope(settings.database_url) as session:

@@ -1,9 +1,10 @@
 """One engine and session factory per database URL (SQLite by default, PostgreSQL in production)."""
+
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Iterator, Optional
 
 from sqlalchemy import create_engine, inspect
 from sqlalchemy.engine import Engine
@@ -40,7 +41,7 @@ def default_url() -> str:
 
 
 @contextmanager
-def session_scope(url: Optional[str] = None) -> Iterator[Session]:
+def session_scope(url: str | None = None) -> Iterator[Session]:
     """A session that commits on success and rolls back on error."""
     factory = sessionmaker(bind=engine_for(url or default_url()), future=True, expire_on_commit=False)
     session = factory()

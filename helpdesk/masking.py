@@ -5,11 +5,12 @@ git; the logs go wherever the servers' output goes. Neither needs to know who as
 `[e-mail]`, `[tel]` and `[NISS/INSZ]` instead. Amounts (235 022,50 €), dates (12/05/2024) and
 article numbers keep their digits: a phone number is told apart by its prefix, length and grouping.
 """
+
 from __future__ import annotations
 
 import logging
 import re
-from typing import Iterable, Optional
+from collections.abc import Iterable
 
 EMAIL_MARK, PHONE_MARK, NATIONAL_NUMBER_MARK = "[e-mail]", "[tel]", "[NISS/INSZ]"
 
@@ -83,14 +84,14 @@ class PersonalDataFilter(logging.Filter):
 
 def _masked(value: object) -> object:
     """A string argument masked; any other value kept as it is unless its text shows personal data."""
-    if value is None or isinstance(value, (bool, int, float)):
+    if value is None or isinstance(value, bool | int | float):
         return value
     text = value if isinstance(value, str) else str(value)
     masked = mask_personal_data(text)
     return masked if masked != text else value
 
 
-def mask_logs(loggers: Optional[Iterable[logging.Logger]] = None) -> None:
+def mask_logs(loggers: Iterable[logging.Logger] | None = None) -> None:
     """Put the filter on every handler configured so far (the root's, uvicorn's, Sanic's…), once each."""
     if loggers is None:
         known = logging.Logger.manager.loggerDict.values()

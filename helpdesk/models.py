@@ -3,11 +3,10 @@
 There are no migrations: `create_all` adds a new table to an existing database but never a column
 to an existing table, so what a table gains later comes as a table of its own (TicketAnswer).
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
-
-from typing import Optional
 
 from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import declarative_base, relationship
@@ -43,7 +42,7 @@ class Ticket(Base):
         return bool(self.answers and self.answers[-1].emailed)
 
     @property
-    def answered_by(self) -> Optional[str]:
+    def answered_by(self) -> str | None:
         """Who gave the latest answer: a staff e-mail, or HELPDESK_TOKEN; None before any answer."""
         return self.answers[-1].answered_by if self.answers else None
 

@@ -1,10 +1,10 @@
 """E-mails about tickets: the helpdesk hears of a new one, the asker receives the answer (only when SMTP is set)."""
+
 from __future__ import annotations
 
 import logging
 import smtplib
 from email.message import EmailMessage
-from typing import Optional
 
 from helpdesk.models import Ticket
 from knowledge.loader import default_knowledge
@@ -20,10 +20,21 @@ def notify_new_ticket(ticket: Ticket, settings: Settings) -> bool:
         return False
     lang = ticket.language
     message = _message(
-        settings, to=settings.helpdesk_email, reply_to=ticket.email,
+        settings,
+        to=settings.helpdesk_email,
+        reply_to=ticket.email,
         subject=_text("hd_mail_new_ticket_subject", lang, id=ticket.id, organisation=ticket.organisation),
-        body=_text("hd_mail_new_ticket_body", lang, id=ticket.id, organisation=ticket.organisation,
-                   email=ticket.email, language=lang, conversation=ticket.conversation_id, question=ticket.question))
+        body=_text(
+            "hd_mail_new_ticket_body",
+            lang,
+            id=ticket.id,
+            organisation=ticket.organisation,
+            email=ticket.email,
+            language=lang,
+            conversation=ticket.conversation_id,
+            question=ticket.question,
+        ),
+    )
     _send(message, settings)
     log.info("ticket %s announced to %s", ticket.id, settings.helpdesk_email)
     return True
@@ -35,9 +46,12 @@ def notify_answer(ticket: Ticket, settings: Settings) -> bool:
         return False
     lang = ticket.language
     message = _message(
-        settings, to=ticket.email, reply_to=settings.helpdesk_email,
+        settings,
+        to=ticket.email,
+        reply_to=settings.helpdesk_email,
         subject=_text("hd_mail_answer_subject", lang, id=ticket.id),
-        body=_text("hd_mail_answer_body", lang, id=ticket.id, question=ticket.question, answer=ticket.answer))
+        body=_text("hd_mail_answer_body", lang, id=ticket.id, question=ticket.question, answer=ticket.answer),
+    )
     _send(message, settings)
     log.info("answer to ticket %s sent", ticket.id)
     return True
@@ -47,7 +61,7 @@ def _text(code: str, lang: str, **params: object) -> str:
     return default_knowledge().message(code, lang, **params)
 
 
-def _message(settings: Settings, *, to: str, reply_to: Optional[str], subject: str, body: str) -> EmailMessage:
+def _message(settings: Settings, *, to: str, reply_to: str | None, subject: str, body: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = settings.smtp_from
     message["To"] = to

@@ -7,13 +7,14 @@ Command line:  python -m helpdesk.privacy purge                          (the re
 Tickets and feedback live in DATABASE_URL, conversations in Rasa's tracker store (TRACKER_STORE_URL,
 table `events`, one row per event of a sender).
 """
+
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Iterable, List, Optional, Set
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -37,9 +38,9 @@ class Purged:
 class Erased:
     """What was removed for one person."""
 
-    tickets: List[int] = field(default_factory=list)
+    tickets: list[int] = field(default_factory=list)
     feedback: int = 0
-    conversations: List[str] = field(default_factory=list)
+    conversations: list[str] = field(default_factory=list)
     events: int = 0
     review_labels: int = 0
 
@@ -50,7 +51,8 @@ class Erased:
 
 # ---- retention ------------------------------------------------------------------------------------------------
 
-def purge(settings: Settings, *, now: Optional[datetime] = None) -> Purged:
+
+def purge(settings: Settings, *, now: datetime | None = None) -> Purged:
     """Delete the tickets and tracker events older than their retention period, and blank old feedback texts."""
     now = now or datetime.now(timezone.utc)
     purged = Purged()
@@ -69,23 +71,32 @@ def _purge_tickets(session: Session, *, before: datetime) -> int:
 
 def _blank_feedback(session: Session, *, before: datetime) -> int:
     # The rating stays for the statistics; the texts and the conversation they point to go.
-    old = (Feedback.created_at < before) & or_(Feedback.question != "", Feedback.answer != "",
-                                               Feedback.conversation_id != "")
-    result = session.execute(update(Feedback).where(old).values(question="", answer="", conversation_id="")
-                             .execution_options(synchronize_session=False))
+    old = (Feedback.created_at < before) & or_(
+        Feedback.question != "", Feedback.answer != "", Feedback.conversation_id != ""
+    )
+    result = session.execute(
+        update(Feedback)
+        .where(old)
+        .values(question="", answer="", conversation_id="")
+        .execution_options(synchronize_session=False)
+    )
     return result.rowcount
 
 
 # ---- erasure --------------------------------------------------------------------------------------------------
 
+
 def erase_email(settings: Settings, address: str) -> Erased:
     """Remove every conversation of `address` (its tickets, and wherever it was typed): tickets, feedback, events."""
     address = address.strip().lower()
     with session_scope(settings.database_url) as session:
-        in_tickets = or_(func.lower(Ticket.email) == address,
-                         func.lower(Ticket.question).contains(address, autoescape=True))
-        in_feedback = or_(func.lower(Feedback.question).contains(address, autoescape=True),
-                          func.lower(Feedback.answer).contains(address, autoescape=True))
+        in_tickets = or_(
+            func.lower(Ticket.email) == address, func.lower(Ticket.question).contains(address, autoescape=True)
+        )
+        in_feedback = or_(
+            func.lower(Feedback.question).contains(address, autoescape=True),
+            func.lower(Feedback.answer).contains(address, autoescape=True),
+        )
         senders = set(session.execute(select(Ticket.conversation_id).where(in_tickets)).scalars())
         senders |= set(session.execute(select(Feedback.conversation_id).where(in_feedback)).scalars())
         # Typed in a conversation (the handoff asks for it): Rasa keeps each event as JSON text.
@@ -99,23 +110,25 @@ def erase_conversation(settings: Settings, sender_id: str) -> Erased:
         return _erase_senders(session, settings.tracker_store_url, {sender_id})
 
 
-def _erase_senders(session: Session, tracker_store_url: str, senders: Set[str]) -> Erased:
+def _erase_senders(session: Session, tracker_store_url: str, senders: set[str]) -> Erased:
     senders = {s for s in senders if s}  # purged feedback has no conversation left
     erased = Erased(conversations=sorted(senders))
     if not senders:
         return erased
     erased.tickets = _delete_tickets(session, Ticket.conversation_id.in_(senders))
-    erased.feedback = session.execute(delete(Feedback).where(Feedback.conversation_id.in_(senders))
-                                      .execution_options(synchronize_session=False)).rowcount
+    erased.feedback = session.execute(
+        delete(Feedback).where(Feedback.conversation_id.in_(senders)).execution_options(synchronize_session=False)
+    ).rowcount
     erased.events = _delete_events(tracker_store_url, EVENTS.c.sender_id.in_(senders))
-    erased.review_labels = session.execute(delete(ReviewLabel).where(ReviewLabel.conversation_id.in_(senders))
-                                           .execution_options(synchronize_session=False)).rowcount
+    erased.review_labels = session.execute(
+        delete(ReviewLabel).where(ReviewLabel.conversation_id.in_(senders)).execution_options(synchronize_session=False)
+    ).rowcount
     if erased.nothing:
         erased.conversations = []  # an unknown sender id: nothing was there
     return erased
 
 
-def _senders_mentioning(tracker_store_url: str, text: str) -> Set[str]:
+def _senders_mentioning(tracker_store_url: str, text: str) -> set[str]:
     if not has_events(tracker_store_url):
         return set()
     query = select(EVENTS.c.sender_id).distinct().where(func.lower(EVENTS.c.data).contains(text, autoescape=True))
@@ -125,12 +138,16 @@ def _senders_mentioning(tracker_store_url: str, text: str) -> Set[str]:
 
 # ---- deleting -------------------------------------------------------------------------------------------------
 
-def _delete_tickets(session: Session, condition) -> List[int]:
+
+def _delete_tickets(session: Session, condition) -> list[int]:
     """Delete the tickets that match and the record of who answered them; their numbers."""
     ids = sorted(session.execute(select(Ticket.id).where(condition)).scalars())
     # By hand: SQLite enforces no foreign key, so ON DELETE CASCADE would not run there.
-    session.execute(delete(TicketAnswer).where(TicketAnswer.ticket_id.in_(select(Ticket.id).where(condition)))
-                    .execution_options(synchronize_session=False))
+    session.execute(
+        delete(TicketAnswer)
+        .where(TicketAnswer.ticket_id.in_(select(Ticket.id).where(condition)))
+        .execution_options(synchronize_session=False)
+    )
     session.execute(delete(Ticket).where(condition).execution_options(synchronize_session=False))
     return ids
 
@@ -145,23 +162,31 @@ def _delete_events(tracker_store_url: str, condition) -> int:
 
 # ---- command line ---------------------------------------------------------------------------------------------
 
+
 def purge_report(purged: Purged, settings: Settings) -> str:
-    return "\n".join([
-        f"tickets older than {settings.ticket_retention_days} days: {purged.tickets} removed",
-        f"feedback texts older than {settings.feedback_retention_days} days: {purged.feedback_texts} blanked",
-        f"conversation events older than {settings.conversation_retention_days} days: {purged.events} removed"])
+    return "\n".join(
+        [
+            f"tickets older than {settings.ticket_retention_days} days: {purged.tickets} removed",
+            f"feedback texts older than {settings.feedback_retention_days} days: {purged.feedback_texts} blanked",
+            f"conversation events older than {settings.conversation_retention_days} days: {purged.events} removed",
+        ]
+    )
 
 
 def erase_report(erased: Erased, who: str) -> str:
     if erased.nothing:
         return f"nothing found for {who}"
-    return "\n".join([
-        f"removed for {who}:",
-        f"  tickets: {len(erased.tickets)}" + _listed(f"n° {i}" for i in erased.tickets),
-        f"  feedback: {erased.feedback}",
-        f"  review labels: {erased.review_labels}",
-        f"  conversations: {len(erased.conversations)}" + _listed(erased.conversations)
-        + f", {erased.events} tracker events"])
+    return "\n".join(
+        [
+            f"removed for {who}:",
+            f"  tickets: {len(erased.tickets)}" + _listed(f"n° {i}" for i in erased.tickets),
+            f"  feedback: {erased.feedback}",
+            f"  review labels: {erased.review_labels}",
+            f"  conversations: {len(erased.conversations)}"
+            + _listed(erased.conversations)
+            + f", {erased.events} tracker events",
+        ]
+    )
 
 
 def _listed(items: Iterable[str]) -> str:
@@ -169,7 +194,7 @@ def _listed(items: Iterable[str]) -> str:
     return f" ({', '.join(items)})" if items else ""
 
 
-def main(argv: Optional[list] = None) -> int:
+def main(argv: list | None = None) -> int:
     """Apply the retention periods, or erase one person's data, in DATABASE_URL and TRACKER_STORE_URL."""
     parser = argparse.ArgumentParser(prog="python -m helpdesk.privacy", description=main.__doc__)
     commands = parser.add_subparsers(dest="command", required=True)

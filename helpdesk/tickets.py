@@ -1,10 +1,11 @@
 """Create, list and answer handoff tickets."""
+
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime, timezone
 from difflib import SequenceMatcher
-from typing import Dict, List, Optional, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,14 +30,15 @@ class TicketError(ValueError):
         super().__init__(code)
 
 
-def valid_email(text: str) -> Optional[str]:
+def valid_email(text: str) -> str | None:
     """The e-mail address in `text`, or None."""
     candidate = (text or "").strip().strip("<>").strip()
     return candidate if EMAIL.fullmatch(candidate) else None
 
 
-def create_ticket(session: Session, *, conversation_id: str, question: str, organisation: str, email: str,
-                  language: str = "fr") -> Ticket:
+def create_ticket(
+    session: Session, *, conversation_id: str, question: str, organisation: str, email: str, language: str = "fr"
+) -> Ticket:
     question, organisation = (question or "").strip(), (organisation or "").strip()
     if not question:
         raise TicketError("ticket_question_missing")
@@ -44,14 +46,19 @@ def create_ticket(session: Session, *, conversation_id: str, question: str, orga
         raise TicketError("ticket_organisation_missing")
     if not valid_email(email):
         raise TicketError("ticket_email_invalid")
-    ticket = Ticket(conversation_id=conversation_id, question=question[:MAX_QUESTION], organisation=organisation[:300],
-                    email=email.strip(), language="nl" if language == "nl" else "fr")
+    ticket = Ticket(
+        conversation_id=conversation_id,
+        question=question[:MAX_QUESTION],
+        organisation=organisation[:300],
+        email=email.strip(),
+        language="nl" if language == "nl" else "fr",
+    )
     session.add(ticket)
     session.flush()
     return ticket
 
 
-def list_tickets(session: Session, *, status: Optional[str] = None) -> List[Ticket]:
+def list_tickets(session: Session, *, status: str | None = None) -> list[Ticket]:
     query = select(Ticket).order_by(Ticket.created_at.desc(), Ticket.id.desc())
     if status:
         query = query.where(Ticket.status == status)
@@ -98,17 +105,22 @@ def _utc(moment: datetime) -> datetime:
 DUPLICATE_RATIO = 0.85
 
 
-def likely_duplicates(tickets: Sequence[Ticket]) -> Dict[int, List[int]]:
+def likely_duplicates(tickets: Sequence[Ticket]) -> dict[int, list[int]]:
     """For each ticket, the other tickets asking nearly the same question."""
     words = {t.id: " ".join(re.findall(r"\w+", t.question.casefold())) for t in tickets}
-    found: Dict[int, List[int]] = {t.id: [] for t in tickets}
+    found: dict[int, list[int]] = {t.id: [] for t in tickets}
     for i, first in enumerate(tickets):
-        for second in tickets[i + 1:]:
+        for second in tickets[i + 1 :]:
             a, b = words[first.id], words[second.id]
             matcher = SequenceMatcher(None, a, b)
             # The quick upper bounds first: most pairs are told apart without the full comparison.
-            if a and b and matcher.real_quick_ratio() >= DUPLICATE_RATIO and matcher.quick_ratio() >= DUPLICATE_RATIO \
-                    and matcher.ratio() >= DUPLICATE_RATIO:
+            if (
+                a
+                and b
+                and matcher.real_quick_ratio() >= DUPLICATE_RATIO
+                and matcher.quick_ratio() >= DUPLICATE_RATIO
+                and matcher.ratio() >= DUPLICATE_RATIO
+            ):
                 found[first.id].append(second.id)
                 found[second.id].append(first.id)
     return found

@@ -1,9 +1,10 @@
 """Conversations as staff read them: found by day, language, intent or words, and read whole, personal data masked."""
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import List, Optional, Sequence
 
 from sqlalchemy import select
 
@@ -20,18 +21,20 @@ class Line:
     at: float
     speaker: str  # USER or BOT
     text: str
-    intent: Optional[str] = None
-    confidence: Optional[float] = None
+    intent: str | None = None
+    confidence: float | None = None
 
 
-def transcript(url: str, sender_id: str) -> List[Line]:
+def transcript(url: str, sender_id: str) -> list[Line]:
     """Every message of a sender's conversations, in order; session starts are kept as an empty line apart."""
     if not has_events(url):
         return []
-    query = (select(EVENTS.c.type_name, EVENTS.c.timestamp, EVENTS.c.intent_name, EVENTS.c.data)
-             .where(EVENTS.c.sender_id == sender_id)
-             .where(EVENTS.c.type_name.in_((USER, BOT)))
-             .order_by(EVENTS.c.id))
+    query = (
+        select(EVENTS.c.type_name, EVENTS.c.timestamp, EVENTS.c.intent_name, EVENTS.c.data)
+        .where(EVENTS.c.sender_id == sender_id)
+        .where(EVENTS.c.type_name.in_((USER, BOT)))
+        .order_by(EVENTS.c.id)
+    )
     with tracker_engine(url).connect() as connection:
         return [_line(row) for row in connection.execute(query)]
 
@@ -45,18 +48,29 @@ def _line(row) -> Line:
     return Line(row.timestamp or 0.0, USER, text, row.intent_name, intent.get("confidence"))
 
 
-def search(conversations: Sequence[Conversation], *, since: date, until: date, language: Optional[str] = None,
-           intent: Optional[str] = None, contains: str = "", fact_texts: Sequence[str] = ()) -> List[Conversation]:
+def search(
+    conversations: Sequence[Conversation],
+    *,
+    since: date,
+    until: date,
+    language: str | None = None,
+    intent: str | None = None,
+    contains: str = "",
+    fact_texts: Sequence[str] = (),
+) -> list[Conversation]:
     """The conversations started between `since` and `until` (local days) that match every filter, newest first;
     `fact_texts`: the FR and NL wording of a fact one of the assistant's replies must have given."""
     wanted = question_key(contains)
     marks = [_mark(text) for text in fact_texts]
-    found = [c for c in conversations
-             if since <= local_day(c.started) <= until
-             and (language is None or any(t.language == language for t in c.turns))
-             and (intent is None or any(t.intent == intent for t in c.turns))
-             and (not wanted or any(wanted in question_key(t.text) for t in c.turns))
-             and (not marks or any(m in question_key(t.reply) for t in c.turns for m in marks))]
+    found = [
+        c
+        for c in conversations
+        if since <= local_day(c.started) <= until
+        and (language is None or any(t.language == language for t in c.turns))
+        and (intent is None or any(t.intent == intent for t in c.turns))
+        and (not wanted or any(wanted in question_key(t.text) for t in c.turns))
+        and (not marks or any(m in question_key(t.reply) for t in c.turns for m in marks))
+    ]
     return sorted(found, key=lambda c: c.started, reverse=True)
 
 
@@ -66,4 +80,3 @@ _MARK_WORDS = 12
 
 def _mark(text: str) -> str:
     return " ".join(question_key(mask_personal_data(text)).split()[:_MARK_WORDS])
-

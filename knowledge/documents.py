@@ -4,13 +4,13 @@ The texts are the plain-text extractions of `data/documents/` (the ground truth,
 `data/passages.yml` says where each passage starts and how knowledge/ cites it. Nothing here knows
 how a passage is shown: the API renders it, a channel links to it.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
 
 import yaml
 from pydantic import ValidationError, constr
@@ -28,7 +28,7 @@ class PassageSpec(Strict):
     id: constr(regex=r"^[a-z0-9]+(-[a-z0-9]+)*$")  # type: ignore[valid-type]
     title: str
     starts: str
-    also: List[str] = []
+    also: list[str] = []
 
 
 @dataclass(frozen=True)
@@ -41,9 +41,9 @@ class Passage:
 @dataclass(frozen=True)
 class Document:
     doc: str
-    passages: Tuple[Passage, ...]
+    passages: tuple[Passage, ...]
 
-    def passage(self, anchor: str) -> Optional[Passage]:
+    def passage(self, anchor: str) -> Passage | None:
         return next((p for p in self.passages if p.id == anchor), None)
 
 
@@ -51,10 +51,10 @@ class Document:
 class Library:
     """Every document by its id, and every title or alias a ref may use, by document."""
 
-    documents: Dict[str, Document]
-    names: Dict[str, Dict[str, str]]
+    documents: dict[str, Document]
+    names: dict[str, dict[str, str]]
 
-    def anchor(self, doc: str, piece: str) -> Optional[str]:
+    def anchor(self, doc: str, piece: str) -> str | None:
         """The passage one piece of a ref names ("Art. 7 §2", "Coûts éligibles — TVA"), or the closest above it."""
         names = self.names.get(doc, {})
         piece = _clean(piece)
@@ -71,7 +71,7 @@ class Library:
             piece = _shorter(piece)
         return None
 
-    def anchors(self, ref: SourceRef) -> List[Optional[str]]:
+    def anchors(self, ref: SourceRef) -> list[str | None]:
         """One anchor (or None) per piece of a ref: 'Art. 4 ; Art. 1 §3' names two passages."""
         return [self.anchor(ref.doc, piece) for piece in ref.ref.split(" ; ")]
 
@@ -89,7 +89,7 @@ def _shorter(piece: str) -> str:
     return ""
 
 
-def _cut(doc: str, text: str, specs: List[PassageSpec]) -> Tuple[Passage, ...]:
+def _cut(doc: str, text: str, specs: list[PassageSpec]) -> tuple[Passage, ...]:
     starts = []
     at = 0
     # The extractions keep the no-break spaces of the originals ("2\xa0types"): they match a space.
@@ -97,14 +97,15 @@ def _cut(doc: str, text: str, specs: List[PassageSpec]) -> Tuple[Passage, ...]:
     for spec in specs:
         found = haystack.find(spec.starts, at)
         if found < 0:
-            raise KnowledgeError(PASSAGES_FILE, f"{doc}.{spec.id}", f"starts {spec.starts!r} not found after "
-                                                                    f"the previous passage")
+            raise KnowledgeError(
+                PASSAGES_FILE, f"{doc}.{spec.id}", f"starts {spec.starts!r} not found after " f"the previous passage"
+            )
         starts.append(found)
         at = found + 1
     # The first passage also holds what comes before it (a title page): no character of the text is left out.
     starts[:1] = [0]
     ends = starts[1:] + [len(text)]
-    return tuple(Passage(s.id, s.title, text[a:b]) for s, a, b in zip(specs, starts, ends))
+    return tuple(Passage(s.id, s.title, text[a:b]) for s, a, b in zip(specs, starts, ends, strict=False))
 
 
 def load_library(kb: KnowledgeBase, path: Path = PASSAGES_FILE) -> Library:
@@ -139,19 +140,18 @@ class CitedPart:
     """A run of a source line; `doc` when it names a document, `anchor` when it names a passage of it."""
 
     text: str
-    doc: Optional[str] = None
-    anchor: Optional[str] = None
+    doc: str | None = None
+    anchor: str | None = None
 
 
-def cited_parts(kb: KnowledgeBase, library: Library, source: str, *, lang: str) -> List[CitedPart]:
+def cited_parts(kb: KnowledgeBase, library: Library, source: str, *, lang: str) -> list[CitedPart]:
     """A source line as `KnowledgeBase.cite` wrote it, cut into runs; each document title and ref links to its passage.
 
     Joined back, the runs are the line unchanged.
     """
-    titles = sorted(((s.nl if lang == "nl" else s.fr, doc) for doc, s in kb.sources.items()),
-                    key=lambda t: -len(t[0]))
+    titles = sorted(((s.nl if lang == "nl" else s.fr, doc) for doc, s in kb.sources.items()), key=lambda t: -len(t[0]))
     found = sorted((m.start(), title, doc) for title, doc in titles for m in re.finditer(re.escape(title), source))
-    parts: List[CitedPart] = []
+    parts: list[CitedPart] = []
     at = 0
     for i, (start, title, doc) in enumerate(found):
         if start < at:
@@ -159,7 +159,7 @@ def cited_parts(kb: KnowledgeBase, library: Library, source: str, *, lang: str) 
         if start > at:
             parts.append(CitedPart(source[at:start]))
         end = found[i + 1][0] if i + 1 < len(found) else len(source)
-        refs_text = source[start + len(title):end]
+        refs_text = source[start + len(title) : end]
         parts.append(CitedPart(title, doc))
         parts.extend(_ref_parts(kb, library, doc, refs_text, lang=lang))
         at = end
@@ -168,11 +168,11 @@ def cited_parts(kb: KnowledgeBase, library: Library, source: str, *, lang: str) 
     return [p for p in parts if p.text]
 
 
-def _ref_parts(kb: KnowledgeBase, library: Library, doc: str, text: str, *, lang: str) -> List[CitedPart]:
+def _ref_parts(kb: KnowledgeBase, library: Library, doc: str, text: str, *, lang: str) -> list[CitedPart]:
     """', Art. 6 §1 ; Art. 7 §2 — ' → ', ' + 'Art. 6 §1' (linked) + ' ; ' + 'Art. 7 §2' (linked) + ' — '."""
     lead = re.match(r"^(, )?", text).group(0)
-    tail = re.search(r"( — )?$", text[len(lead):]).group(0)
-    body = text[len(lead):len(text) - len(tail)]
+    tail = re.search(r"( — )?$", text[len(lead) :]).group(0)
+    body = text[len(lead) : len(text) - len(tail)]
     french = _french_refs(kb, lang)
     parts = [CitedPart(lead)]
     pieces = body.split(" ; ") if body else []
@@ -187,11 +187,11 @@ def _ref_parts(kb: KnowledgeBase, library: Library, doc: str, text: str, *, lang
 
 
 @lru_cache(maxsize=2)
-def _french_refs_cached(translations: Tuple[Tuple[str, str], ...]) -> Dict[str, str]:
+def _french_refs_cached(translations: tuple[tuple[str, str], ...]) -> dict[str, str]:
     return {nl: fr for fr, nl in translations}
 
 
-def _french_refs(kb: KnowledgeBase, lang: str) -> Dict[str, str]:
+def _french_refs(kb: KnowledgeBase, lang: str) -> dict[str, str]:
     """Dutch ref wording → the French ref it translates (the documents, and their anchors, are French)."""
     if lang != "nl":
         return {}

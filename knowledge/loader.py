@@ -1,20 +1,32 @@
 """Load and validate the knowledge files into one KnowledgeBase."""
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Tuple, Union
 
 import yaml
 from pydantic import ValidationError
 
 from knowledge.models import (
-    Beneficiary, Cluster, CostItem, Discrepancy, Fact, Message, MissingFact, Questions, Reviewed, ReviewedQuestions,
-    Source, SourceRef, to_cents,
+    Beneficiary,
+    Cluster,
+    CostItem,
+    Discrepancy,
+    Fact,
+    Message,
+    MissingFact,
+    Questions,
+    Reviewed,
+    ReviewedQuestions,
+    Source,
+    SourceRef,
+    to_cents,
 )
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -39,13 +51,13 @@ class DataIssue:
 
     id: str
     topic: str
-    sources: Tuple[SourceRef, ...]
+    sources: tuple[SourceRef, ...]
     fr: str = ""
     nl: str = ""
     code: str = ""
-    params: Dict[str, object] = field(default_factory=dict)
+    params: dict[str, object] = field(default_factory=dict)
     # The facts this disagreement concerns: an answer giving one of them mentions it.
-    facts: Tuple[str, ...] = ()
+    facts: tuple[str, ...] = ()
 
     def text(self, lang: str) -> str:
         return self.nl if lang == "nl" else self.fr
@@ -53,17 +65,17 @@ class DataIssue:
 
 @dataclass
 class KnowledgeBase:
-    sources: Dict[str, Source]
-    facts: Dict[str, Fact]
-    clusters: List[Cluster]
-    costs: List[CostItem]
-    beneficiaries: List[Beneficiary]
-    messages: Dict[str, Message]
-    issues: List[DataIssue] = field(default_factory=list)
+    sources: dict[str, Source]
+    facts: dict[str, Fact]
+    clusters: list[Cluster]
+    costs: list[CostItem]
+    beneficiaries: list[Beneficiary]
+    messages: dict[str, Message]
+    issues: list[DataIssue] = field(default_factory=list)
     # Example questions per fact or cost item id: what the retrieval of bot/retrieval.py learns from.
-    questions: Dict[str, Questions] = field(default_factory=dict)
+    questions: dict[str, Questions] = field(default_factory=dict)
     # Dutch wording of the French section and slide titles cited as sources.
-    references_nl: Dict[str, str] = field(default_factory=dict)
+    references_nl: dict[str, str] = field(default_factory=dict)
     # Questions people asked, labelled in the helpdesk review queue and committed (data/reviewed/*.yml).
     reviewed: Reviewed = field(default_factory=Reviewed)
 
@@ -73,32 +85,32 @@ class KnowledgeBase:
             return ref.ref
         return self.references_nl.get(ref.ref) or re.sub(r"\bet\b", "en", ref.ref)
 
-    def item(self, item_id: str) -> Union[Fact, CostItem, DataIssue]:
+    def item(self, item_id: str) -> Fact | CostItem | DataIssue:
         """The fact, cost item or recorded disagreement of that id."""
         return self._items[item_id]
 
     @cached_property
-    def _items(self) -> Dict[str, Union[Fact, CostItem, DataIssue]]:
+    def _items(self) -> dict[str, Fact | CostItem | DataIssue]:
         # Looked up for every ranked item of every answer: indexed once, after loading.
         return {**{i.id: i for i in [*self.costs, *self.recorded_issues()]}, **self.facts}
 
     def fact(self, fact_id: str) -> Fact:
         return self.facts[fact_id]
 
-    def about(self, topic: str, call: Optional[str] = None) -> List[Fact]:
+    def about(self, topic: str, call: str | None = None) -> list[Fact]:
         return [f for f in self.facts.values() if f.topic == topic and (call is None or f.call == call)]
 
-    def issues_of_fact(self, fact_id: str) -> List[DataIssue]:
+    def issues_of_fact(self, fact_id: str) -> list[DataIssue]:
         return [i for i in self.issues if fact_id in i.facts]
 
-    def recorded_issues(self) -> List[DataIssue]:
+    def recorded_issues(self) -> list[DataIssue]:
         """The disagreements written in discrepancies.yml (with their own wording), not the computed ones."""
         return [i for i in self.issues if i.fr]
 
     def beneficiary(self, beneficiary_id: str) -> Beneficiary:
         return next(b for b in self.beneficiaries if b.id == beneficiary_id)
 
-    def issues_of(self, beneficiary_id: str) -> List[DataIssue]:
+    def issues_of(self, beneficiary_id: str) -> list[DataIssue]:
         return [i for i in self.issues if i.id.startswith(f"annex.{beneficiary_id}.")]
 
     def message(self, code: str, lang: str, **params: object) -> str:
@@ -107,7 +119,7 @@ class KnowledgeBase:
 
     def cite(self, *refs: SourceRef, lang: str) -> str:
         """'Arrêté royal du 8 décembre 2023 …, Art. 6 §1 ; Art. 7 §2' in the asker's language."""
-        by_doc: Dict[str, List[str]] = {}
+        by_doc: dict[str, list[str]] = {}
         for ref in refs:
             by_doc.setdefault(ref.doc, [])
             text = self.ref_text(ref, lang)
@@ -128,9 +140,7 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: b
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
         if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
-            )
+            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
         seen.add(key)
     return loader.construct_mapping(node, deep=deep)
 
@@ -185,7 +195,7 @@ def load_knowledge(data_dir: Path = DATA_DIR, messages_file: Path = MESSAGES_FIL
     raw_sources = _section(sources_path, "sources")
     sources = {k: _parse(sources_path, f"sources.{k}", Source, [v])[0] for k, v in raw_sources.items()}
 
-    facts: Dict[str, Fact] = {}
+    facts: dict[str, Fact] = {}
     for path in [data_dir / "parameters.yml", *sorted((data_dir / "facts").glob("*.yml"))]:
         for fact in _parse(path, "facts", Fact, _section(path, "facts")):
             if fact.id in facts:
@@ -215,7 +225,9 @@ def load_knowledge(data_dir: Path = DATA_DIR, messages_file: Path = MESSAGES_FIL
     cost_ids = {c.id for c in costs}
     for d in recorded:
         if d.id in facts or d.id in cost_ids:
-            raise KnowledgeError(data_dir / "discrepancies.yml", f"discrepancies[{d.id}]", "id also names a fact or cost item")
+            raise KnowledgeError(
+                data_dir / "discrepancies.yml", f"discrepancies[{d.id}]", "id also names a fact or cost item"
+            )
         unknown = [f for f in d.facts if f not in facts]
         if unknown:
             raise KnowledgeError(data_dir / "discrepancies.yml", f"discrepancies[{d.id}].facts", f"no fact {unknown}")
@@ -232,13 +244,39 @@ def load_knowledge(data_dir: Path = DATA_DIR, messages_file: Path = MESSAGES_FIL
     return kb
 
 
-_MONTHS = {"fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-                  "novembre", "décembre"],
-           "nl": ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-                  "november", "december"]}
+_MONTHS = {
+    "fr": [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ],
+    "nl": [
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ],
+}
 
 
-def _value_forms(fact: Fact, lang: str) -> List[str]:
+def _value_forms(fact: Fact, lang: str) -> list[str]:
     """How a fact's value may be written in its sentence: 3 402 812 / 3.402.812, 30 %, 1er novembre 2023…"""
     if fact.unit == "date":
         day = fact.as_date
@@ -291,7 +329,7 @@ def _needs_dutch(ref: str) -> bool:
     return any(not re.fullmatch(r"[ivxlc]+", w) for w in words)
 
 
-def _references_nl(path: Path, kb: KnowledgeBase) -> Dict[str, str]:
+def _references_nl(path: Path, kb: KnowledgeBase) -> dict[str, str]:
     """Every cited reference with French words has its Dutch wording, or loading fails naming it."""
     raw = _section(path, "references") or {}
     cited = {r.ref for r in _all_refs(kb)}
@@ -301,15 +339,15 @@ def _references_nl(path: Path, kb: KnowledgeBase) -> Dict[str, str]:
     return {str(k): str(v) for k, v in raw.items()}
 
 
-def _all_refs(kb: KnowledgeBase) -> List[SourceRef]:
+def _all_refs(kb: KnowledgeBase) -> list[SourceRef]:
     refs = [f.source for f in kb.facts.values()] + [c.source for c in kb.costs]
     refs += [r for b in kb.beneficiaries for r in (b.source, b.description_source)] + [c.source for c in kb.clusters]
     return refs + [r for i in kb.issues for r in i.sources]
 
 
-def _questions(folder: Path, known: set) -> Dict[str, Questions]:
+def _questions(folder: Path, known: set) -> dict[str, Questions]:
     """Example questions keyed by item id; an id that names no fact or cost item is refused."""
-    questions: Dict[str, Questions] = {}
+    questions: dict[str, Questions] = {}
     for path in sorted(folder.glob("*.yml")):
         for item_id, raw in (_section(path, "questions") or {}).items():
             if item_id not in known:
@@ -320,15 +358,15 @@ def _questions(folder: Path, known: set) -> Dict[str, Questions]:
     return questions
 
 
-def _check_clusters(path: Path, clusters: List[Cluster]) -> None:
+def _check_clusters(path: Path, clusters: list[Cluster]) -> None:
     # Clusters must tile the population axis: each starts one above the previous end.
-    for before, after in zip(clusters, clusters[1:]):
+    for before, after in zip(clusters, clusters[1:], strict=False):
         if before.population_max is None or after.population_min != before.population_max + 1:
             raise KnowledgeError(path, f"clusters[{after.id}]", "clusters must follow each other without gap")
 
 
-def _check_aliases(path: Path, beneficiaries: List[Beneficiary]) -> None:
-    owner: Dict[str, str] = {}
+def _check_aliases(path: Path, beneficiaries: list[Beneficiary]) -> None:
+    owner: dict[str, str] = {}
     for b in beneficiaries:
         for alias in b.aliases:
             key = alias.casefold()
@@ -336,37 +374,55 @@ def _check_aliases(path: Path, beneficiaries: List[Beneficiary]) -> None:
                 raise KnowledgeError(path, f"beneficiaries[{b.id}].aliases", f"{alias!r} also names {owner[key]}")
 
 
-def annex_issues(kb: KnowledgeBase) -> List[DataIssue]:
+def annex_issues(kb: KnowledgeBase) -> list[DataIssue]:
     """Arithmetic the decree implies, checked row by row; a mismatch is recorded, not fixed."""
-    issues: List[DataIssue] = []
+    issues: list[DataIssue] = []
     rate = kb.fact("cpas_2023.advance_rate").decimal
     for b in kb.beneficiaries:
         refs = (b.source, kb.fact("cpas_2023.advance_rate").source)
         row = {"organisation": b.annex_name, "excl": b.amount_excl_vat, "vat": b.vat, "total": b.total}
         if b.amount_excl_vat + b.vat != b.total:
-            issues.append(DataIssue(f"annex.{b.id}.total", "amounts", refs, code="issue_annex_total",
-                                    params={**row, "sum": b.amount_excl_vat + b.vat}))
+            issues.append(
+                DataIssue(
+                    f"annex.{b.id}.total",
+                    "amounts",
+                    refs,
+                    code="issue_annex_total",
+                    params={**row, "sum": b.amount_excl_vat + b.vat},
+                )
+            )
         # Art. 6 §1: the advance is 30 % of the grant, to the cent.
         expected = to_cents(b.total * rate)
         if expected != b.advance:
-            issues.append(DataIssue(f"annex.{b.id}.advance", "payment", refs, code="issue_annex_advance",
-                                    params={**row, "expected": expected, "advance": b.advance, "rate": rate}))
+            issues.append(
+                DataIssue(
+                    f"annex.{b.id}.advance",
+                    "payment",
+                    refs,
+                    code="issue_annex_advance",
+                    params={**row, "expected": expected, "advance": b.advance, "rate": rate},
+                )
+            )
     grant = kb.fact("cpas_2023.total_grant")
     annex_sum = sum((b.total for b in kb.beneficiaries), Decimal("0"))
     if kb.beneficiaries and annex_sum != grant.decimal:
-        issues.append(DataIssue(
-            "annex.sum", "amounts", (kb.beneficiaries[0].source, grant.source),
-            code="issue_annex_sum",
-            params={"sum": annex_sum, "grant": grant.decimal, "gap": grant.decimal - annex_sum},
-        ))
+        issues.append(
+            DataIssue(
+                "annex.sum",
+                "amounts",
+                (kb.beneficiaries[0].source, grant.source),
+                code="issue_annex_sum",
+                params={"sum": annex_sum, "grant": grant.decimal, "gap": grant.decimal - annex_sum},
+            )
+        )
     return issues
 
 
 def _reviewed(folder: Path, known: set) -> Reviewed:
     """Every file of the review queue a person committed, merged; unknown item ids and documents are refused."""
-    questions: Dict[str, Dict[str, List[str]]] = {}
-    refused: Dict[str, List[str]] = {"fr": [], "nl": []}
-    missing: List[MissingFact] = []
+    questions: dict[str, dict[str, list[str]]] = {}
+    refused: dict[str, list[str]] = {"fr": [], "nl": []}
+    missing: list[MissingFact] = []
     for path in sorted(folder.glob("*.yml")) if folder.is_dir() else []:
         part = _parse(path, "reviewed", Reviewed, [read_yaml(path)])[0]
         for item_id, asked in part.questions.items():
@@ -377,7 +433,8 @@ def _reviewed(folder: Path, known: set) -> Reviewed:
         for lang in ("fr", "nl"):
             refused[lang] += part.refused.of(lang)
         missing += part.missing_facts  # their documents are checked by SourceRef
-    return Reviewed(questions={k: ReviewedQuestions(**v) for k, v in questions.items()},
-                    refused=ReviewedQuestions(**refused), missing_facts=missing)
-
-
+    return Reviewed(
+        questions={k: ReviewedQuestions(**v) for k, v in questions.items()},
+        refused=ReviewedQuestions(**refused),
+        missing_facts=missing,
+    )

@@ -1,21 +1,47 @@
 """Typed shapes of the knowledge files; unknown keys are rejected."""
+
 from __future__ import annotations
 
 import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Dict, List, Literal, Optional
+from typing import Literal
 
 from pydantic import BaseModel, validator
 
 DOCS = ("slides_2022", "decree_2023", "project_page", "manual_2008", "press_dossier")
 CALLS = ("ict_2008", "cpas_2022", "cpas_2023", "calls_2023_2024", "social_actors", "programme")
 TOPICS = (
-    "programme", "digilab", "definitions", "eligibility", "target_groups", "objectives",
-    "amounts", "period", "deadlines", "payment", "costs", "cofinancing", "double_funding",
-    "claim_documents", "refusal", "refund", "controls", "evaluation", "dnsh", "obligations",
-    "intervisions", "application", "selection", "procurement", "de_minimis", "transfers",
-    "contacts", "figures", "communication", "sustainability",
+    "programme",
+    "digilab",
+    "definitions",
+    "eligibility",
+    "target_groups",
+    "objectives",
+    "amounts",
+    "period",
+    "deadlines",
+    "payment",
+    "costs",
+    "cofinancing",
+    "double_funding",
+    "claim_documents",
+    "refusal",
+    "refund",
+    "controls",
+    "evaluation",
+    "dnsh",
+    "obligations",
+    "intervisions",
+    "application",
+    "selection",
+    "procurement",
+    "de_minimis",
+    "transfers",
+    "contacts",
+    "figures",
+    "communication",
+    "sustainability",
 )
 MONEY = re.compile(r"^-?\d+\.\d{2}$")
 
@@ -29,7 +55,7 @@ class Strict(BaseModel):
 def money(value: object) -> Decimal:
     """A published amount: a quoted string with two decimals, never a YAML float."""
     if not isinstance(value, str) or not MONEY.match(value):
-        raise ValueError(f"money must be a quoted string like \"1234.50\", got {value!r}")
+        raise ValueError(f'money must be a quoted string like "1234.50", got {value!r}')
     return Decimal(value)
 
 
@@ -63,8 +89,8 @@ class Fact(Strict):
     fr: str
     nl: str
     source: SourceRef
-    value: Optional[str] = None
-    unit: Optional[Literal["eur", "ratio", "date", "count", "inhabitants", "days", "hours"]] = None
+    value: str | None = None
+    unit: Literal["eur", "ratio", "date", "count", "inhabitants", "days", "hours"] | None = None
 
     @validator("id")
     def id_shape(cls, v: str) -> str:
@@ -87,8 +113,9 @@ class Fact(Strict):
             date.fromisoformat(value)
         elif unit == "hours":
             if not _HOURS.fullmatch(value):
-                raise ValueError(f"hours must read like 'mon-thu 08:30-12:30 13:00-16:30; fri 08:30-12:00', "
-                                 f"got {value!r}")
+                raise ValueError(
+                    f"hours must read like 'mon-thu 08:30-12:30 13:00-16:30; fri 08:30-12:00', " f"got {value!r}"
+                )
         elif not value.isdigit():
             raise ValueError(f"{unit} value must be a whole number, got {value!r}")
         return unit
@@ -113,7 +140,7 @@ def to_cents(amount: Decimal) -> Decimal:
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def _decimal(value: Optional[str]) -> Decimal:
+def _decimal(value: str | None) -> Decimal:
     if not isinstance(value, str):
         raise ValueError(f"number must be a quoted string, got {value!r}")
     try:
@@ -125,8 +152,8 @@ def _decimal(value: Optional[str]) -> Decimal:
 class Cluster(Strict):
     id: Literal["small", "medium", "large", "large_city"]
     population_min: int
-    population_max: Optional[int]
-    min_subsidy: Optional[Decimal]
+    population_max: int | None
+    min_subsidy: Decimal | None
     max_subsidy: Decimal
     fr: str
     nl: str
@@ -144,8 +171,8 @@ class CostItem(Strict):
     fr: str
     nl: str
     source: SourceRef
-    terms_fr: List[str] = []
-    terms_nl: List[str] = []
+    terms_fr: list[str] = []
+    terms_nl: list[str] = []
 
     def text(self, lang: str) -> str:
         return self.nl if lang == "nl" else self.fr
@@ -157,7 +184,7 @@ class Beneficiary(Strict):
     organisation: str
     organisation_nl: str
     annex_name: str
-    aliases: List[str] = []
+    aliases: list[str] = []
     project: str
     amount_excl_vat: Decimal
     vat: Decimal
@@ -180,10 +207,10 @@ class Beneficiary(Strict):
 class Discrepancy(Strict):
     id: str
     topic: Literal[TOPICS]  # type: ignore[valid-type]
-    facts: List[str] = []
+    facts: list[str] = []
     fr: str
     nl: str
-    sources: List[SourceRef]
+    sources: list[SourceRef]
 
     @validator("sources")
     def at_least_two(cls, v):
@@ -198,30 +225,30 @@ class Discrepancy(Strict):
 class Questions(Strict):
     """How staff ask for one knowledge item (a fact or a cost item), in French and Dutch."""
 
-    fr: List[str]
-    nl: List[str]
+    fr: list[str]
+    nl: list[str]
 
     @validator("fr", "nl")
-    def not_empty(cls, v: List[str]) -> List[str]:
+    def not_empty(cls, v: list[str]) -> list[str]:
         if not v or any(not q.strip() for q in v):
             raise ValueError("give at least one question, none empty")
         return v
 
-    def of(self, lang: str) -> List[str]:
+    def of(self, lang: str) -> list[str]:
         return self.nl if lang == "nl" else self.fr
 
 
 class ReviewedQuestions(Strict):
     """Questions people asked, labelled in the helpdesk review queue: one language may have none."""
 
-    fr: List[str] = []
-    nl: List[str] = []
+    fr: list[str] = []
+    nl: list[str] = []
 
-    def of(self, lang: str) -> List[str]:
+    def of(self, lang: str) -> list[str]:
         return self.nl if lang == "nl" else self.fr
 
     @validator("fr", "nl")
-    def none_empty(cls, v: List[str]) -> List[str]:
+    def none_empty(cls, v: list[str]) -> list[str]:
         if any(not q.strip() for q in v):
             raise ValueError("no empty question")
         return v
@@ -244,9 +271,9 @@ class MissingFact(Strict):
 class Reviewed(Strict):
     """One exported file of the review queue (knowledge/data/reviewed/*.yml)."""
 
-    questions: Dict[str, ReviewedQuestions] = {}
+    questions: dict[str, ReviewedQuestions] = {}
     refused: ReviewedQuestions = ReviewedQuestions()
-    missing_facts: List[MissingFact] = []
+    missing_facts: list[MissingFact] = []
 
 
 class Message(Strict):

@@ -1,10 +1,11 @@
 """Find beneficiaries and cost items in what people type: accents, case and small typos tolerated."""
+
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Dict, List, Sequence, Tuple
 
 from rapidfuzz.distance import OSA
 
@@ -12,11 +13,28 @@ from knowledge.loader import KnowledgeBase
 from knowledge.models import Beneficiary, CostItem
 
 # Words that say "a CPAS" without naming one.
-_GENERIC = {"cpas", "ocmw", "de", "d", "du", "des", "van", "het", "la", "le", "l", "project", "projet",
-            "association", "vereniging", "the", "of"}
+_GENERIC = {
+    "cpas",
+    "ocmw",
+    "de",
+    "d",
+    "du",
+    "des",
+    "van",
+    "het",
+    "la",
+    "le",
+    "l",
+    "project",
+    "projet",
+    "association",
+    "vereniging",
+    "the",
+    "of",
+}
 
 
-def normalise(text: str) -> List[str]:
+def normalise(text: str) -> list[str]:
     """Lowercase ASCII words, accents and punctuation dropped."""
     plain = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower()
     return re.findall(r"[a-z0-9]+", plain)
@@ -37,26 +55,32 @@ class Match:
     matched: str
 
 
-def _names(b: Beneficiary) -> List[str]:
+def _names(b: Beneficiary) -> list[str]:
     return [b.organisation, b.organisation_nl, b.annex_name, b.project, *b.aliases]
 
 
 # Every name of every beneficiary, normalised once per knowledge base (this runs on every message).
-_INDEXES: Dict[int, Tuple[KnowledgeBase, List[Tuple[Beneficiary, str, List[str]]]]] = {}
+_INDEXES: dict[int, tuple[KnowledgeBase, list[tuple[Beneficiary, str, list[str]]]]] = {}
 
 
-def _index(kb: KnowledgeBase) -> List[Tuple[Beneficiary, str, List[str]]]:
+def _index(kb: KnowledgeBase) -> list[tuple[Beneficiary, str, list[str]]]:
     if id(kb) not in _INDEXES:
-        _INDEXES[id(kb)] = (kb, [(b, name, [w for w in normalise(name) if w not in _GENERIC])
-                                 for b in kb.beneficiaries for name in _names(b)])
+        _INDEXES[id(kb)] = (
+            kb,
+            [
+                (b, name, [w for w in normalise(name) if w not in _GENERIC])
+                for b in kb.beneficiaries
+                for name in _names(b)
+            ],
+        )
     return _INDEXES[id(kb)][1]
 
 
-def find_beneficiaries(kb: KnowledgeBase, text: str, *, prefix: bool = False, limit: int = 5) -> List[Match]:
+def find_beneficiaries(kb: KnowledgeBase, text: str, *, prefix: bool = False, limit: int = 5) -> list[Match]:
     """Beneficiaries named in `text`, best first; `prefix` also accepts the start of a name."""
     every = normalise(text)
     words = [w for w in every if w not in _GENERIC]
-    best: Dict[str, Match] = {}
+    best: dict[str, Match] = {}
     for b, name, name_words in _index(kb):
         if _too_short_alone(name_words, every):
             continue
@@ -69,15 +93,18 @@ def find_beneficiaries(kb: KnowledgeBase, text: str, *, prefix: bool = False, li
     return ranked[:limit]
 
 
-def _too_short_alone(name_words: List[str], every: List[str]) -> bool:
+def _too_short_alone(name_words: list[str], every: list[str]) -> bool:
     """'Ans' is a CPAS only as 'CPAS d'Ans' or 'OCMW Ans': alone, 'ans' means years."""
     target = "".join(name_words)
     if len(target) > 3 or len(every) == len(name_words):
         return False
-    return not any(w == target and i > 0 and every[i - 1] in ("cpas", "ocmw", "d", "de", "du", "van", "te") for i, w in enumerate(every))
+    return not any(
+        w == target and i > 0 and every[i - 1] in ("cpas", "ocmw", "d", "de", "du", "van", "te")
+        for i, w in enumerate(every)
+    )
 
 
-def _score(words: List[str], name_words: List[str], *, prefix: bool) -> int:
+def _score(words: list[str], name_words: list[str], *, prefix: bool) -> int:
     """100 when a window of `words` spells the name, less per typo; 0 when it does not."""
     if not words or not name_words:
         return 0
@@ -86,7 +113,7 @@ def _score(words: List[str], name_words: List[str], *, prefix: bool) -> int:
     size = len(name_words)
     for width in {size - 1, size, size + 1} - {0}:
         for start in range(0, max(len(words) - width + 1, 0)):
-            window = "".join(words[start:start + width])
+            window = "".join(words[start : start + width])
             distance = OSA.distance(window, target)
             if distance <= _typos_allowed(len(target)):
                 best = max(best, 100 - 10 * distance)
@@ -97,7 +124,7 @@ def _score(words: List[str], name_words: List[str], *, prefix: bool) -> int:
     return best
 
 
-def find_costs(kb: KnowledgeBase, text: str) -> List[CostItem]:
+def find_costs(kb: KnowledgeBase, text: str) -> list[CostItem]:
     """Cost items whose terms (FR or NL) occur in `text`, singular or plural."""
     words = normalise(text)
     joined = f" {' '.join(words)} "
@@ -114,6 +141,6 @@ def find_costs(kb: KnowledgeBase, text: str) -> List[CostItem]:
     return found
 
 
-def beneficiary_names(kb: KnowledgeBase) -> List[Tuple[str, str]]:
+def beneficiary_names(kb: KnowledgeBase) -> list[tuple[str, str]]:
     """(name, beneficiary id) for every way a beneficiary is written: feeds the NLU lookup table."""
     return [(name, b.id) for b in kb.beneficiaries for name in dict.fromkeys(_names(b))]

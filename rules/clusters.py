@@ -1,10 +1,11 @@
 """Which population cluster of the 2022 call a CPAS falls in, and what it may receive."""
+
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
-from typing import Optional, Sequence, Union
+from decimal import Decimal, InvalidOperation
 
 from knowledge.models import Cluster, SourceRef
 from rules.errors import InvalidPopulation
@@ -20,22 +21,22 @@ _EXPONENT = re.compile(r"[+-]?\d+(?:\.\d+)?[eE][+-]?\d+")
 class ClusterResult:
     population: int
     eligible: bool
-    cluster: Optional[Cluster]
+    cluster: Cluster | None
     threshold: int
     source: SourceRef
     # The slides say "> 10 000" as condition but "10 000 à 15 000" in the table.
     on_threshold: bool
 
     @property
-    def min_subsidy(self) -> Optional[Decimal]:
+    def min_subsidy(self) -> Decimal | None:
         return self.cluster.min_subsidy if self.cluster else None
 
     @property
-    def max_subsidy(self) -> Optional[Decimal]:
+    def max_subsidy(self) -> Decimal | None:
         return self.cluster.max_subsidy if self.cluster else None
 
 
-def as_population(value: Union[int, str, Decimal]) -> int:
+def as_population(value: int | str | Decimal) -> int:
     """A user-given population as an int, or an InvalidPopulation saying why not.
 
     Every check runs on the Decimal: int("1e300000") would take seconds (and 1e9999 raises) before any bound."""
@@ -44,7 +45,7 @@ def as_population(value: Union[int, str, Decimal]) -> int:
     text = str(value).strip()
     try:
         number = Decimal(text) if _EXPONENT.fullmatch(text) else Decimal(str(as_written(value)).strip())
-    except Exception:
+    except (InvalidOperation, TypeError, ValueError):
         raise InvalidPopulation("population_not_number", value=value) from None
     if not number.is_finite():
         raise InvalidPopulation("population_not_number", value=value)
@@ -59,12 +60,16 @@ def as_population(value: Union[int, str, Decimal]) -> int:
     return int(number)
 
 
-def cluster_for(population: Union[int, str, Decimal], *, clusters: Sequence[Cluster]) -> ClusterResult:
+def cluster_for(population: int | str | Decimal, *, clusters: Sequence[Cluster]) -> ClusterResult:
     """The cluster whose population range holds `population`; below the first, not eligible alone."""
     people = as_population(population)
     threshold = clusters[0].population_min
     found = next(
-        (c for c in clusters if c.population_min <= people and (c.population_max is None or people <= c.population_max)),
+        (
+            c
+            for c in clusters
+            if c.population_min <= people and (c.population_max is None or people <= c.population_max)
+        ),
         None,
     )
     return ClusterResult(

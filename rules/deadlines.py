@@ -1,9 +1,10 @@
 """Which deadline comes next for a given day."""
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import List, Optional, Sequence
 
 from knowledge.models import Fact
 
@@ -11,9 +12,9 @@ from knowledge.models import Fact
 @dataclass(frozen=True)
 class NextDeadline:
     today: date
-    next: Optional[Fact]
-    days_left: Optional[int]
-    passed: List[Fact]
+    next: Fact | None
+    days_left: int | None
+    passed: list[Fact]
 
 
 def next_deadline(today: date, *, deadlines: Sequence[Fact]) -> NextDeadline:

@@ -1,19 +1,23 @@
 """Say a data issue or a rule error in the asker's language, money formatted for people."""
+
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from decimal import Decimal
-from typing import Collection, Mapping
 
 from knowledge.loader import DataIssue, KnowledgeBase
 from rules.errors import RuleError
 from rules.money import format_eur, format_percent
 
 
-def _fill(kb: KnowledgeBase, code: str, params: Mapping[str, object], lang: str, *,
-          raw: Collection[str] = ()) -> str:
+def _fill(kb: KnowledgeBase, code: str, params: Mapping[str, object], lang: str, *, raw: Collection[str] = ()) -> str:
     """The message `code`, its Decimal figures written as euros, a `rate` as a percentage, the `raw` ones as typed."""
-    shown = {k: (format_percent(v, lang) if k == "rate" else format_eur(v, lang))
-             if isinstance(v, Decimal) and k not in raw else v for k, v in params.items()}
+    shown = {
+        k: (format_percent(v, lang) if k == "rate" else format_eur(v, lang))
+        if isinstance(v, Decimal) and k not in raw
+        else v
+        for k, v in params.items()
+    }
     return kb.message(code, lang, **shown)
 
 

@@ -7,9 +7,8 @@
 
 `code` keys a message of `knowledge/messages.yml` (FR and NL); `params` fill it.
 """
-from __future__ import annotations
 
-from typing import Dict
+from __future__ import annotations
 
 
 class RuleError(ValueError):
@@ -17,7 +16,7 @@ class RuleError(ValueError):
 
     def __init__(self, code: str, **params: object):
         self.code = code
-        self.params: Dict[str, object] = params
+        self.params: dict[str, object] = params
         super().__init__(f"{code}: {params}")
 
 

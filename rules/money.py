@@ -1,10 +1,10 @@
 """Exact money: Decimal built from strings, rounded half-up to the cent by knowledge.models.to_cents."""
+
 from __future__ import annotations
 
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Union
 
 from knowledge.models import CENT, to_cents  # noqa: F401  (the one rounding of money; rules re-export it)
 from rules.errors import InvalidAmount
@@ -13,7 +13,7 @@ from rules.parsing import as_written
 # Input sanity bound, not a fact of the subsidies: no grant of this programme comes near it.
 MAX_AMOUNT = Decimal("1000000000")
 
-Number = Union[Decimal, int, str, float]
+Number = Decimal | int | str | float
 
 
 def as_amount(value: Number, *, field: str = "amount", allow_zero: bool = False) -> Decimal:
@@ -50,7 +50,7 @@ def format_eur(amount: Decimal, lang: str) -> str:
     return f"€ {number}" if lang == "nl" else f"{number} €"
 
 
-def format_number(value: Union[int, Decimal], lang: str) -> str:
+def format_number(value: int | Decimal, lang: str) -> str:
     """A count or a plain number: '42 000' in French, '42.000' in Dutch."""
     grouped = f"{value:,}"
     if lang == "nl":
@@ -65,8 +65,10 @@ def format_percent(ratio: Decimal, lang: str) -> str:
     return f"{text} %"
 
 
-_MONTHS = {"fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split(),
-           "nl": "januari februari maart april mei juni juli augustus september oktober november december".split()}
+_MONTHS = {
+    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split(),
+    "nl": "januari februari maart april mei juni juli augustus september oktober november december".split(),
+}
 
 
 def format_date(day: date, lang: str) -> str:

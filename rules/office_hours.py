@@ -2,12 +2,13 @@
 
 Pure: the moment, the hours and the closed days are arguments (the caller reads the clock and the calendar).
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Container, Dict, Optional, Tuple
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _SPAN = re.compile(r"(\d\d):(\d\d)-(\d\d):(\d\d)")
@@ -19,12 +20,12 @@ _HORIZON_DAYS = 31
 class WeeklyHours:
     """Opening spans per weekday (0 = Monday), e.g. Monday 8:30–12:30 and 13:00–16:30."""
 
-    spans: Dict[int, Tuple[Tuple[time, time], ...]]
+    spans: dict[int, tuple[tuple[time, time], ...]]
 
     @classmethod
-    def parse(cls, text: str) -> "WeeklyHours":
+    def parse(cls, text: str) -> WeeklyHours:
         """'mon-thu 08:30-12:30 13:00-16:30; fri 08:30-12:30 13:00-16:00' (knowledge unit `hours`)."""
-        spans: Dict[int, Tuple[Tuple[time, time], ...]] = {}
+        spans: dict[int, tuple[tuple[time, time], ...]] = {}
         for part in (p.strip() for p in text.split(";") if p.strip()):
             days, *times = part.split()
             first, _, last = days.partition("-")
@@ -35,7 +36,7 @@ class WeeklyHours:
         return cls(spans)
 
 
-def _span(text: str) -> Tuple[time, time]:
+def _span(text: str) -> tuple[time, time]:
     match = _SPAN.fullmatch(text)
     if not match:
         raise ValueError(f"not an opening span HH:MM-HH:MM: {text!r}")
@@ -48,19 +49,21 @@ class Closed:
     """Nobody answers now; a person will from `reopens` (same time zone as the moment asked about)."""
 
     reopens: datetime
-    holiday: Optional[str] = None  # today's public holiday, if that is why
+    holiday: str | None = None  # today's public holiday, if that is why
     weekend: bool = False
 
 
-def closed_now(now: datetime, *, hours: WeeklyHours, holidays: Container[date],
-               holiday_name: Optional[str] = None) -> Optional[Closed]:
+def closed_now(
+    now: datetime, *, hours: WeeklyHours, holidays: Container[date], holiday_name: str | None = None
+) -> Closed | None:
     """None when a person is at work at `now`, else when they will be again."""
     today = now.date()
     if today not in holidays and any(a <= now.time() < b for a, b in hours.spans.get(now.weekday(), ())):
         return None
     reopens = next_opening(now, hours=hours, holidays=holidays)
-    return Closed(reopens, holiday=holiday_name if today in holidays else None,
-                  weekend=now.weekday() not in hours.spans)
+    return Closed(
+        reopens, holiday=holiday_name if today in holidays else None, weekend=now.weekday() not in hours.spans
+    )
 
 
 def next_opening(now: datetime, *, hours: WeeklyHours, holidays: Container[date]) -> datetime:

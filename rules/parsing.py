@@ -1,11 +1,11 @@
 """Numbers as CPAS staff type them: "42.000", "42 000", "42k", "€ 235.022,50", "1,2 million"."""
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import List, Optional, Tuple
 
 _SPACES = "\u00a0\u202f\u2009 "
 _NUMBER = re.compile(
@@ -13,13 +13,21 @@ _NUMBER = re.compile(
     r"(?:\s*(?P<mult>k€|k|mille|duizend|millions?|mio|miljoen|m€))?(?![\w])",
     re.IGNORECASE,
 )
-_MULTIPLIERS = {"k": 1000, "k€": 1000, "mille": 1000, "duizend": 1000,
-                "million": 1_000_000, "millions": 1_000_000, "mio": 1_000_000, "miljoen": 1_000_000,
-                "m€": 1_000_000}
+_MULTIPLIERS = {
+    "k": 1000,
+    "k€": 1000,
+    "mille": 1000,
+    "duizend": 1000,
+    "million": 1_000_000,
+    "millions": 1_000_000,
+    "mio": 1_000_000,
+    "miljoen": 1_000_000,
+    "m€": 1_000_000,
+}
 _GROUPED = re.compile(r"^\d{1,3}([.,' ]\d{3})+$")
 
 
-def _plain(digits: str) -> Optional[Decimal]:
+def _plain(digits: str) -> Decimal | None:
     """One written number without its multiplier, separators resolved."""
     text = re.sub(f"[{_SPACES}]", " ", digits).strip()
     if " " in text and not re.fullmatch(r"\d{1,3}( \d{3})+([.,]\d{1,2})?", text):
@@ -43,20 +51,21 @@ def _plain(digits: str) -> Optional[Decimal]:
         return None
 
 
-def parse_numbers(text: str) -> List[Decimal]:
+def parse_numbers(text: str) -> list[Decimal]:
     """Every number in a message, signed, multipliers applied, in order of appearance."""
     return [q.value for q in read_quantities(text)]
 
 
 def as_written(value: object) -> object:
-    """A string holding one number as people write it ("12.000", "€ 235.022,50") as that Decimal; anything else as given."""
+    """A string holding one number as people write it ("12.000", "€ 235.022,50") as that Decimal; anything else as
+    given."""
     if not isinstance(value, str):
         return value
     found = parse_numbers(value)
     return found[0] if len(found) == 1 else value
 
 
-def parse_number(text: str) -> Optional[Decimal]:
+def parse_number(text: str) -> Decimal | None:
     """The first number in a message, or None."""
     numbers = parse_numbers(text)
     return numbers[0] if numbers else None
@@ -64,16 +73,42 @@ def parse_number(text: str) -> Optional[Decimal]:
 
 # --- Numbers by role: what each number in a message counts ("6 mois", "3 devis", "42 000 hab").
 
-_FR_UNITS = {"zero": 0, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
-             "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14,
-             "quinze": 15, "seize": 16, "vingt": 20, "vingts": 20, "trente": 30, "quarante": 40,
-             "cinquante": 50, "soixante": 60, "septante": 70, "huitante": 80, "octante": 80, "nonante": 90}
+_FR_UNITS = {
+    "zero": 0,
+    "un": 1,
+    "une": 1,
+    "deux": 2,
+    "trois": 3,
+    "quatre": 4,
+    "cinq": 5,
+    "six": 6,
+    "sept": 7,
+    "huit": 8,
+    "neuf": 9,
+    "dix": 10,
+    "onze": 11,
+    "douze": 12,
+    "treize": 13,
+    "quatorze": 14,
+    "quinze": 15,
+    "seize": 16,
+    "vingt": 20,
+    "vingts": 20,
+    "trente": 30,
+    "quarante": 40,
+    "cinquante": 50,
+    "soixante": 60,
+    "septante": 70,
+    "huitante": 80,
+    "octante": 80,
+    "nonante": 90,
+}
 _FR_SCALES = {"cent": 100, "cents": 100, "mille": 1000}
 _FR_WORD = "|".join(sorted([*_FR_UNITS, *_FR_SCALES], key=len, reverse=True))
 _FR_RUN = re.compile(rf"\b(?:{_FR_WORD})(?:(?:[\s-]+|\s+et\s+)(?:{_FR_WORD}))*\b", re.IGNORECASE)
 
 
-def _french_words_value(words: List[str]) -> Optional[int]:
+def _french_words_value(words: list[str]) -> int | None:
     """'septante-cinq mille' -> 75000, 'quatre-vingt-dix' -> 90, 'deux cent mille' -> 200000."""
     total, current, previous = 0, 0, None
     for word in words:
@@ -91,16 +126,55 @@ def _french_words_value(words: List[str]) -> Optional[int]:
     return total + current
 
 
-_NL_UNITS = {"een": 1, "één": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7, "acht": 8, "negen": 9}
-_NL_TEENS = {"tien": 10, "elf": 11, "twaalf": 12, "dertien": 13, "veertien": 14, "vijftien": 15, "zestien": 16,
-             "zeventien": 17, "achttien": 18, "negentien": 19}
-_NL_TENS = {"twintig": 20, "dertig": 30, "veertig": 40, "vijftig": 50, "zestig": 60, "zeventig": 70, "tachtig": 80,
-            "negentig": 90}
-_NL_BELOW_100 = "(?:(?:" + "|".join([*_NL_UNITS]) + ")(?:en|ën)(?:" + "|".join(_NL_TENS) + ")|" + "|".join(
-    sorted([*_NL_TENS, *_NL_TEENS, *_NL_UNITS], key=len, reverse=True)) + ")"
+_NL_UNITS = {
+    "een": 1,
+    "één": 1,
+    "twee": 2,
+    "drie": 3,
+    "vier": 4,
+    "vijf": 5,
+    "zes": 6,
+    "zeven": 7,
+    "acht": 8,
+    "negen": 9,
+}
+_NL_TEENS = {
+    "tien": 10,
+    "elf": 11,
+    "twaalf": 12,
+    "dertien": 13,
+    "veertien": 14,
+    "vijftien": 15,
+    "zestien": 16,
+    "zeventien": 17,
+    "achttien": 18,
+    "negentien": 19,
+}
+_NL_TENS = {
+    "twintig": 20,
+    "dertig": 30,
+    "veertig": 40,
+    "vijftig": 50,
+    "zestig": 60,
+    "zeventig": 70,
+    "tachtig": 80,
+    "negentig": 90,
+}
+_NL_BELOW_100 = (
+    "(?:(?:"
+    + "|".join([*_NL_UNITS])
+    + ")(?:en|ën)(?:"
+    + "|".join(_NL_TENS)
+    + ")|"
+    + "|".join(sorted([*_NL_TENS, *_NL_TEENS, *_NL_UNITS], key=len, reverse=True))
+    + ")"
+)
 _NL_BELOW_1000 = f"(?:(?:{_NL_BELOW_100})?honderd(?:{_NL_BELOW_100})?|{_NL_BELOW_100})"
-_NL_WORD = re.compile(rf"(?<!\d\s)(?<!\d)\b(?:{_NL_BELOW_1000})?duizend(?:\s*(?:en\s*)?{_NL_BELOW_1000})?\b|\b(?:{_NL_BELOW_1000})"
-                      rf"(?=\s*(?:euro|€|inwoners|inw))", re.IGNORECASE)
+_NL_WORD = re.compile(
+    rf"(?<!\d\s)(?<!\d)\b(?:{_NL_BELOW_1000})?duizend(?:\s*(?:en\s*)?{_NL_BELOW_1000})?\b|\b(?:{_NL_BELOW_1000})"
+    rf"(?=\s*(?:euro|€|inwoners|inw))",
+    re.IGNORECASE,
+)
 
 
 def _dutch_below_1000(word: str) -> int:
@@ -128,11 +202,12 @@ def _dutch_words_value(text: str) -> int:
 
 def spell_out_numbers(text: str) -> str:
     """French and Dutch number words written as digits ('septante-cinq mille habitants' -> '75000 habitants')."""
-    def digits(match: "re.Match[str]") -> str:
+
+    def digits(match: re.Match[str]) -> str:
         words = [w for w in re.split(r"[\s-]+", match.group(0).lower()) if w != "et"]
         if words in (["un"], ["une"]):
             return match.group(0)  # "un CPAS", "une avance": an article, not a number
-        if words[0] in _FR_SCALES and re.search(r"\d\s*$", match.string[:match.start()]):
+        if words[0] in _FR_SCALES and re.search(r"\d\s*$", match.string[: match.start()]):
             return match.group(0)  # "42 mille": a multiplier of the digits before it
         return str(_french_words_value(words))
 
@@ -140,8 +215,6 @@ def spell_out_numbers(text: str) -> str:
     text = _NL_WORD.sub(lambda m: str(_dutch_words_value(m.group(0))), text)
     # "… euros onze", "… euro vijftig": cents said after the currency, as amounts are read aloud.
     return _SPOKEN_CENTS.sub(lambda m: f"{m.group(1)},{int(m.group(3)):02d} {m.group(2)}", text)
-
-
 
 
 ROLES = {
@@ -154,13 +227,17 @@ ROLES = {
     "days": r"jours?|dagen|dag|days?",
     "projects": r"projets?|projecten|project|cpas|ocmw\w*|communes?|gemeenten?",
 }
-_SPOKEN_CENTS = re.compile(r"(?<!\d[\s.,])(?<![\d.,])(\d+)\s+(euros?)\s+(\d{1,2})(?!\d)(?![.,]\d)"
-                           r"(?!\s*(?:" + "|".join(ROLES.values()) + r"|cents?|centimes?|x\b|fois|keer))", re.IGNORECASE)
+_SPOKEN_CENTS = re.compile(
+    r"(?<!\d[\s.,])(?<![\d.,])(\d+)\s+(euros?)\s+(\d{1,2})(?!\d)(?![.,]\d)"
+    r"(?!\s*(?:" + "|".join(ROLES.values()) + r"|cents?|centimes?|x\b|fois|keer))",
+    re.IGNORECASE,
+)
 _AFTER = {role: re.compile(rf"\s*(?:{pattern})", re.IGNORECASE) for role, pattern in ROLES.items()}
 _EUR_BEFORE = re.compile(r"(?:€|eur|euros?)\s*$", re.IGNORECASE)
 _ARTICLE_BEFORE = re.compile(r"(?:\bart\.?|\barticle|\bartikel|§)\s*$", re.IGNORECASE)
-_APPROX_BEFORE = re.compile(r"(?:\+\s*/\s*-|±|\+-|environ|ongeveer|ca\.?|circa|a peu pres|à peu près|zo'n)\s*$",
-                            re.IGNORECASE)
+_APPROX_BEFORE = re.compile(
+    r"(?:\+\s*/\s*-|±|\+-|environ|ongeveer|ca\.?|circa|a peu pres|à peu près|zo'n)\s*$", re.IGNORECASE
+)
 CALENDAR_YEARS = range(1990, 2041)
 
 
@@ -169,16 +246,16 @@ class Quantity:
     """A number of a message and what it counts: a `role` of ROLES, 'article', 'year', or None when unsaid."""
 
     value: Decimal
-    role: Optional[str]
+    role: str | None
     approximate: bool = False
     # Where the number stands in `spell_out_numbers(text)`: the words around it say what it is.
     start: int = 0
     end: int = 0
 
 
-def _pieces(run: str) -> List[Tuple[int, str]]:
+def _pieces(run: str) -> list[tuple[int, str]]:
     """A run of digits and separators cut into numbers: '2023, 42 000' is 2023 and 42 000, not one number."""
-    pieces: List[Tuple[int, str]] = []
+    pieces: list[tuple[int, str]] = []
     for part in re.finditer(r"[^,;]+(?:[,;]\d+)*(?=[,;]\s|$)|[^,;\s][^;]*?(?=[,;]\s|$)", run):
         text, offset = part.group(0), part.start()
         if _plain(text) is not None:
@@ -186,9 +263,13 @@ def _pieces(run: str) -> List[Tuple[int, str]]:
             continue
         # "2023 42 000": a group of three digits belongs to the number before it only when that one can lead a group.
         tokens = [(m.start() + offset, m.group(0)) for m in re.finditer(r"\S+", text)]
-        current: Optional[Tuple[int, str]] = None
+        current: tuple[int, str] | None = None
         for start, token in tokens:
-            if current and re.fullmatch(r"\d{3}([.,]\d{1,2})?", token) and re.fullmatch(r"\d{1,3}( \d{3})*", current[1]):
+            if (
+                current
+                and re.fullmatch(r"\d{3}([.,]\d{1,2})?", token)
+                and re.fullmatch(r"\d{1,3}( \d{3})*", current[1])
+            ):
                 current = (current[0], f"{current[1]} {token}")
             else:
                 if current:
@@ -199,7 +280,7 @@ def _pieces(run: str) -> List[Tuple[int, str]]:
     return [(start, piece.strip(" .,'")) for start, piece in pieces if _plain(piece.strip(" .,'")) is not None]
 
 
-def read_quantities(text: str) -> List[Quantity]:
+def read_quantities(text: str) -> list[Quantity]:
     """Every number of a message with its role, from the words around it."""
     text = spell_out_numbers(text)
     found = []
@@ -211,26 +292,33 @@ def read_quantities(text: str) -> List[Quantity]:
             last = index == len(pieces) - 1
             mult = (match.group("mult") or "").lower() if last else ""
             value = _plain(digits) * _MULTIPLIERS.get(mult, 1)
-            before = text[:start] if index else text[:match.start()] + (match.group("sign") or "")
-            after = text[match.end():] if last else text[end:]
+            before = text[:start] if index else text[: match.start()] + (match.group("sign") or "")
+            after = text[match.end() :] if last else text[end:]
             approximate = bool(_APPROX_BEFORE.search(before.rstrip()))
             if index == 0 and match.group("sign") and not approximate:
                 value = -value
-            found.append(Quantity(value, _role(text[:start], after, mult, value), approximate, start,
-                                  match.end() if last else end))
+            found.append(
+                Quantity(
+                    value, _role(text[:start], after, mult, value), approximate, start, match.end() if last else end
+                )
+            )
     return found
 
 
-_MONTH_NAMES = ("janvier|fevrier|février|mars|avril|mai|juin|juillet|aout|août|septembre|octobre|novembre|decembre"
-                "|décembre|januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
-                "|jan|feb|fev|mrt|avr|apr|jun|jul|aug|sep|sept|okt|oct|nov|dec|déc")
+_MONTH_NAMES = (
+    "janvier|fevrier|février|mars|avril|mai|juin|juillet|aout|août|septembre|octobre|novembre|decembre"
+    "|décembre|januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
+    "|jan|feb|fev|mrt|avr|apr|jun|jul|aug|sep|sept|okt|oct|nov|dec|déc"
+)
 # "8 décembre 2023", "8/12/2023": a day or a month, never an amount.
-_DAY_AFTER = re.compile(rf"^(?:er|e|ste|de)?\s*(?:{_MONTH_NAMES})\b|^[/.-]\d{{1,2}}(?:[/.-]\d{{2,4}})?\b", re.IGNORECASE)
+_DAY_AFTER = re.compile(
+    rf"^(?:er|e|ste|de)?\s*(?:{_MONTH_NAMES})\b|^[/.-]\d{{1,2}}(?:[/.-]\d{{2,4}})?\b", re.IGNORECASE
+)
 _DATE_PART_BEFORE = re.compile(rf"\d{{1,2}}[/.-]$|\b(?:{_MONTH_NAMES})\.?\s*$", re.IGNORECASE)
 _ORDINALS = re.compile(r"^\s*(?:premi\w+|derni\w+|eerste|laatste|first|last)\b", re.IGNORECASE)
 
 
-def _role(before: str, after: str, mult: str, value: Decimal) -> Optional[str]:
+def _role(before: str, after: str, mult: str, value: Decimal) -> str | None:
     if _ARTICLE_BEFORE.search(before):
         return "article"
     if _DAY_AFTER.match(after) or _DATE_PART_BEFORE.search(before):
@@ -246,7 +334,7 @@ def _role(before: str, after: str, mult: str, value: Decimal) -> Optional[str]:
     return None
 
 
-def numbers_for(text: str, role: str) -> List[Decimal]:
+def numbers_for(text: str, role: str) -> list[Decimal]:
     """The numbers of `text` that can be a `role`: those said to be one first, then those said without any role."""
     quantities = read_quantities(text)
     return [q.value for q in quantities if q.role == role] + [q.value for q in quantities if q.role is None]
@@ -254,16 +342,20 @@ def numbers_for(text: str, role: str) -> List[Decimal]:
 
 # --- Dates as the documents write them: "12 mai 2024", "1er novembre 2023", "12 mei 2024", "15.08.2022".
 
-_MONTHS = {name: number for names in (
-    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
-    "januari februari maart april mei juni juli augustus september oktober november december",
-    "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre",
-) for number, name in enumerate(names.split(), 1)}
+_MONTHS = {
+    name: number
+    for names in (
+        "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+        "januari februari maart april mei juni juli augustus september oktober november december",
+        "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre",
+    )
+    for number, name in enumerate(names.split(), 1)
+}
 _DATE_WORDS = re.compile(r"\b(\d{1,2})(?:er|e|ste)?\s+(" + "|".join(_MONTHS) + r")\s+(\d{4})\b", re.IGNORECASE)
 _DATE_DIGITS = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b")
 
 
-def parse_dates(text: str) -> List[date]:
+def parse_dates(text: str) -> list[date]:
     """Every full date in a text, in order; impossible ones are skipped."""
     found = []
     for match in _DATE_WORDS.finditer(text or ""):

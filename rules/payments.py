@@ -1,9 +1,10 @@
 """Advance, first-claim cap and what is left to claim on a CPAS 2023 grant."""
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Sequence
 
 from knowledge.loader import KnowledgeBase
 from rules.errors import ReceivedExceedsGrant
@@ -18,9 +19,11 @@ class PaymentTerms:
     first_claim_rate: Decimal
 
     @classmethod
-    def of(cls, kb: KnowledgeBase) -> "PaymentTerms":
-        return cls(advance_rate=kb.fact("cpas_2023.advance_rate").decimal,
-                   first_claim_rate=kb.fact("cpas_2023.first_claim_cap_rate").decimal)
+    def of(cls, kb: KnowledgeBase) -> PaymentTerms:
+        return cls(
+            advance_rate=kb.fact("cpas_2023.advance_rate").decimal,
+            first_claim_rate=kb.fact("cpas_2023.first_claim_cap_rate").decimal,
+        )
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """Fixtures shared by every test folder: the knowledge base, and a PostgreSQL schema of our own."""
+
 import os
 import secrets
-from typing import Iterator
+from collections.abc import Iterator
 from urllib.parse import quote, urlparse
 
 import pytest
@@ -12,8 +13,13 @@ from tests.e2e.servers import reachable
 
 # The abuse limits are tested on their own (tests/api/test_security.py); elsewhere a test suite that talks fast
 # from one address is not an abuser. Set before anything reads the settings, inherited by the servers tests start.
-for _name in ("CHAT_RATE_LIMIT", "FEEDBACK_RATE_LIMIT", "CONVERSATION_RATE_LIMIT", "LOGIN_RATE_LIMIT",
-              "LOGIN_FAILURE_LIMIT"):
+for _name in (
+    "CHAT_RATE_LIMIT",
+    "FEEDBACK_RATE_LIMIT",
+    "CONVERSATION_RATE_LIMIT",
+    "LOGIN_RATE_LIMIT",
+    "LOGIN_FAILURE_LIMIT",
+):
     os.environ.setdefault(_name, "100000/minute")
 
 PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")

@@ -1,5 +1,6 @@
 """deploy/ describes the same topology as `make run-prod`, with secrets from the environment; each file passes the
 validation its tool allows without a Docker engine or a cluster (docker-compose config, haproxy -c)."""
+
 import os
 import re
 import shutil
@@ -30,7 +31,9 @@ def container(name):
 
 
 def test_kubernetes_runs_replicas_of_rasa_and_the_action_server_probed_like_rasas_chart():
-    assert deployment("digilab-rasa")["spec"]["replicas"] >= 2 and deployment("digilab-actions")["spec"]["replicas"] >= 2
+    assert (
+        deployment("digilab-rasa")["spec"]["replicas"] >= 2 and deployment("digilab-actions")["spec"]["replicas"] >= 2
+    )
     rasa = container("digilab-rasa")
     assert "/status?token=" in " ".join(rasa["readinessProbe"]["exec"]["command"])
     assert rasa["livenessProbe"]["httpGet"]["path"] == "/"
@@ -63,16 +66,20 @@ def test_compose_has_the_run_prod_topology_and_refuses_to_start_without_its_secr
 def test_the_image_runs_each_role_through_bot_serve():
     dockerfile = (DEPLOY / "Dockerfile").read_text()
     assert "requirements.lock" in dockerfile and '"bot.serve"' in dockerfile and "python -m bot.train" in dockerfile
-    roles = {tuple(s["command"]) for s in compose()["services"].values() if "command" in s and s.get("image", "")
-             .startswith("digilab")}
+    roles = {
+        tuple(s["command"])
+        for s in compose()["services"].values()
+        if "command" in s and s.get("image", "").startswith("digilab")
+    }
     assert roles == {("rasa",), ("actions",), ("api",)}
 
 
 @pytest.mark.skipif(not shutil.which("docker-compose"), reason="docker-compose is not installed")
 def test_docker_compose_accepts_the_compose_file():
     env = {**os.environ, **{name: "x" * 32 for name in SECRETS | {"POSTGRES_PASSWORD"}}}
-    done = subprocess.run(["docker-compose", "-f", str(DEPLOY / "compose.yml"), "config", "-q"], env=env,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        ["docker-compose", "-f", str(DEPLOY / "compose.yml"), "config", "-q"], env=env, capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr
 
 

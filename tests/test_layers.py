@@ -1,4 +1,5 @@
 """Imports point down the house: settings ← knowledge ← rules ← bot, helpdesk, channels ← api (style.md §1)."""
+
 import ast
 from pathlib import Path
 
@@ -38,12 +39,15 @@ def imported(source: str, *, package: str) -> set[str]:
 def _is_dynamic_import(func: ast.expr) -> bool:
     """importlib.import_module(...) or __import__(...)."""
     return (isinstance(func, ast.Attribute) and func.attr == "import_module") or (
-        isinstance(func, ast.Name) and func.id in {"import_module", "__import__"})
+        isinstance(func, ast.Name) and func.id in {"import_module", "__import__"}
+    )
 
 
 def modules():
-    return [ROOT / "settings.py", *(path for layer in MAY_IMPORT if (ROOT / layer).is_dir()
-                                     for path in sorted((ROOT / layer).rglob("*.py")))]
+    return [
+        ROOT / "settings.py",
+        *(path for layer in MAY_IMPORT if (ROOT / layer).is_dir() for path in sorted((ROOT / layer).rglob("*.py"))),
+    ]
 
 
 @pytest.mark.parametrize("path", modules(), ids=lambda p: str(p.relative_to(ROOT)))
@@ -55,18 +59,25 @@ def test_a_module_imports_only_the_layers_below_its_own(path):
 
 def test_every_package_of_ours_has_a_layer():
     skipped = {"models"}
-    found = {p.name.removesuffix(".py") for p in ROOT.iterdir()
-             if not p.name.startswith(".") and p.name not in skipped
-             and ((p.is_dir() and any(p.rglob("*.py"))) or p.suffix == ".py")}
+    found = {
+        p.name.removesuffix(".py")
+        for p in ROOT.iterdir()
+        if not p.name.startswith(".")
+        and p.name not in skipped
+        and ((p.is_dir() and any(p.rglob("*.py"))) or p.suffix == ".py")
+    }
     assert found == OURS
 
 
-@pytest.mark.parametrize("source, package, expected", [
-    ("from api.settings import get_settings", "helpdesk", {"api"}),
-    ("def default_url():\n    import api.settings\n", "helpdesk", {"api"}),
-    ("import importlib\nimportlib.import_module('api.main')", "channels", {"api"}),
-    ("from . import models", "helpdesk", {"helpdesk"}),
-    ("import rasa_sdk, sqlalchemy.orm", "bot", set()),
-])
+@pytest.mark.parametrize(
+    "source, package, expected",
+    [
+        ("from api.settings import get_settings", "helpdesk", {"api"}),
+        ("def default_url():\n    import api.settings\n", "helpdesk", {"api"}),
+        ("import importlib\nimportlib.import_module('api.main')", "channels", {"api"}),
+        ("from . import models", "helpdesk", {"helpdesk"}),
+        ("import rasa_sdk, sqlalchemy.orm", "bot", set()),
+    ],
+)
 def test_the_check_sees_every_kind_of_import(source, package, expected):
     assert imported(source, package=package) == expected

@@ -1,4 +1,5 @@
 """The README's map, commands and environment table match the project."""
+
 import ast
 import re
 from pathlib import Path
@@ -16,8 +17,20 @@ def test_every_path_in_the_code_map_exists():
     paths = set(re.findall(r"`([\w./-]+(?:/|\.\w+))`", section))
     assert len(paths) > 20
     for path in paths:
-        candidates = [ROOT / path] + [ROOT / parent / path for parent in ("knowledge", "rules", "bot", "api", "helpdesk",
-                                                                          "tests", "api/routes", "bot/data", "channels")]
+        candidates = [ROOT / path] + [
+            ROOT / parent / path
+            for parent in (
+                "knowledge",
+                "rules",
+                "bot",
+                "api",
+                "helpdesk",
+                "tests",
+                "api/routes",
+                "bot/data",
+                "channels",
+            )
+        ]
         assert any(c.exists() for c in candidates), path
 
 
@@ -53,14 +66,22 @@ def environment_reads(source: str) -> set[str]:
     """Literal names read through os.environ.get, os.environ[...], `in os.environ` or os.getenv."""
     names = set()
     for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Call) and node.args and (
+        if (
+            isinstance(node, ast.Call)
+            and node.args
+            and (
                 (_is_environ(getattr(node.func, "value", None)) and node.func.attr == "get")
-                or (isinstance(node.func, ast.Attribute) and node.func.attr == "getenv")):
+                or (isinstance(node.func, ast.Attribute) and node.func.attr == "getenv")
+            )
+        ):
             names.add(_literal(node.args[0]))
         elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load) and _is_environ(node.value):
             names.add(_literal(node.slice))
-        elif isinstance(node, ast.Compare) and any(isinstance(op, ast.In) for op in node.ops) \
-                and any(_is_environ(c) for c in node.comparators):
+        elif (
+            isinstance(node, ast.Compare)
+            and any(isinstance(op, ast.In) for op in node.ops)
+            and any(_is_environ(c) for c in node.comparators)
+        ):
             names.add(_literal(node.left))
     return names - {None}
 
@@ -73,12 +94,15 @@ def _literal(node):
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
 
-@pytest.mark.parametrize("source, names", [
-    ('os.environ.get("TEST_POSTGRES_URL", "x")', {"TEST_POSTGRES_URL"}),
-    ('os.getenv("CHROMIUM")', {"CHROMIUM"}),
-    ('if "A" in os.environ:\n    b = os.environ["A"]', {"A"}),
-    ('os.environ["WRITTEN"] = "1"\nenv = {**os.environ, "GIVEN": "1"}', set()),
-])
+@pytest.mark.parametrize(
+    "source, names",
+    [
+        ('os.environ.get("TEST_POSTGRES_URL", "x")', {"TEST_POSTGRES_URL"}),
+        ('os.getenv("CHROMIUM")', {"CHROMIUM"}),
+        ('if "A" in os.environ:\n    b = os.environ["A"]', {"A"}),
+        ('os.environ["WRITTEN"] = "1"\nenv = {**os.environ, "GIVEN": "1"}', set()),
+    ],
+)
 def test_environment_reads_are_found_in_every_form(source, names):
     assert environment_reads(source) == names
 

@@ -1,4 +1,5 @@
 """One settings module: each variable has a meaning, and `make run` can read its servers' settings ahead."""
+
 from settings import Settings, settings_from
 
 

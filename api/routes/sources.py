@@ -1,10 +1,10 @@
 """The source documents as readable pages: /sources/{doc}, one anchor per article or section (issue 13)."""
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List, Tuple
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse
@@ -17,29 +17,42 @@ from knowledge.models import DOCS
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parents[1] / "templates"))
 # As the chat page: nothing but our own files.
-HEADERS = {"Content-Security-Policy": "default-src 'self'; img-src 'self' data:; base-uri 'none'; "
-                                      "form-action 'self'; frame-ancestors 'none'",
-           "X-Content-Type-Options": "nosniff"}
+HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+}
 router = APIRouter(prefix="/sources", include_in_schema=False)
 
 WORDS = {
-    "fr": {"sources": "Documents sources", "back": "Retour à l'assistant", "contents": "Sommaire",
-           "skip": "Aller au texte", "language": "Langue de la page", "only_fr": "",
-           "intro": "Le texte du document tel que l'assistant le cite, une ancre par article ou section.",
-           "top": "Haut de page"},
-    "nl": {"sources": "Brondocumenten", "back": "Terug naar de assistent", "contents": "Inhoud",
-           "skip": "Naar de tekst", "language": "Taal van de pagina",
-           "only_fr": "Dit document bestaat alleen in het Frans: de titels zijn vertaald, de tekst is de "
-                      "oorspronkelijke Franse tekst.",
-           "intro": "De tekst van het document zoals de assistent het citeert, een anker per artikel of afdeling.",
-           "top": "Naar boven"},
+    "fr": {
+        "sources": "Documents sources",
+        "back": "Retour à l'assistant",
+        "contents": "Sommaire",
+        "skip": "Aller au texte",
+        "language": "Langue de la page",
+        "only_fr": "",
+        "intro": "Le texte du document tel que l'assistant le cite, une ancre par article ou section.",
+        "top": "Haut de page",
+    },
+    "nl": {
+        "sources": "Brondocumenten",
+        "back": "Terug naar de assistent",
+        "contents": "Inhoud",
+        "skip": "Naar de tekst",
+        "language": "Taal van de pagina",
+        "only_fr": "Dit document bestaat alleen in het Frans: de titels zijn vertaald, de tekst is de "
+        "oorspronkelijke Franse tekst.",
+        "intro": "De tekst van het document zoals de assistent het citeert, een anker per artikel of afdeling.",
+        "top": "Naar boven",
+    },
 }
 
 
 @dataclass(frozen=True)
 class Block:
     kind: str  # "p" or "ul"
-    lines: Tuple[str, ...]
+    lines: tuple[str, ...]
 
 
 _DROP = [re.compile(p, re.S) for p in (r"\[image:[^\]]*\]", r"\[bookmark: [^\]]*\]", r"\]\s*$")]
@@ -57,13 +70,13 @@ def _clean(line: str) -> str:
     return line.replace("*", "").strip()
 
 
-def blocks(text: str) -> List[Block]:
+def blocks(text: str) -> list[Block]:
     """A passage's plain text as paragraphs and lists, the extraction's markup and image stubs removed."""
     for pattern in _DROP[:2]:
         text = pattern.sub("", text)
     text = re.sub(r"</?(?:p|li|ul)[^>]*>", "\n", text)
-    out: List[Block] = []
-    current: List[str] = []
+    out: list[Block] = []
+    current: list[str] = []
     kind = "p"
 
     def flush() -> None:
@@ -101,17 +114,32 @@ def get_library() -> Library:
 @router.get("", response_class=HTMLResponse)
 def index(request: Request, lang: str = Depends(get_lang), kb: KnowledgeBase = Depends(get_knowledge)):
     documents = [(doc, kb.sources[doc].nl if lang == "nl" else kb.sources[doc].fr) for doc in DOCS]
-    return TEMPLATES.TemplateResponse(request, "sources/index.html", headers=HEADERS, context={
-        "lang": lang, "w": WORDS[lang], "documents": documents})
+    return TEMPLATES.TemplateResponse(
+        request, "sources/index.html", headers=HEADERS, context={"lang": lang, "w": WORDS[lang], "documents": documents}
+    )
 
 
 @router.get("/{doc}", response_class=HTMLResponse)
-def document(request: Request, doc: str, lang: str = Depends(get_lang), kb: KnowledgeBase = Depends(get_knowledge),
-             library: Library = Depends(get_library)):
+def document(
+    request: Request,
+    doc: str,
+    lang: str = Depends(get_lang),
+    kb: KnowledgeBase = Depends(get_knowledge),
+    library: Library = Depends(get_library),
+):
     if doc not in library.documents:
         raise HTTPException(status_code=404, detail="no such document")
     source = kb.sources[doc]
     passages = [(p.id, heading(kb, p, lang), blocks(p.text)) for p in library.documents[doc].passages]
-    return TEMPLATES.TemplateResponse(request, "sources/document.html", headers=HEADERS, context={
-        "lang": lang, "w": WORDS[lang], "doc": doc, "title": source.nl if lang == "nl" else source.fr,
-        "passages": passages})
+    return TEMPLATES.TemplateResponse(
+        request,
+        "sources/document.html",
+        headers=HEADERS,
+        context={
+            "lang": lang,
+            "w": WORDS[lang],
+            "doc": doc,
+            "title": source.nl if lang == "nl" else source.fr,
+            "passages": passages,
+        },
+    )

@@ -4,11 +4,12 @@ The items (facts, cost items, recorded disagreements) are ranked by bot/retrieva
 for the call the question names, else the call named earlier in the conversation; the 2008 call is
 brought in only when asked about. Below THRESHOLD nothing answers: the bot says it does not know.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
-from typing import Dict, List, Optional, Sequence
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -34,19 +35,30 @@ TIE_MARGIN = 0.3
 SECOND_SLACK = 0.15
 # The intent is a hint: items of its topics get a small lead over items of other topics.
 INTENT_BONUS = 0.1
-INTENT_TOPICS: Dict[str, Sequence[str]] = {
-    "ask_eligibility": ["eligibility", "selection"], "ask_target_groups": ["target_groups"],
-    "ask_objectives": ["objectives", "definitions"], "ask_deadlines": ["deadlines", "period"],
-    "ask_duration": ["period"], "ask_double_funding": ["double_funding"], "ask_cofinancing": ["cofinancing"],
-    "ask_payment_schedule": ["payment"], "ask_claim_documents": ["claim_documents"],
-    "ask_refusal_refund": ["refusal", "refund"], "ask_controls": ["controls"], "ask_evaluation": ["evaluation"],
-    "ask_obligations": ["obligations", "intervisions", "communication"], "ask_dnsh": ["dnsh"],
-    "ask_application": ["application", "selection"], "ask_programme": ["programme", "amounts"],
-    "ask_definition": ["definitions", "digilab"], "ask_figures": ["figures"], "ask_contact": ["contacts"],
+INTENT_TOPICS: dict[str, Sequence[str]] = {
+    "ask_eligibility": ["eligibility", "selection"],
+    "ask_target_groups": ["target_groups"],
+    "ask_objectives": ["objectives", "definitions"],
+    "ask_deadlines": ["deadlines", "period"],
+    "ask_duration": ["period"],
+    "ask_double_funding": ["double_funding"],
+    "ask_cofinancing": ["cofinancing"],
+    "ask_payment_schedule": ["payment"],
+    "ask_claim_documents": ["claim_documents"],
+    "ask_refusal_refund": ["refusal", "refund"],
+    "ask_controls": ["controls"],
+    "ask_evaluation": ["evaluation"],
+    "ask_obligations": ["obligations", "intervisions", "communication"],
+    "ask_dnsh": ["dnsh"],
+    "ask_application": ["application", "selection"],
+    "ask_programme": ["programme", "amounts"],
+    "ask_definition": ["definitions", "digilab"],
+    "ask_figures": ["figures"],
+    "ask_contact": ["contacts"],
     "ask_costs": ["costs", "procurement", "transfers", "de_minimis", "double_funding"],
 }
 # What a button asking about an intent answers (it has no words to rank by).
-BUTTON_ITEMS: Dict[str, Sequence[str]] = {
+BUTTON_ITEMS: dict[str, Sequence[str]] = {
     "ask_deadlines": ["cpas_2023.first_claim_deadline", "cpas_2023.second_claim_deadline"],
     "ask_costs": ["cpas_2023.eligible_expense_rule"],
     "ask_claim_documents": ["cpas_2023.claim_documents_list"],
@@ -62,24 +74,35 @@ CALL_WORDS = {
 }
 # Items of these calls always fit: the programme as a whole, and the later calls beside 2023.
 GENERAL = {"programme"}
-RELATED = {"cpas_2023": {"calls_2023_2024"}, "cpas_2022": set(), "ict_2008": set(), "social_actors": {"calls_2023_2024"}}
-_QUESTION_WORDS = (r"\b(quand|combien|comment|quel\w*|qui|quoi|ou|pourquoi|est-ce|wanneer|hoeveel|hoe|welk\w*|wie"
-                   r"|waar|waarom|wat|mag|moet|kan|kunnen|peut|faut)\b")
+RELATED = {
+    "cpas_2023": {"calls_2023_2024"},
+    "cpas_2022": set(),
+    "ict_2008": set(),
+    "social_actors": {"calls_2023_2024"},
+}
+_QUESTION_WORDS = (
+    r"\b(quand|combien|comment|quel\w*|qui|quoi|ou|pourquoi|est-ce|wanneer|hoeveel|hoe|welk\w*|wie"
+    r"|waar|waarom|wat|mag|moet|kan|kunnen|peut|faut)\b"
+)
 # A question for a figure ("combien", "à quel taux", "hoeveel") is not answered by an item that states none: the
 # documents say what must be repaid, not at what interest. Measured on the held-out questions: 73 of the 77 that ask
 # "how much" are answered by an item with a figure; the others ask how long (the law's periods) or how many
 # documents (a list), which a list or a rule answers without a figure.
-HOW_MUCH = re.compile(r"\b(combien(?! de (?:temps|documents?|pieces?))|hoeveel(?! (?:verschillende )?(?:tijd|documenten|stukken))"
-                      r"|quel(?:le)?s? (?:montant|taux|somme|pourcentage|prix|tarif)"
-                      r"|welk(?:e)? (?:bedrag|percentage|tarief)|hoe hoog|a quel taux|aan welk tarief)\b")
-QUANTITY = re.compile(r"(?<![\d/])(?!(?:19|20)\d\d\b)\d|\b(deux|trois|quatre|cinq|six|sept|huit|neuf|dix|vingt|cent"
-                      r"|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|twintig|honderd|moitie|helft|double|dubbel)\b")
+HOW_MUCH = re.compile(
+    r"\b(combien(?! de (?:temps|documents?|pieces?))|hoeveel(?! (?:verschillende )?(?:tijd|documenten|stukken))"
+    r"|quel(?:le)?s? (?:montant|taux|somme|pourcentage|prix|tarif)"
+    r"|welk(?:e)? (?:bedrag|percentage|tarief)|hoe hoog|a quel taux|aan welk tarief)\b"
+)
+QUANTITY = re.compile(
+    r"(?<![\d/])(?!(?:19|20)\d\d\b)\d|\b(deux|trois|quatre|cinq|six|sept|huit|neuf|dix|vingt|cent"
+    r"|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|twintig|honderd|moitie|helft|double|dubbel)\b"
+)
 # Years that name no call of the documents (2024 deadlines aside): an answer must mention them.
 _YEAR = re.compile(r"\b20[2-3]\d\b")
 KNOWN_YEARS = {"2022", "2023"}
 
 
-def calls_named(text: str) -> List[str]:
+def calls_named(text: str) -> list[str]:
     plain = unaccent(text)
     return [call for call, pattern in CALL_WORDS.items() if re.search(pattern, plain)]
 
@@ -97,14 +120,14 @@ def _topic_of(item_id: str) -> str:
     return "costs" if isinstance(item, CostItem) else item.topic
 
 
-def with_intent(ranking: Sequence[Scored], intent: Optional[str]) -> List[Scored]:
+def with_intent(ranking: Sequence[Scored], intent: str | None) -> list[Scored]:
     """The ranking with the intent's topics a little ahead."""
     topics = INTENT_TOPICS.get(intent or "", ())
     scored = [Scored(s.id, s.score + (INTENT_BONUS if _topic_of(s.id) in topics else 0.0)) for s in ranking]
     return sorted(scored, key=lambda s: -s.score)
 
 
-def _call_of(item_id: str) -> Optional[str]:
+def _call_of(item_id: str) -> str | None:
     item = kb().item(item_id)
     return None if isinstance(item, DataIssue) else item.call
 
@@ -131,8 +154,9 @@ def mentions_years(item_id: str, years: Sequence[str]) -> bool:
     return all(y in item.fr for y in years)
 
 
-def choose(ranking: Sequence[Scored], *, calls: Sequence[str], threshold: float, two: bool,
-           years: Sequence[str] = ()) -> List[Scored]:
+def choose(
+    ranking: Sequence[Scored], *, calls: Sequence[str], threshold: float, two: bool, years: Sequence[str] = ()
+) -> list[Scored]:
     """The item that answers (and a second one when the question asks two things), or none.
 
     A question about a year the documents do not cover ("the 2025 call", "the 2024 barometer") is not
@@ -149,7 +173,7 @@ def choose(ranking: Sequence[Scored], *, calls: Sequence[str], threshold: float,
     return chosen
 
 
-def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> List[Scored]:
+def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> list[Scored]:
     """The items answering the latest message, read in the context of the previous one when it is vague."""
     text = latest_text(tracker)
     if not text.strip():
@@ -166,8 +190,9 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> List[Scored
     earlier = previous_texts(tracker, 1)
     if earlier and not years:
         # "il doit contenir quoi ?" after "je remplis le rapport financier": the earlier turn says what "il" is.
-        in_context = choose(with_intent(answerable(ranked(f"{earlier[0]} {text}")), intent), calls=calls,
-                            threshold=threshold, two=two)
+        in_context = choose(
+            with_intent(answerable(ranked(f"{earlier[0]} {text}")), intent), calls=calls, threshold=threshold, two=two
+        )
         if in_context and (not chosen or in_context[0].score > chosen[0].score + CONTEXT_MARGIN):
             chosen = in_context
     if HOW_MUCH.search(unaccent(text)) and not any(states_quantity(s.id) for s in chosen):
@@ -175,13 +200,13 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> List[Scored
     return chosen
 
 
-def call_events(tracker: Tracker) -> List[Dict]:
+def call_events(tracker: Tracker) -> list[dict]:
     """Remember the call a message names, for the questions that follow."""
     named = calls_named(latest_text(tracker))
     return [SlotSet("call", named[0])] if len(named) == 1 else []
 
 
-def answer(dispatcher: CollectingDispatcher, tracker: Tracker, *, threshold: float = THRESHOLD) -> List[Scored]:
+def answer(dispatcher: CollectingDispatcher, tracker: Tracker, *, threshold: float = THRESHOLD) -> list[Scored]:
     """Say the best items for the latest message; the items said, none when nothing answers it."""
     chosen = best_items(tracker, threshold=threshold)
     if chosen:
@@ -189,6 +214,6 @@ def answer(dispatcher: CollectingDispatcher, tracker: Tracker, *, threshold: flo
     return chosen
 
 
-def score_events(chosen: Sequence[Scored]) -> List[Dict]:
+def score_events(chosen: Sequence[Scored]) -> list[dict]:
     """The ranking score of the answer given, kept in the conversation: the helpdesk reviews the doubtful ones."""
     return [SlotSet("answer_score", round(chosen[0].score, 3))] if chosen else []

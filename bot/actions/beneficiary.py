@@ -1,8 +1,8 @@
 """A granted 2023 project by name (annex amounts and what it does), and values given outside a question."""
+
 from __future__ import annotations
 
 import re
-from typing import Dict, List, Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -17,13 +17,15 @@ from knowledge.models import Beneficiary
 from rules.money import format_eur, format_percent
 
 # Money questions about a project get its annex row; other questions also get what it does.
-_MONEY = re.compile(r"\b(combien|montant|bedrag|hoeveel|avance|voorschot|tva|btw|htva|total\w*|subsid\w*|subvention"
-                    r"|recu|ontvangen|gekregen|touche|eur\w*|€)")
+_MONEY = re.compile(
+    r"\b(combien|montant|bedrag|hoeveel|avance|voorschot|tva|btw|htva|total\w*|subsid\w*|subvention"
+    r"|recu|ontvangen|gekregen|touche|eur\w*|€)"
+)
 _LARGEST = re.compile(r"\b(plus gros|plus grand|plus eleve|le plus|hoogste|grootste|meeste)\b")
 _SMALLEST = re.compile(r"\b(plus petit|plus bas|le moins|kleinste|laagste|minste)\b")
 
 
-def beneficiary_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict]:
+def beneficiary_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
     """The project named now or earlier; the largest or smallest grant; else ask which one."""
     lang, text = lang_of(tracker), latest_text(tracker)
     named = remembered_beneficiary(tracker)
@@ -52,7 +54,7 @@ def beneficiary_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> Li
     return []
 
 
-def _by_amount(text: str) -> Optional[Beneficiary]:
+def _by_amount(text: str) -> Beneficiary | None:
     """'Which project got the most?': the annex row with the largest (or smallest) total."""
     plain = unaccent(text)
     if _LARGEST.search(plain):
@@ -65,9 +67,13 @@ def _by_amount(text: str) -> Optional[Beneficiary]:
 def describe(dispatcher: CollectingDispatcher, b: Beneficiary, lang: str, *, money_only: bool) -> None:
     """The annex row of one beneficiary, its project (and what it does), its source and any data issue."""
     dispatcher.utter_message(
-        response="utter_beneficiary", organisation=b.name(lang), project=b.project,
-        excl=format_eur(b.amount_excl_vat, lang), vat=format_eur(b.vat, lang),
-        total=format_eur(b.total, lang), advance=format_eur(b.advance, lang),
+        response="utter_beneficiary",
+        organisation=b.name(lang),
+        project=b.project,
+        excl=format_eur(b.amount_excl_vat, lang),
+        vat=format_eur(b.vat, lang),
+        total=format_eur(b.total, lang),
+        advance=format_eur(b.advance, lang),
         rate=format_percent(kb().fact("cpas_2023.advance_rate").decimal, lang),
         description="" if money_only else f"\n\n{b.description(lang)}",
         source=kb().cite(b.source, *([] if money_only else [b.description_source]), lang=lang),

@@ -1,7 +1,8 @@
 """Cluster and subsidy range for a population (call 2022); without a population, the clusters themselves."""
+
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -14,7 +15,7 @@ from rules.errors import RuleError
 from rules.money import format_eur, format_number
 
 
-def cluster(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict]:
+def cluster(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
     """The population of this message, else the one given earlier; without one, the table and a question."""
     lang = lang_of(tracker)
     found = numbers(tracker, "population")
@@ -31,11 +32,18 @@ def say_clusters(dispatcher: CollectingDispatcher, lang: str) -> None:
     """The four clusters of the 2022 call, each with its population range and subsidy."""
     rows = []
     for c in kb().clusters:
-        rows.append(kb().message("cluster_row", lang, name=c.nl if lang == "nl" else c.fr,
-                                 minimum=format_eur(c.min_subsidy, lang) if c.min_subsidy else "—",
-                                 maximum=format_eur(c.max_subsidy, lang)))
-    dispatcher.utter_message(response="utter_fact", answer="\n".join(rows),
-                             source=kb().cite(kb().clusters[0].source, lang=lang))
+        rows.append(
+            kb().message(
+                "cluster_row",
+                lang,
+                name=c.nl if lang == "nl" else c.fr,
+                minimum=format_eur(c.min_subsidy, lang) if c.min_subsidy else "—",
+                maximum=format_eur(c.max_subsidy, lang),
+            )
+        )
+    dispatcher.utter_message(
+        response="utter_fact", answer="\n".join(rows), source=kb().cite(kb().clusters[0].source, lang=lang)
+    )
 
 
 def answer_cluster(dispatcher: CollectingDispatcher, population: Any, lang: str) -> None:
@@ -49,14 +57,20 @@ def answer_cluster(dispatcher: CollectingDispatcher, population: Any, lang: str)
     source = kb().cite(result.source, lang=lang)
     if not result.eligible:
         threshold = kb().fact("cpas_2022.population_threshold")
-        dispatcher.utter_message(response="utter_cluster_not_eligible", population=people,
-                                 threshold=format_number(result.threshold, lang))
+        dispatcher.utter_message(
+            response="utter_cluster_not_eligible", population=people, threshold=format_number(result.threshold, lang)
+        )
         say_facts(dispatcher, [threshold], lang)
     else:
         c = result.cluster
         response = "utter_cluster_range" if c.min_subsidy is not None else "utter_cluster_max_only"
-        dispatcher.utter_message(response=response, population=people, cluster=c.nl if lang == "nl" else c.fr,
-                                 minimum=format_eur(c.min_subsidy, lang) if c.min_subsidy else "",
-                                 maximum=format_eur(c.max_subsidy, lang), source=source)
+        dispatcher.utter_message(
+            response=response,
+            population=people,
+            cluster=c.nl if lang == "nl" else c.fr,
+            minimum=format_eur(c.min_subsidy, lang) if c.min_subsidy else "",
+            maximum=format_eur(c.max_subsidy, lang),
+            source=source,
+        )
     if result.on_threshold:
         say_issues(dispatcher, [i for i in kb().issues if i.id == "cpas_2022.threshold_boundary"], lang)

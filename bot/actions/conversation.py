@@ -1,7 +1,8 @@
 """Conversation plumbing: fallback, language switch, clearing half-given values."""
+
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -13,10 +14,10 @@ from bot.actions.replies import kb, lang_of
 class ActionDontKnow(Action):
     """Say honestly that the sources do not answer, and give the Digilab contact."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_dont_know"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
         lang = lang_of(tracker)
         dispatcher.utter_message(response="utter_dont_know", contact=kb().fact("digilab.contact").text(lang))
         return []
@@ -25,17 +26,17 @@ class ActionDontKnow(Action):
 class ActionSwitchLanguage(Action):
     """The language slot is already set by the slot-mapping validation; confirm it."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_switch_language"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
         dispatcher.utter_message(response="utter_language_switched")
         return []
 
 
 class ActionResetValues(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_reset_values"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
         return [SlotSet(s, None) for s in ("population", "grant", "received", "organisation")]

@@ -1,10 +1,10 @@
 """Advance, claim declarations and what is left to claim: computed when the amounts are known, else the rule."""
+
 from __future__ import annotations
 
 import re
 from datetime import date
 from decimal import Decimal
-from typing import Dict, List, Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -12,8 +12,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.answers import answer, call_events, calls_named
 from bot.actions.replies import kb, lang_of, latest_text, say_error, say_facts, say_issues
-from bot.sentences import unaccent
 from bot.actions.values import PaymentInput, beneficiary, payment_input, remembered_beneficiary, unknown_cpas
+from bot.sentences import unaccent
 from knowledge.models import Beneficiary
 from rules.deadlines import next_deadline
 from rules.errors import RuleError
@@ -27,7 +27,7 @@ RULES = ("cpas_2023.advance_rate", "cpas_2023.first_claim_cap_rate")
 WHEN = re.compile(r"\b(quand|wanneer|a quel moment|op welk moment|when)\b")
 
 
-def payments(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict]:
+def payments(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
     """Compute from what this message and the conversation give; without a grant, state the rule and offer."""
     lang, text = lang_of(tracker), latest_text(tracker)
     given = payment_input(text)
@@ -51,12 +51,12 @@ def payments(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict]:
         return [SlotSet("pending", None)]
 
 
-def _slot_amount(tracker: Tracker, slot: str) -> Optional[Decimal]:
+def _slot_amount(tracker: Tracker, slot: str) -> Decimal | None:
     value = tracker.get_slot(slot)
     return Decimal(value) if value else None
 
 
-def _received(grant: Decimal, given: PaymentInput, terms: PaymentTerms) -> List[Decimal]:
+def _received(grant: Decimal, given: PaymentInput, terms: PaymentTerms) -> list[Decimal]:
     """What the message says was received: amounts, 'the advance', 'the first claim at its maximum'."""
     result = advance_for(grant, terms=terms)
     received = list(given.received)
@@ -69,8 +69,9 @@ def _received(grant: Decimal, given: PaymentInput, terms: PaymentTerms) -> List[
     return received
 
 
-def _compute(dispatcher: CollectingDispatcher, tracker: Tracker, grant: Decimal, given: PaymentInput,
-             named: Optional[Beneficiary]) -> List[Dict]:
+def _compute(
+    dispatcher: CollectingDispatcher, tracker: Tracker, grant: Decimal, given: PaymentInput, named: Beneficiary | None
+) -> list[dict]:
     lang, terms = lang_of(tracker), PaymentTerms.of(kb())
     eur = lambda amount: format_eur(amount, lang)  # noqa: E731
     result = advance_for(grant, terms=terms)
@@ -86,39 +87,65 @@ def _compute(dispatcher: CollectingDispatcher, tracker: Tracker, grant: Decimal,
     source = kb().cite(*refs, lang=lang)
     if received:
         left = remaining_for(result.grant, received, terms=terms)
-        dispatcher.utter_message(response="utter_remaining", received_total=eur(left.received_total),
-                                 remaining=eur(left.remaining), grant=eur(left.grant))
+        dispatcher.utter_message(
+            response="utter_remaining",
+            received_total=eur(left.received_total),
+            remaining=eur(left.remaining),
+            grant=eur(left.grant),
+        )
     if given.spent is not None:
         due = first_claim_due(result.grant, given.spent, terms=terms)
-        dispatcher.utter_message(response="utter_first_claim_due", spent=eur(to_cents(as_amount(given.spent))),
-                                 advance=eur(result.advance), due=eur(due), first_claim_max=eur(result.first_claim_max))
+        dispatcher.utter_message(
+            response="utter_first_claim_due",
+            spent=eur(to_cents(as_amount(given.spent))),
+            advance=eur(result.advance),
+            due=eur(due),
+            first_claim_max=eur(result.first_claim_max),
+        )
     if named:
-        dispatcher.utter_message(response="utter_payments_annex", organisation=named.name(lang), project=named.project,
-                                 published=eur(named.advance))
+        dispatcher.utter_message(
+            response="utter_payments_annex",
+            organisation=named.name(lang),
+            project=named.project,
+            published=eur(named.advance),
+        )
     dispatcher.utter_message(
-        response="utter_payments", grant=eur(result.grant), advance=eur(result.advance),
-        rate=format_percent(terms.advance_rate, lang), cap_rate=format_percent(terms.first_claim_rate, lang),
-        first_claim_max=eur(result.first_claim_max), max_after_first_claim=eur(result.max_after_first_claim),
+        response="utter_payments",
+        grant=eur(result.grant),
+        advance=eur(result.advance),
+        rate=format_percent(terms.advance_rate, lang),
+        cap_rate=format_percent(terms.first_claim_rate, lang),
+        first_claim_max=eur(result.first_claim_max),
+        max_after_first_claim=eur(result.max_after_first_claim),
         after_rate=format_percent(terms.advance_rate + terms.first_claim_rate, lang),
-        balance=eur(result.balance_after_first_claim), source=source,
+        balance=eur(result.balance_after_first_claim),
+        source=source,
         after_advance=eur(remaining_for(result.grant, [result.advance], terms=terms).remaining),
-        rest_rate=format_percent(1 - terms.advance_rate, lang))
+        rest_rate=format_percent(1 - terms.advance_rate, lang),
+    )
     upcoming = next_deadline(date.today(), deadlines=[kb().fact(d) for d in DEADLINES])
     if received and not upcoming.next:
-        dispatcher.utter_message(response="utter_claim_deadlines_passed",
-                                 dates=" ; ".join(format_date(f.as_date, lang) for f in upcoming.passed))
+        dispatcher.utter_message(
+            response="utter_claim_deadlines_passed",
+            dates=" ; ".join(format_date(f.as_date, lang) for f in upcoming.passed),
+        )
     if WHEN.search(unaccent(latest_text(tracker))):
         say_facts(dispatcher, [kb().fact(RULES[0])], lang)
     if named:
         say_issues(dispatcher, kb().issues_of(named.id), lang)
     total = sum(received, Decimal(0))
-    return [SlotSet("grant", str(result.grant)), SlotSet("received", str(total) if received else None),
-            SlotSet("organisation", named.id if named else tracker.get_slot("organisation")),
-            SlotSet("pending", None), *call_events(tracker)]
+    return [
+        SlotSet("grant", str(result.grant)),
+        SlotSet("received", str(total) if received else None),
+        SlotSet("organisation", named.id if named else tracker.get_slot("organisation")),
+        SlotSet("pending", None),
+        *call_events(tracker),
+    ]
 
 
-def _call_2022(dispatcher: CollectingDispatcher, tracker: Tracker, given: PaymentInput,
-               grant: Optional[Decimal]) -> List[Dict]:
+def _call_2022(
+    dispatcher: CollectingDispatcher, tracker: Tracker, given: PaymentInput, grant: Decimal | None
+) -> list[dict]:
     """The 2022 call pays its advance on the annual budget (slides, payment schedule)."""
     lang = lang_of(tracker)
     fact = kb().fact("cpas_2022.advance_rate")
@@ -127,32 +154,46 @@ def _call_2022(dispatcher: CollectingDispatcher, tracker: Tracker, given: Paymen
         say_facts(dispatcher, [fact], lang)
         dispatcher.utter_message(response="utter_offer_payments")
         return [SlotSet("pending", "payments"), SlotSet("call", "cpas_2022")]
-    dispatcher.utter_message(response="utter_advance_2022", annual=format_eur(base, lang),
-                             rate=format_percent(fact.decimal, lang), advance=format_eur(to_cents(base * fact.decimal), lang),
-                             rule=fact.text(lang), source=kb().cite(fact.source, lang=lang))
+    dispatcher.utter_message(
+        response="utter_advance_2022",
+        annual=format_eur(base, lang),
+        rate=format_percent(fact.decimal, lang),
+        advance=format_eur(to_cents(base * fact.decimal), lang),
+        rule=fact.text(lang),
+        source=kb().cite(fact.source, lang=lang),
+    )
     return [SlotSet("pending", None), SlotSet("call", "cpas_2022"), SlotSet("grant", str(base))]
 
 
-def cofinancing(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict]:
+def cofinancing(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
     """2022 call: from the 2nd year, 20 % of the eligible expenses are the CPAS's own share (slides)."""
     lang = lang_of(tracker)
     fact = kb().fact("cpas_2022.cofinancing_rate")
     given = payment_input(latest_text(tracker))
     base = given.spent or given.grant or given.annual
-    dispatcher.utter_message(response="utter_cofinancing", expenses=format_eur(base, lang),
-                             rate=format_percent(fact.decimal, lang), share=format_eur(to_cents(base * fact.decimal), lang),
-                             rule=fact.text(lang), source=kb().cite(fact.source, lang=lang))
+    dispatcher.utter_message(
+        response="utter_cofinancing",
+        expenses=format_eur(base, lang),
+        rate=format_percent(fact.decimal, lang),
+        share=format_eur(to_cents(base * fact.decimal), lang),
+        rule=fact.text(lang),
+        source=kb().cite(fact.source, lang=lang),
+    )
     return [SlotSet("call", "cpas_2022")]
 
 
 def say_unknown_cpas(dispatcher: CollectingDispatcher, name: str, lang: str) -> None:
     """Not among the annex's beneficiaries: say so, never give another CPAS's figures, offer the helpdesk."""
-    dispatcher.utter_message(response="utter_unknown_cpas", name=name, count=len(kb().beneficiaries),
-                             contact=kb().fact("digilab.contact").text(lang),
-                             source=kb().cite(kb().fact("cpas_2023.beneficiaries").source, lang=lang))
+    dispatcher.utter_message(
+        response="utter_unknown_cpas",
+        name=name,
+        count=len(kb().beneficiaries),
+        contact=kb().fact("digilab.contact").text(lang),
+        source=kb().cite(kb().fact("cpas_2023.beneficiaries").source, lang=lang),
+    )
 
 
-def transfers(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict]:
+def transfers(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
     """2008 manual: a cost type may grow by at most 15 % of the grant, the total unchanged."""
     lang = lang_of(tracker)
     fact = kb().fact("ict_2008.transfer_rate")
@@ -163,8 +204,13 @@ def transfers(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict]:
     except RuleError as error:
         say_error(dispatcher, error, lang)
         return []
-    dispatcher.utter_message(response="utter_transfer_ceiling", grant=format_eur(given.grant, lang),
-                             planned=format_eur(planned, lang), rate=format_percent(fact.decimal, lang),
-                             ceiling=format_eur(ceiling, lang), rule=fact.text(lang),
-                             source=kb().cite(fact.source, lang=lang))
+    dispatcher.utter_message(
+        response="utter_transfer_ceiling",
+        grant=format_eur(given.grant, lang),
+        planned=format_eur(planned, lang),
+        rate=format_percent(fact.decimal, lang),
+        ceiling=format_eur(ceiling, lang),
+        rule=fact.text(lang),
+        source=kb().cite(fact.source, lang=lang),
+    )
     return [SlotSet("call", "ict_2008")]

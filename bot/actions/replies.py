@@ -1,8 +1,9 @@
 """How actions speak: one fact or computed answer, with its source, in the asker's language."""
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
-from typing import List, Optional, Sequence, Union
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -14,7 +15,7 @@ from rules.discrepancies import describe, explain
 from rules.errors import RuleError
 from rules.parsing import parse_dates
 
-Item = Union[Fact, CostItem, DataIssue]
+Item = Fact | CostItem | DataIssue
 # Topics whose dates are deadlines or periods: when they are all past, the answer says so.
 DATED_TOPICS = {"deadlines": "utter_deadline_passed", "period": "utter_period_over"}
 
@@ -29,8 +30,11 @@ def lang_of(tracker: Tracker) -> str:
 
 def say_facts(dispatcher: CollectingDispatcher, facts: Sequence[Fact], lang: str) -> None:
     """One message: the facts' wording, then every source they come from."""
-    dispatcher.utter_message(response="utter_fact", answer="\n\n".join(f.text(lang) for f in facts),
-                             source=kb().cite(*[f.source for f in facts], lang=lang))
+    dispatcher.utter_message(
+        response="utter_fact",
+        answer="\n\n".join(f.text(lang) for f in facts),
+        source=kb().cite(*[f.source for f in facts], lang=lang),
+    )
 
 
 def say_items(dispatcher: CollectingDispatcher, items: Sequence[Item], lang: str, *, today: date) -> None:
@@ -40,8 +44,9 @@ def say_items(dispatcher: CollectingDispatcher, items: Sequence[Item], lang: str
         say_facts(dispatcher, facts, lang)
     for item in items:
         if isinstance(item, CostItem):
-            dispatcher.utter_message(response=f"utter_cost_{item.verdict}", answer=item.text(lang),
-                                     source=kb().cite(item.source, lang=lang))
+            dispatcher.utter_message(
+                response=f"utter_cost_{item.verdict}", answer=item.text(lang), source=kb().cite(item.source, lang=lang)
+            )
     for fact in facts:
         dates = [fact.as_date] if fact.unit == "date" else parse_dates(fact.fr)
         if fact.topic in DATED_TOPICS and all_past(dates, today=today):
@@ -58,24 +63,28 @@ def say_dont_know(dispatcher: CollectingDispatcher, lang: str) -> None:
 def say_issues(dispatcher: CollectingDispatcher, issues: Sequence[DataIssue], lang: str) -> None:
     """Where sources disagree, say so and name them."""
     for issue in issues:
-        dispatcher.utter_message(response="utter_data_issue", answer=describe(kb(), issue, lang),
-                                 source=kb().cite(*issue.sources, lang=lang))
+        dispatcher.utter_message(
+            response="utter_data_issue", answer=describe(kb(), issue, lang), source=kb().cite(*issue.sources, lang=lang)
+        )
 
 
 def say_error(dispatcher: CollectingDispatcher, error: RuleError, lang: str) -> None:
     dispatcher.utter_message(response="utter_plain", answer=explain(kb(), error, lang))
 
 
-def entity_values(tracker: Tracker, name: str) -> List[str]:
-    return [str(e.get("value")) for e in (tracker.latest_message or {}).get("entities", [])
-            if e.get("entity") == name and e.get("value") is not None]
+def entity_values(tracker: Tracker, name: str) -> list[str]:
+    return [
+        str(e.get("value"))
+        for e in (tracker.latest_message or {}).get("entities", [])
+        if e.get("entity") == name and e.get("value") is not None
+    ]
 
 
-def intent_of(tracker: Tracker) -> Optional[str]:
+def intent_of(tracker: Tracker) -> str | None:
     return ((tracker.latest_message or {}).get("intent") or {}).get("name")
 
 
-def previous_texts(tracker: Tracker, count: int) -> List[str]:
+def previous_texts(tracker: Tracker, count: int) -> list[str]:
     """The user's `count` messages before the latest one, most recent first (buttons left out)."""
     texts = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"][:-1]
     return [t for t in reversed(texts) if t and not t.startswith("/")][:count]

@@ -4,10 +4,11 @@ a granted project when one is asked about, else the knowledge item that answers 
 The intent is a hint, not a verdict: "subside de … €, combien en première déclaration ?" is a
 payment computation whatever intent the classifier gave it, and "6 mois" is never a population.
 """
+
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -24,27 +25,41 @@ from bot.sentences import unaccent
 from rules.money import format_number
 from rules.parsing import read_quantities
 
-BUTTON_ROUTES = {"ask_cluster": "cluster", "ask_advance": "payments", "ask_remaining": "payments",
-                 "ask_beneficiary": "beneficiary"}
+BUTTON_ROUTES = {
+    "ask_cluster": "cluster",
+    "ask_advance": "payments",
+    "ask_remaining": "payments",
+    "ask_beneficiary": "beneficiary",
+}
 # Words that ask for a payment figure, and words that ask for an amount at all (accents dropped).
-PAYMENT_WORDS = re.compile(r"\b(avance|voorschot|declarations?|schuldvordering\w*|reste\w*|restant|overblijft|over"
-                           r"|solde|saldo|reclamer|vorderen|terugvragen|6 (?:premiers )?mois|6 maanden|six mois"
-                           r"|zes maanden|claim\w*|deuxieme|2e|2eme|2de|tweede|seconde)\b")
-HOW_MUCH = re.compile(r"\b(combien|hoeveel|montant|bedrag|max\w*|quel\w* somme|ca fait|reste|over|krijgen|krijgt"
-                      r"|recevoir|recoit|recevons|toucher|touche|ontvangen we)\b")
+PAYMENT_WORDS = re.compile(
+    r"\b(avance|voorschot|declarations?|schuldvordering\w*|reste\w*|restant|overblijft|over"
+    r"|solde|saldo|reclamer|vorderen|terugvragen|6 (?:premiers )?mois|6 maanden|six mois"
+    r"|zes maanden|claim\w*|deuxieme|2e|2eme|2de|tweede|seconde)\b"
+)
+HOW_MUCH = re.compile(
+    r"\b(combien|hoeveel|montant|bedrag|max\w*|quel\w* somme|ca fait|reste|over|krijgen|krijgt"
+    r"|recevoir|recoit|recevons|toucher|touche|ontvangen we)\b"
+)
 COFINANCING_WORDS = re.compile(r"\b(co-?financ\w*|bijleggen|zelf betalen|eigen inbreng|part propre|nous-memes|zelf)\b")
 CLUSTER_WORDS = re.compile(r"\b(clusters?|tranches?|categories?|taille|habitants?|inwoners|inw|hab)\b")
-MONEY_WORDS = re.compile(r"\b(combien|montants?|bedrag\w*|hoeveel|recu|ontvangen|gekregen|kregen|touche|subside"
-                         r"|subsidie|btw|tva|htva|excl\w*|totaal|total)\b")
+MONEY_WORDS = re.compile(
+    r"\b(combien|montants?|bedrag\w*|hoeveel|recu|ontvangen|gekregen|kregen|touche|subside"
+    r"|subsidie|btw|tva|htva|excl\w*|totaal|total)\b"
+)
 # A number given right after a payment question is that question's grant.
-PAYMENT_HINT = re.compile(r"\b(avance|voorschot|declaration|schuldvordering|reclamer|vorderen|subside|subsidie|budget|subvention)")
+PAYMENT_HINT = re.compile(
+    r"\b(avance|voorschot|declaration|schuldvordering|reclamer|vorderen|subside|subsidie|budget|subvention)"
+)
 # Asking how much one may apply for.
 ASK_FOR_WORDS = re.compile(r"\b(demander|aanvragen|vragen|plafond|maximum|max|peut-on|mogen|recevoir|krijgen)\b")
 # The 2008 manual's rule on moving money between cost types.
 TRANSFER_WORDS = re.compile(r"\b(15 ?%|15 pour ?cent|15 procent|transfer\w*|verschuiv\w*|overdracht\w*)")
 # Asking whether a CPAS is among those selected.
-SELECTED_WORDS = re.compile(r"\b(retenu\w*|selectionn\w*|fait partie|font partie|soutenu\w*|beneficiaire\w*|laureat\w*"
-                            r"|geselecteerd|gekozen|gesteund|begunstigde\w*|erbij|bij de)\b")
+SELECTED_WORDS = re.compile(
+    r"\b(retenu\w*|selectionn\w*|fait partie|font partie|soutenu\w*|beneficiaire\w*|laureat\w*"
+    r"|geselecteerd|gekozen|gesteund|begunstigde\w*|erbij|bij de)\b"
+)
 # Words about the annex row itself (amount excl. VAT, VAT, total): the project's figures, not a computation.
 ANNEX_WORDS = re.compile(r"\b(excl\w*|htva|hors tva|btw|tva|totaal|total|bijlage|annexe|publie\w*)\b")
 RECEIVED_OR_SPENT = re.compile(r"\b(recu|ontvangen|gekregen|kregen|touche|depense\w*|uitgegeven|reste\w*|over)\b")
@@ -68,8 +83,11 @@ def route(tracker: Tracker) -> str:
     quantities = read_quantities(text)
     if any(q.role == "inhabitants" for q in quantities):
         return "cluster"
-    if _after_a_population(tracker) and not PAYMENT_WORDS.search(plain) and (
-            any(q.role is None for q in quantities) or (not quantities and MIN_MAX.search(plain))):
+    if (
+        _after_a_population(tracker)
+        and not PAYMENT_WORDS.search(plain)
+        and (any(q.role is None for q in quantities) or (not quantities and MIN_MAX.search(plain)))
+    ):
         # "et si on était 140 000 ?", "en het minimum?" right after a question with a population: still the cluster.
         return "cluster"
     money_given = payment_input(text).given
@@ -78,24 +96,33 @@ def route(tracker: Tracker) -> str:
         return "facts"
     if named and ANNEX_WORDS.search(plain) and not RECEIVED_OR_SPENT.search(plain):
         return "beneficiary"
-    stranger = None if named else unknown_cpas(text) or (
-        None if remembered_beneficiary(tracker) else tracker.get_slot("unknown_cpas"))
+    stranger = (
+        None
+        if named
+        else unknown_cpas(text) or (None if remembered_beneficiary(tracker) else tracker.get_slot("unknown_cpas"))
+    )
     if stranger and (MONEY_WORDS.search(plain) or SELECTED_WORDS.search(plain)) and not money_given:
         return "unknown_cpas"
     if COFINANCING_WORDS.search(plain) and money_given:
         return "cofinancing"
-    if intent == "ask_cluster" and not PAYMENT_WORDS.search(plain) and (
-            CLUSTER_WORDS.search(plain) or any(q.role is None for q in quantities)):
+    if (
+        intent == "ask_cluster"
+        and not PAYMENT_WORDS.search(plain)
+        and (CLUSTER_WORDS.search(plain) or any(q.role is None for q in quantities))
+    ):
         return "cluster"
     if TRANSFER_WORDS.search(plain) and money_given:
         return "transfers"
-    about_payments = PAYMENT_WORDS.search(plain) or any(PAYMENT_WORDS.search(unaccent(t))
-                                                         for t in previous_texts(tracker, 1))
+    about_payments = PAYMENT_WORDS.search(plain) or any(
+        PAYMENT_WORDS.search(unaccent(t)) for t in previous_texts(tracker, 1)
+    )
     if money_given and (about_payments or intent in ("ask_advance", "ask_remaining")):
         return "payments"
     if intent in ("ask_advance", "ask_remaining") or (
-            PAYMENT_WORDS.search(plain) and HOW_MUCH.search(plain) and (
-                tracker.get_slot("grant") or remembered_beneficiary(tracker))):
+        PAYMENT_WORDS.search(plain)
+        and HOW_MUCH.search(plain)
+        and (tracker.get_slot("grant") or remembered_beneficiary(tracker))
+    ):
         return "payments"
     if tracker.get_slot("population") and ASK_FOR_WORDS.search(plain) and not about_payments:
         # "on a … habitants" then "donc on peut demander … € ?": the cluster says how much.
@@ -106,14 +133,14 @@ def route(tracker: Tracker) -> str:
 
 
 class ActionAnswer(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_answer"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
         return [*remember(tracker), *self.answer(dispatcher, tracker)]
 
     @staticmethod
-    def answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict]:
+    def answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
         chosen = route(tracker)
         if chosen == "cluster":
             return cluster(dispatcher, tracker)
@@ -140,14 +167,14 @@ class ActionAnswer(Action):
 class ActionInform(Action):
     """A value given on its own: the computation offered just before, a project, else read as a question."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_inform"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
         return [*remember(tracker), *self.inform(dispatcher, tracker)]
 
     @staticmethod
-    def inform(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict]:
+    def inform(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
         lang, pending, text = lang_of(tracker), tracker.get_slot("pending"), latest_text(tracker)
         earlier = previous_texts(tracker, 1)
         if _after_a_population(tracker) and route(tracker) == "cluster":
@@ -169,7 +196,8 @@ class ActionInform(Action):
             return ActionAnswer.answer(dispatcher, tracker)
         found = numbers(tracker, "population") or numbers(tracker, "amount")
         if found:
-            dispatcher.utter_message(response="utter_what_for_number", number=format_number(found[0], lang),
-                                     raw=str(found[0]))
+            dispatcher.utter_message(
+                response="utter_what_for_number", number=format_number(found[0], lang), raw=str(found[0])
+            )
             return []
         return ActionAnswer.answer(dispatcher, tracker)

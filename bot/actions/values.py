@@ -1,11 +1,11 @@
 """The numbers and names a message gives, read through rules.parsing and knowledge.search."""
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from decimal import Decimal
-from typing import Dict, List, Optional
+from functools import lru_cache
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -23,30 +23,41 @@ _ROLE_OF_ENTITY = {"population": "inhabitants", "amount": "eur"}
 _AMOUNT_WORDS = {
     "spent": r"depens\w*|uitgegeven|uitgaven|besteed|spent|factur\w*",
     "received": r"recu|touche|percu|ontvang\w*|gekregen|kregen|binnen|verse|paye|betaald|eu|avance|voorschot"
-                r"|rapporte|deja|al|vordering|declaration|schuldvordering",
+    r"|rapporte|deja|al|vordering|declaration|schuldvordering",
     "grant": r"subsides?|subventions?|subsidie|toegekend|accorde\w*|octroy\w*|budget|grant|montant|bedrag|totaal"
-             r"|total|enveloppe|projet|project|sur|op",
+    r"|total|enveloppe|projet|project|sur|op",
 }
 _VAT_AFTER = re.compile(r"^\s*(?:€|eur\w*)?\s*(?:de\s+|van\s+|aan\s+)?(?:tva|btw)\b")
 _VAT_BEFORE = re.compile(r"(?:tva|btw)\s*(?:de|van|:)?\s*$")
 _EXCL_AFTER = re.compile(r"^\s*(?:€|eur\w*)?\s*(?:htva|hors\s+tva|excl\w*|zonder\s+btw|ex\.?\s+btw)")
 _GRANT_AFTER = re.compile(r"^\s*(?:€|eur\w*)?\s*(?:de\s+|d'|aan\s+|van\s+)?(?:subside|subvention|subsidie|toegekend)")
 _SPENT_AFTER = re.compile(r"^\s*(?:€|eur\w*)?\s*(?:aan\s+\w+\s+)?(?:uitgegeven|besteed|depense|de\s+depenses|uitgaven)")
-_RECEIVED_AFTER = re.compile(r"^\s*(?:€|eur\w*)?\s*(?:d'|de\s+|als\s+|aan\s+)?(?:l'|het\s+)?(?:avance|voorschot)?\s*"
-                             r"(?:ontvangen|gehad|gekregen|binnen|recu|recus|touche|percu|verse|betaald|d'avance|voorschot)")
-_ANNUAL_AFTER = re.compile(r"^\s*(?:€|eur\w*)?\s*(?:par\s+an|per\s+jaar|/\s*an\b|/\s*jaar|annuel|par\s+annee"
-                           r"|(?:de\s+|d'|van\s+|als\s+)?(?:budget\s+annuel|jaarbudget|jaarlijks\s+budget))")
+_RECEIVED_AFTER = re.compile(
+    r"^\s*(?:€|eur\w*)?\s*(?:d'|de\s+|als\s+|aan\s+)?(?:l'|het\s+)?(?:avance|voorschot)?\s*"
+    r"(?:ontvangen|gehad|gekregen|binnen|recu|recus|touche|percu|verse|betaald|d'avance|voorschot)"
+)
+_ANNUAL_AFTER = re.compile(
+    r"^\s*(?:€|eur\w*)?\s*(?:par\s+an|per\s+jaar|/\s*an\b|/\s*jaar|annuel|par\s+annee"
+    r"|(?:de\s+|d'|van\s+|als\s+)?(?:budget\s+annuel|jaarbudget|jaarlijks\s+budget))"
+)
 _ANNUAL_BEFORE = re.compile(r"(?:jaarbudget|budget\s+annuel|annuel\w*|per\s+jaar)\W*(?:de|d'|van|:|=|is)?\W*$")
-_ADVANCE_RECEIVED = re.compile(r"\b(?:recue?s?|eu|touchee?s?|percue?s?|ontvangen|gekregen|kregen|gehad)\b[^.?!]{0,25}"
-                               r"\b(?:l'?avance|avance|voorschot|het voorschot)\b|\b(?:avance|voorschot)\b[^.?!]{0,20}"
-                               r"\b(?:recue?s?|touchee?s?|percue?s?|versee?s?|ontvangen|gekregen|gehad|binnen)\b")
-_PAID = r"(?:payee?s?|recue?s?|obtenue?s?|touchee?s?|demandee?s?|reclamee?s?|versee?s?|gekregen|ontvangen|kregen|uitbetaald|gevraagd|vroegen|betaald|gehad)"
-_FIRST_AT_MAX = re.compile(r"\b(?:1e|1ere|1re|premiere|eerste)\b[^.?!]{0,60}\b(?:max\w*|plafond|volledig)\b"
-                           rf"(?=[^.?!]*\b{_PAID}\b)|\b{_PAID}\b[^.?!]{{0,40}}\b(?:max\w*|plafond)\b"
-                           r"|\b(?:1e|1ere|1re|premiere|eerste)\b[^.?!]{0,30}\b" + _PAID + r"\b[^.?!]{0,30}\b(?:max\w*|plafond)\b")
+_ADVANCE_RECEIVED = re.compile(
+    r"\b(?:recue?s?|eu|touchee?s?|percue?s?|ontvangen|gekregen|kregen|gehad)\b[^.?!]{0,25}"
+    r"\b(?:l'?avance|avance|voorschot|het voorschot)\b|\b(?:avance|voorschot)\b[^.?!]{0,20}"
+    r"\b(?:recue?s?|touchee?s?|percue?s?|versee?s?|ontvangen|gekregen|gehad|binnen)\b"
+)
+_PAID = (
+    r"(?:payee?s?|recue?s?|obtenue?s?|touchee?s?|demandee?s?|reclamee?s?|versee?s?"
+    r"|gekregen|ontvangen|kregen|uitbetaald|gevraagd|vroegen|betaald|gehad)"
+)
+_FIRST_AT_MAX = re.compile(
+    r"\b(?:1e|1ere|1re|premiere|eerste)\b[^.?!]{0,60}\b(?:max\w*|plafond|volledig)\b"
+    rf"(?=[^.?!]*\b{_PAID}\b)|\b{_PAID}\b[^.?!]{{0,40}}\b(?:max\w*|plafond)\b"
+    r"|\b(?:1e|1ere|1re|premiere|eerste)\b[^.?!]{0,30}\b" + _PAID + r"\b[^.?!]{0,30}\b(?:max\w*|plafond)\b"
+)
 
 
-def numbers(tracker: Tracker, entity: str) -> List[Decimal]:
+def numbers(tracker: Tracker, entity: str) -> list[Decimal]:
     """Numbers tagged as `entity`, else those of the message said as its role or without any role."""
     tagged = [n for n in (parse_number(v) for v in entity_values(tracker, entity)) if n is not None]
     if tagged:
@@ -58,10 +69,10 @@ def numbers(tracker: Tracker, entity: str) -> List[Decimal]:
 class PaymentInput:
     """What a message says about a grant: the grant, what was received or spent, by whom."""
 
-    grant: Optional[Decimal] = None
-    received: List[Decimal] = field(default_factory=list)
-    spent: Optional[Decimal] = None
-    annual: Optional[Decimal] = None
+    grant: Decimal | None = None
+    received: list[Decimal] = field(default_factory=list)
+    spent: Decimal | None = None
+    annual: Decimal | None = None
     advance_received: bool = False
     first_claim_at_max: bool = False
 
@@ -70,7 +81,7 @@ class PaymentInput:
         return any([self.grant, self.received, self.spent, self.annual])
 
 
-def _nearest_word(before: str) -> Optional[str]:
+def _nearest_word(before: str) -> str | None:
     window = before[-45:]
     best, where = None, -1
     for kind, pattern in _AMOUNT_WORDS.items():
@@ -85,10 +96,17 @@ def payment_input(text: str) -> PaymentInput:
     spelled = unaccent(spell_out_numbers(text))
     # A number under 100 said without "€" is a count ("in 1 keer", "2 schuldvorderingen"), not an amount.
     amounts = [q for q in read_quantities(text) if q.role == "eur" and q.value > 0 or q.role is None and q.value >= 100]
-    kinds: Dict[str, List[Quantity]] = {"grant": [], "received": [], "spent": [], "annual": [], "excl": [],
-                                        "vat": [], None: []}
+    kinds: dict[str, list[Quantity]] = {
+        "grant": [],
+        "received": [],
+        "spent": [],
+        "annual": [],
+        "excl": [],
+        "vat": [],
+        None: [],
+    }
     for q in amounts:
-        before, after = spelled[:q.start], spelled[q.end:]
+        before, after = spelled[: q.start], spelled[q.end :]
         if _VAT_AFTER.match(after) or _VAT_BEFORE.search(before):
             kind = "vat"
         elif _EXCL_AFTER.match(after):
@@ -104,8 +122,9 @@ def payment_input(text: str) -> PaymentInput:
         else:
             kind = _nearest_word(before)
         kinds[kind].append(q)
-    found = PaymentInput(advance_received=bool(_ADVANCE_RECEIVED.search(spelled)),
-                         first_claim_at_max=bool(_FIRST_AT_MAX.search(spelled)))
+    found = PaymentInput(
+        advance_received=bool(_ADVANCE_RECEIVED.search(spelled)), first_claim_at_max=bool(_FIRST_AT_MAX.search(spelled))
+    )
     if kinds["excl"]:
         found.grant = kinds["excl"][0].value + sum((v.value for v in kinds["vat"][:1]), Decimal(0))
     elif kinds["grant"]:
@@ -125,24 +144,24 @@ def payment_input(text: str) -> PaymentInput:
 
 
 @lru_cache(maxsize=512)
-def _named_in(text: str) -> Optional[Beneficiary]:
+def _named_in(text: str) -> Beneficiary | None:
     """The 2023 beneficiary `text` names best. Searched once per text (about 20 ms for a long message):
     remembering, routing and answering all ask about the same message."""
     matches = find_beneficiaries(kb(), text)
     return matches[0].beneficiary if matches else None
 
 
-def _first_named(texts: List[str]) -> Optional[Beneficiary]:
+def _first_named(texts: list[str]) -> Beneficiary | None:
     """The best match in the first of `texts` that names a 2023 beneficiary."""
     return next((b for b in map(_named_in, texts) if b), None)
 
 
-def beneficiary(tracker: Tracker) -> Optional[Beneficiary]:
+def beneficiary(tracker: Tracker) -> Beneficiary | None:
     """The 2023 beneficiary the message names (tagged entity first, then the whole text)."""
     return _first_named([*entity_values(tracker, "organisation"), latest_text(tracker)])
 
 
-def remembered_beneficiary(tracker: Tracker) -> Optional[Beneficiary]:
+def remembered_beneficiary(tracker: Tracker) -> Beneficiary | None:
     """The beneficiary this message names, else the one named earlier in the conversation."""
     named = beneficiary(tracker)
     if named:
@@ -153,8 +172,11 @@ def remembered_beneficiary(tracker: Tracker) -> Optional[Beneficiary]:
     return next((b for b in kb().beneficiaries if b.id == slot), None) or _first_named([slot])
 
 
-_CPAS_NAME = re.compile(r"\b(?:cpas|ocmw)\s+(?:de\s+|d['’]\s*|du\s+|van\s+|te\s+)?([^\W\d_][\w'’-]{2,}"
-                        r"(?:[\s-](?:sur|lez|en|le|la|de|aan|op)[\s-][^\W\d_][\w'’-]+)?)", re.IGNORECASE)
+_CPAS_NAME = re.compile(
+    r"\b(?:cpas|ocmw)\s+(?:de\s+|d['’]\s*|du\s+|van\s+|te\s+)?([^\W\d_][\w'’-]{2,}"
+    r"(?:[\s-](?:sur|lez|en|le|la|de|aan|op)[\s-][^\W\d_][\w'’-]+)?)",
+    re.IGNORECASE,
+)
 
 
 @lru_cache(maxsize=1)
@@ -163,17 +185,78 @@ def _common_words() -> frozenset:
     from spacy.lang.fr.stop_words import STOP_WORDS as FR
     from spacy.lang.nl.stop_words import STOP_WORDS as NL
 
-    domain = {"projet", "projets", "project", "projecten", "subside", "subsides", "subsidie", "subsidies",
-              "appel", "oproep", "voisin", "buur", "buurgemeente", "beneficiaire", "beneficiaires", "begunstigde",
-              "bruxellois", "wallon", "wallons", "flamand", "vlaams", "brusselse", "kleine", "petit", "petits",
-              "grand", "grands", "grote", "association", "associations", "vereniging", "verenigingen", "ici",
-              "hier", "retenu", "retenus", "selectionne", "geselecteerd", "partenaire", "partenaires", "partner",
-              "qui", "dat", "die", "peut", "mag", "kan", "est", "zijn", "sont", "moet", "doit", "heeft", "a",
-              "et", "en", "of", "ou", "met", "avec", "pour", "voor", "dans", "in", "s", "en", "e-inclusion"}
+    domain = {
+        "projet",
+        "projets",
+        "project",
+        "projecten",
+        "subside",
+        "subsides",
+        "subsidie",
+        "subsidies",
+        "appel",
+        "oproep",
+        "voisin",
+        "buur",
+        "buurgemeente",
+        "beneficiaire",
+        "beneficiaires",
+        "begunstigde",
+        "bruxellois",
+        "wallon",
+        "wallons",
+        "flamand",
+        "vlaams",
+        "brusselse",
+        "kleine",
+        "petit",
+        "petits",
+        "grand",
+        "grands",
+        "grote",
+        "association",
+        "associations",
+        "vereniging",
+        "verenigingen",
+        "ici",
+        "hier",
+        "retenu",
+        "retenus",
+        "selectionne",
+        "geselecteerd",
+        "partenaire",
+        "partenaires",
+        "partner",
+        "qui",
+        "dat",
+        "die",
+        "peut",
+        "mag",
+        "kan",
+        "est",
+        "zijn",
+        "sont",
+        "moet",
+        "doit",
+        "heeft",
+        "a",
+        "et",
+        "en",
+        "of",
+        "ou",
+        "met",
+        "avec",
+        "pour",
+        "voor",
+        "dans",
+        "in",
+        "s",
+        "e-inclusion",
+    }
     return frozenset({*FR, *NL, *domain})
 
 
-def unknown_cpas(text: str) -> Optional[str]:
+def unknown_cpas(text: str) -> str | None:
     """A CPAS/OCMW the message names that is not a 2023 beneficiary ('OCMW Hasselt'), as written."""
     for match in _CPAS_NAME.finditer(text or ""):
         name = match.group(1).strip(" '’-")
@@ -183,7 +266,7 @@ def unknown_cpas(text: str) -> Optional[str]:
     return None
 
 
-def remember(tracker: Tracker) -> List[Dict]:
+def remember(tracker: Tracker) -> list[dict]:
     """What the message says about the asker, kept for the questions that follow (whatever is answered now)."""
     text = latest_text(tracker)
     events = []

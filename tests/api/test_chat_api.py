@@ -1,9 +1,10 @@
 """The web chat API: answers split from their source, a clear 503 when the assistant is away, feedback stored."""
+
 from __future__ import annotations
 
 import socket
 import threading
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,7 +15,6 @@ from helpdesk.db import session_scope
 from helpdesk.models import Feedback
 from settings import get_settings
 from tests.e2e.servers import free_port
-
 
 
 @pytest.fixture
@@ -39,6 +39,7 @@ def client() -> Iterator[TestClient]:
 
 
 # ---- the assistant is away ----------------------------------------------------------------------------------------
+
 
 def test_a_stopped_assistant_gives_a_503_with_the_french_message(settings_for, client):
     settings_for()
@@ -75,13 +76,17 @@ def test_an_assistant_that_never_answers_gives_a_503_after_the_timeout(settings_
 
 # ---- bad messages -------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("body", [
-    {"sender": "web-1", "message": ""},
-    {"sender": "web-1", "message": "   "},
-    {"sender": "web-1", "message": "x" * 2001},
-    {"sender": "s" * 129, "message": "Bonjour"},
-    {"sender": "web-1"},
-])
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"sender": "web-1", "message": ""},
+        {"sender": "web-1", "message": "   "},
+        {"sender": "web-1", "message": "x" * 2001},
+        {"sender": "s" * 129, "message": "Bonjour"},
+        {"sender": "web-1"},
+    ],
+)
 def test_an_empty_or_too_long_message_is_refused_with_a_reason(settings_for, client, body):
     settings_for()
     r = client.post("/api/v1/chat", json=body)
@@ -98,6 +103,7 @@ def test_the_reason_comes_in_dutch_with_lang_nl(settings_for, client):
 
 # ---- the page -----------------------------------------------------------------------------------------------------
 
+
 def test_the_chat_page_is_served_at_the_root_with_its_own_files_only(settings_for, client):
     settings_for()
     page = client.get("/")
@@ -110,6 +116,7 @@ def test_the_chat_page_is_served_at_the_root_with_its_own_files_only(settings_fo
 
 # ---- feedback -----------------------------------------------------------------------------------------------------
 
+
 def _conversation(client: TestClient) -> str:
     """The conversation the server gives this client (its signed cookie rides on the client from now on)."""
     return client.post("/api/v1/chat/restart").json()["conversation"]
@@ -117,10 +124,16 @@ def _conversation(client: TestClient) -> str:
 
 def _thumbs_down_is_stored(client: TestClient, database_url: str) -> None:
     sender = _conversation(client)
-    r = client.post("/api/v1/feedback", params={"lang": "nl"}, json={
-        "sender": "web-42", "question": "Hoeveel voorschot krijgt OCMW Genk?",
-        "answer": "Voorschot = 30 % × € 235.022,50 = € 70.506,75.\n\nBron: Koninklijk besluit, Art. 6 §1",
-        "rating": -1})
+    r = client.post(
+        "/api/v1/feedback",
+        params={"lang": "nl"},
+        json={
+            "sender": "web-42",
+            "question": "Hoeveel voorschot krijgt OCMW Genk?",
+            "answer": "Voorschot = 30 % × € 235.022,50 = € 70.506,75.\n\nBron: Koninklijk besluit, Art. 6 §1",
+            "rating": -1,
+        },
+    )
     assert r.status_code == 201 and isinstance(r.json()["id"], int)
     with session_scope(database_url) as session:
         rows = session.execute(select(Feedback).where(Feedback.conversation_id == sender)).scalars().all()
@@ -148,8 +161,16 @@ def test_a_rating_other_than_up_or_down_is_refused(settings_for, client, rating)
 def test_a_thumbs_down_keeps_what_was_wrong(settings_for, client, tmp_path):
     settings = settings_for(database_url=f"sqlite:///{tmp_path}/reason.db")
     sender = _conversation(client)
-    r = client.post("/api/v1/feedback", json={"sender": "web-7", "question": "Quel cluster ?", "answer": "Moyen.",
-                                               "rating": -1, "reason": "not_my_question"})
+    r = client.post(
+        "/api/v1/feedback",
+        json={
+            "sender": "web-7",
+            "question": "Quel cluster ?",
+            "answer": "Moyen.",
+            "rating": -1,
+            "reason": "not_my_question",
+        },
+    )
     assert r.status_code == 201
     with session_scope(settings.database_url) as session:
         [row] = session.execute(select(Feedback).where(Feedback.conversation_id == sender)).scalars().all()
@@ -159,8 +180,9 @@ def test_a_thumbs_down_keeps_what_was_wrong(settings_for, client, tmp_path):
 @pytest.mark.parametrize("rating, reason", [(1, "wrong"), (-1, "boring")])
 def test_a_reason_is_only_one_of_four_and_only_with_a_thumbs_down(settings_for, client, rating, reason):
     settings_for()
-    r = client.post("/api/v1/feedback", json={"sender": "web-1", "question": "q", "answer": "a", "rating": rating,
-                                               "reason": reason})
+    r = client.post(
+        "/api/v1/feedback", json={"sender": "web-1", "question": "q", "answer": "a", "rating": rating, "reason": reason}
+    )
     assert r.status_code == 422 and r.json()["code"] == "request_invalid"
 
 
@@ -168,11 +190,14 @@ def test_an_older_database_gets_the_reason_column(tmp_path):
     import sqlite3
 
     from helpdesk.db import engine_for
+
     path = tmp_path / "old.db"
     with sqlite3.connect(path) as db:
-        db.execute("CREATE TABLE answer_feedback (id INTEGER PRIMARY KEY, created_at DATETIME NOT NULL, "
-                   "conversation_id VARCHAR(128) NOT NULL, language VARCHAR(2) NOT NULL, question TEXT NOT NULL, "
-                   "answer TEXT NOT NULL, rating INTEGER NOT NULL)")
+        db.execute(
+            "CREATE TABLE answer_feedback (id INTEGER PRIMARY KEY, created_at DATETIME NOT NULL, "
+            "conversation_id VARCHAR(128) NOT NULL, language VARCHAR(2) NOT NULL, question TEXT NOT NULL, "
+            "answer TEXT NOT NULL, rating INTEGER NOT NULL)"
+        )
     engine_for(f"sqlite:///{path}")
     with sqlite3.connect(path) as db:
         assert "reason" in [row[1] for row in db.execute("PRAGMA table_info(answer_feedback)")]
@@ -181,12 +206,21 @@ def test_an_older_database_gets_the_reason_column(tmp_path):
 def test_a_source_line_comes_with_the_links_of_its_passages():
     from api.routes.chat import message_out
     from channels.rasa import answers_from_rasa
-    [answer] = answers_from_rasa([{"text": "Avance.\n\nBron: Koninklijk besluit van 8 december 2023 (oproep „e-inclusion "
-                                           "for Belgium — OCMW 2023”, bekendgemaakt op 16 september 2024), Art. 6 §1"}])
+
+    [answer] = answers_from_rasa(
+        [
+            {
+                "text": "Avance.\n\nBron: Koninklijk besluit van 8 december 2023 (oproep „e-inclusion "
+                "for Belgium — OCMW 2023”, bekendgemaakt op 16 september 2024), Art. 6 §1"
+            }
+        ]
+    )
     out = message_out(answer, lang="fr")
     assert "".join(p.text for p in out.source_parts) == out.source
-    assert [p.href for p in out.source_parts if p.href] == ["/sources/decree_2023?lang=nl",
-                                                             "/sources/decree_2023?lang=nl#art-6-1"]
+    assert [p.href for p in out.source_parts if p.href] == [
+        "/sources/decree_2023?lang=nl",
+        "/sources/decree_2023?lang=nl#art-6-1",
+    ]
 
 
 def test_the_conversation_is_the_servers_signed_cookie_not_the_posted_sender(settings_for, client, tmp_path):

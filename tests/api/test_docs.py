@@ -1,4 +1,5 @@
 """The API docs: served from the app (no CDN), every operation described, every documented example true."""
+
 from __future__ import annotations
 
 import re
@@ -40,8 +41,22 @@ def fields(schema_name):
     return SPEC["components"]["schemas"][schema_name]["properties"]
 
 
-@pytest.mark.parametrize("name", ["ClusterOut", "AdvanceOut", "RemainingIn", "RemainingOut", "BeneficiaryOut",
-                                  "ErrorOut", "ChatIn", "ChatOut", "MessageOut", "FeedbackIn", "FeedbackOut"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "ClusterOut",
+        "AdvanceOut",
+        "RemainingIn",
+        "RemainingOut",
+        "BeneficiaryOut",
+        "ErrorOut",
+        "ChatIn",
+        "ChatOut",
+        "MessageOut",
+        "FeedbackIn",
+        "FeedbackOut",
+    ],
+)
 def test_every_field_of_the_public_bodies_is_described(name):
     assert all(f.get("description") for f in fields(name).values()), name
 
@@ -58,9 +73,9 @@ def test_the_cluster_codes_are_listed_and_explained():
 
 
 def documented_examples():
-    for path, method, op in OPERATIONS:
+    for path, _method, op in OPERATIONS:
         for parameter in op.get("parameters", []):
-            for name, example in (parameter.get("examples") or {}).items():
+            for _name, example in (parameter.get("examples") or {}).items():
                 yield path, parameter["name"], example["value"]
 
 
@@ -78,7 +93,7 @@ def test_every_amount_format_the_docs_state_is_accepted(value):
 def error_examples():
     for path, method, op in OPERATIONS:
         content = op.get("responses", {}).get("422", {}).get("content", {}).get("application/json", {})
-        for name, example in (content.get("examples") or {}).items():
+        for _name, example in (content.get("examples") or {}).items():
             yield path, method, example
 
 
@@ -91,4 +106,7 @@ def test_every_documented_error_is_what_the_route_answers(path, method, example)
     else:
         response = client.post(path, json={"grant": 100, "received": [60, 41]})
     assert response.status_code == 422
-    assert (response.json()["code"], response.json()["message"]) == (example["value"]["code"], example["value"]["message"])
+    assert (response.json()["code"], response.json()["message"]) == (
+        example["value"]["code"],
+        example["value"]["message"],
+    )

@@ -1,10 +1,11 @@
 """Prometheus metrics on /metrics, and one request id from the API to Rasa."""
+
 from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Iterator, List
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,14 +15,18 @@ from api.main import create_app
 from settings import get_settings
 from tests.e2e.servers import free_port
 
-FALLBACK = [{"text": "Je ne trouve pas cela dans les documents. Digilab : digilab@mi-is.be",
-             "buttons": [{"title": "Transmettre ma question à Digilab", "payload": "/human_handoff"}]}]
+FALLBACK = [
+    {
+        "text": "Je ne trouve pas cela dans les documents. Digilab : digilab@mi-is.be",
+        "buttons": [{"title": "Transmettre ma question à Digilab", "payload": "/human_handoff"}],
+    }
+]
 
 
 @pytest.fixture
-def rasa() -> Iterator[List[dict]]:
+def rasa() -> Iterator[list[dict]]:
     """A stand-in for Rasa's REST channel that answers every message with the fallback; it records the headers."""
-    seen: List[dict] = []
+    seen: list[dict] = []
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):
@@ -92,8 +97,9 @@ def test_a_rasa_that_is_down_counts_as_a_rasa_error(client_for):
 def test_fallbacks_and_handoffs_are_counted_and_the_request_id_reaches_rasa(client_for, rasa):
     client = client_for(rasa[0]["url"])
     fallbacks, handoffs = sample(client, "digilab_chat_fallbacks_total"), sample(client, "digilab_chat_handoffs_total")
-    response = client.post("/api/v1/chat", json={"message": "Quel est le leefloon ?"},
-                           headers={"X-Request-ID": "req-1234abcd"})
+    response = client.post(
+        "/api/v1/chat", json={"message": "Quel est le leefloon ?"}, headers={"X-Request-ID": "req-1234abcd"}
+    )
     assert response.status_code == 200 and response.headers["x-request-id"] == "req-1234abcd"
     assert rasa[-1].get("X-Request-ID") == "req-1234abcd"
     client.post("/api/v1/chat", json={"message": "/human_handoff"})

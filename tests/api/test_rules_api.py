@@ -1,4 +1,5 @@
 """The rules over HTTP: fixed contract, money to the cent, 422 with a reason in FR or NL."""
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -9,8 +10,13 @@ client = TestClient(app)
 
 def test_cluster_for_42000_inhabitants():
     body = client.get("/api/v1/cluster", params={"population": 42000}).json()
-    assert body == {"eligible": True, "cluster": "medium", "min_subsidy": 60000, "max_subsidy": 120000,
-                    "source": body["source"]}
+    assert body == {
+        "eligible": True,
+        "cluster": "medium",
+        "min_subsidy": 60000,
+        "max_subsidy": 120000,
+        "source": body["source"],
+    }
     assert "Montant de la subvention" in body["source"]
 
 
@@ -39,10 +45,18 @@ def test_remaining_after_advance():
     assert body["first_claim_max"] == 70506.75
 
 
-@pytest.mark.parametrize("q, organisation", [
-    ("Gent", "CPAS de Gand"), ("OCMW van Gent", "CPAS de Gand"), ("CPAS de Gand", "CPAS de Gand"),
-    ("gnet", "CPAS de Gand"), ("liege", "CPAS de Liège"), ("Luik", "CPAS de Liège"), ("Digikar", None),
-])
+@pytest.mark.parametrize(
+    "q, organisation",
+    [
+        ("Gent", "CPAS de Gand"),
+        ("OCMW van Gent", "CPAS de Gand"),
+        ("CPAS de Gand", "CPAS de Gand"),
+        ("gnet", "CPAS de Gand"),
+        ("liege", "CPAS de Liège"),
+        ("Luik", "CPAS de Liège"),
+        ("Digikar", None),
+    ],
+)
 def test_beneficiaries_match_fr_nl_names_accents_and_typos(q, organisation):
     rows = client.get("/api/v1/beneficiaries", params={"q": q}).json()
     assert rows, q
@@ -61,37 +75,44 @@ def test_an_unknown_name_gives_an_empty_list():
     assert client.get("/api/v1/beneficiaries", params={"q": "Zzyzx"}).json() == []
 
 
-@pytest.mark.parametrize("url, code", [
-    ("/api/v1/cluster?population=-1", "population_negative"),
-    ("/api/v1/cluster?population=abc", "population_not_number"),
-    ("/api/v1/cluster?population=99999999999", "population_too_large"),
-    # Exponents: the size is judged while the number is a Decimal (issue 10: int("1e300000") took seconds, then 500).
-    ("/api/v1/cluster?population=1e300000", "population_too_large"),
-    ("/api/v1/cluster?population=1e9999", "population_too_large"),
-    ("/api/v1/cluster?population=-1e4300", "population_negative"),
-    ("/api/v1/advance?grant=1e300000", "amount_too_large"),
-    ("/api/v1/cluster", "request_invalid"),
-    ("/api/v1/advance?grant=-5", "amount_negative"),
-    ("/api/v1/advance?grant=NaN", "amount_not_number"),
-    ("/api/v1/advance?grant=0", "amount_zero"),
-    ("/api/v1/beneficiaries?q=", "request_invalid"),
-    ("/api/v1/beneficiaries?q=" + "x" * 500, "request_invalid"),
-    ("/api/v1/advance?grant=1&lang=de", "request_invalid"),
-])
+@pytest.mark.parametrize(
+    "url, code",
+    [
+        ("/api/v1/cluster?population=-1", "population_negative"),
+        ("/api/v1/cluster?population=abc", "population_not_number"),
+        ("/api/v1/cluster?population=99999999999", "population_too_large"),
+        # Exponents: the size is judged while the number is a Decimal (issue 10: int("1e300000") took seconds,
+        # then 500).
+        ("/api/v1/cluster?population=1e300000", "population_too_large"),
+        ("/api/v1/cluster?population=1e9999", "population_too_large"),
+        ("/api/v1/cluster?population=-1e4300", "population_negative"),
+        ("/api/v1/advance?grant=1e300000", "amount_too_large"),
+        ("/api/v1/cluster", "request_invalid"),
+        ("/api/v1/advance?grant=-5", "amount_negative"),
+        ("/api/v1/advance?grant=NaN", "amount_not_number"),
+        ("/api/v1/advance?grant=0", "amount_zero"),
+        ("/api/v1/beneficiaries?q=", "request_invalid"),
+        ("/api/v1/beneficiaries?q=" + "x" * 500, "request_invalid"),
+        ("/api/v1/advance?grant=1&lang=de", "request_invalid"),
+    ],
+)
 def test_bad_input_is_a_422_with_a_reason(url, code):
     r = client.get(url)
     assert r.status_code == 422
     assert r.json()["code"] == code and r.json()["message"]
 
 
-@pytest.mark.parametrize("body, code", [
-    ({"grant": "abc"}, "request_invalid"),
-    ({"grant": 100, "received": [60, 41]}, "received_exceeds_grant"),
-    ({"grant": 100, "received": [-1]}, "amount_negative"),
-    ({"grant": 100, "received": [1] * 101}, "request_invalid"),
-    ({"grant": 100, "other": 1}, "request_invalid"),
-    ({}, "request_invalid"),
-])
+@pytest.mark.parametrize(
+    "body, code",
+    [
+        ({"grant": "abc"}, "request_invalid"),
+        ({"grant": 100, "received": [60, 41]}, "received_exceeds_grant"),
+        ({"grant": 100, "received": [-1]}, "amount_negative"),
+        ({"grant": 100, "received": [1] * 101}, "request_invalid"),
+        ({"grant": 100, "other": 1}, "request_invalid"),
+        ({}, "request_invalid"),
+    ],
+)
 def test_bad_remaining_bodies_are_refused(body, code):
     r = client.post("/api/v1/remaining", json=body)
     assert r.status_code == 422 and r.json()["code"] == code

@@ -1,7 +1,8 @@
 """Issue 10: what a caller meets when it sends too much, too often, or from a page: one error format, in FR or NL."""
+
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
@@ -49,8 +50,9 @@ def test_a_streamed_body_without_length_is_cut_at_the_limit(limited):
 
 
 def test_chat_posts_beyond_the_rate_get_429_with_when_to_retry(limited):
-    statuses = [limited.post("/api/v1/chat", json={"sender": f"web-{i}", "message": "Bonjour"}).status_code
-                for i in range(4)]
+    statuses = [
+        limited.post("/api/v1/chat", json={"sender": f"web-{i}", "message": "Bonjour"}).status_code for i in range(4)
+    ]
     assert statuses == [503, 503, 503, 429]  # new senders each time: the limit is per address, not per sender
     r = limited.post("/api/v1/chat", json={"sender": "web-9", "message": "Bonjour"})
     assert r.json()["code"] == "too_many_requests" and "réessayez" in r.json()["message"]
@@ -78,10 +80,13 @@ def test_an_account_is_refused_after_its_failed_logins_even_with_the_right_passw
     assert limited.post("/helpdesk/login", data=other).status_code == 401
 
 
-@pytest.mark.parametrize("method, path, status, code", [
-    ("get", "/nowhere", 404, "not_found"),
-    ("delete", "/api/v1/chat", 405, "method_not_allowed"),
-])
+@pytest.mark.parametrize(
+    "method, path, status, code",
+    [
+        ("get", "/nowhere", 404, "not_found"),
+        ("delete", "/api/v1/chat", 405, "method_not_allowed"),
+    ],
+)
 def test_every_4xx_has_the_same_format_in_the_asker_language(limited, method, path, status, code):
     r = getattr(limited, method)(path + "?lang=nl")
     assert r.status_code == status
@@ -108,8 +113,11 @@ def test_a_ticket_id_beyond_any_database_integer_is_a_422_not_a_500(limited, mon
     # Found by the schema fuzzing: 2**70 reached SQLite and raised OverflowError.
     monkeypatch.setenv("HELPDESK_TOKEN", "a-token-long-enough-for-the-helpdesk-0123")
     get_settings.cache_clear()
-    r = limited.post(f"/api/v1/helpdesk/tickets/{2**70}/answer", json={"answer": "Bonjour"},
-                     headers={"Authorization": "Bearer a-token-long-enough-for-the-helpdesk-0123"})
+    r = limited.post(
+        f"/api/v1/helpdesk/tickets/{2**70}/answer",
+        json={"answer": "Bonjour"},
+        headers={"Authorization": "Bearer a-token-long-enough-for-the-helpdesk-0123"},
+    )
     assert r.status_code == 422 and r.json()["code"] == "request_invalid"
 
 

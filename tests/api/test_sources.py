@@ -1,4 +1,5 @@
 """/sources/{doc}: every document as a page, one anchor per passage, Dutch titles where they exist."""
+
 from __future__ import annotations
 
 import re
@@ -41,4 +42,8 @@ def test_the_index_lists_the_five_documents():
 
 def test_extraction_markup_is_cleaned_into_paragraphs_and_lists():
     out = blocks("## Titre\n\n- **un** point\n- deux<sup>e</sup>\n[image: logo]\nFin <p>texte</p>")
-    assert [(b.kind, b.lines) for b in out] == [("p", ("Titre",)), ("ul", ("un point", "deuxe")), ("p", ("Fin", "texte"))]
+    assert [(b.kind, b.lines) for b in out] == [
+        ("p", ("Titre",)),
+        ("ul", ("un point", "deuxe")),
+        ("p", ("Fin", "texte")),
+    ]

@@ -1,10 +1,10 @@
 """Actions answer from the rules and the knowledge base, in the asker's language, with the source."""
+
 import pytest
 from rasa_sdk.events import SlotSet
 
-from bot.actions.route import ActionInform
 from bot.actions.conversation import ActionDontKnow
-from bot.actions.route import ActionAnswer, route
+from bot.actions.route import ActionAnswer, ActionInform, route
 from rules.money import format_eur
 from tests.bot.conftest import run, tracker
 
@@ -14,14 +14,17 @@ needs_index = pytest.mark.model
 
 def ask(domain, text, *, intent="inform", lang="fr", slots=None, earlier=()):
     """The replies of the one entry for questions, and the slots it sets."""
-    events, replies = run(ActionAnswer(), tracker(text, intent=intent, slots={"language": lang, **(slots or {})},
-                                                  earlier=earlier), domain)
+    events, replies = run(
+        ActionAnswer(), tracker(text, intent=intent, slots={"language": lang, **(slots or {})}, earlier=earlier), domain
+    )
     return replies, {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
 
 
 def test_cluster_for_42000_in_french(domain):
     replies, slots = ask(domain, "notre commune a 42 000 habitants, quel cluster ?", intent="ask_cluster")
-    assert "42\u202f000 habitants" in replies[0] and "minimum 60\u202f000,00 € à maximum 120\u202f000,00 €" in replies[0]
+    assert (
+        "42\u202f000 habitants" in replies[0] and "minimum 60\u202f000,00 € à maximum 120\u202f000,00 €" in replies[0]
+    )
     assert "Source : Présentation" in replies[0] and slots["population"] == "42000"
 
 
@@ -51,8 +54,12 @@ def test_a_cluster_question_without_population_lists_the_clusters_and_asks_for_i
 
 @needs_index
 def test_six_months_is_a_duration_not_a_population(domain):
-    replies, _ = ask(domain, "après les 6 premiers mois on peut avoir reçu combien au max ?", intent="ask_cluster",
-                     slots={"grant": "100000"})
+    replies, _ = ask(
+        domain,
+        "après les 6 premiers mois on peut avoir reçu combien au max ?",
+        intent="ask_cluster",
+        slots={"grant": "100000"},
+    )
     said = "\n".join(replies)
     assert "habitants" not in said and "au plus 60\u202f000,00 € reçus" in said
 
@@ -82,16 +89,23 @@ def test_remaining_after_the_advance_says_the_2023_deadlines_are_past(domain):
 
 
 def test_remaining_refuses_more_received_than_granted_in_dutch(domain):
-    replies, _ = ask(domain, "subsidie 1.000 euro, we ontvingen al 2.000 euro, hoeveel blijft er over?",
-                     intent="ask_remaining", lang="nl")
-    assert replies == ["U geeft aan in totaal € 2.000,00 ontvangen of gevorderd te hebben, meer dan de subsidie van "
-                       "€ 1.000,00: controleer de bedragen."]
+    replies, _ = ask(
+        domain,
+        "subsidie 1.000 euro, we ontvingen al 2.000 euro, hoeveel blijft er over?",
+        intent="ask_remaining",
+        lang="nl",
+    )
+    assert replies == [
+        "U geeft aan in totaal € 2.000,00 ontvangen of gevorderd te hebben, meer dan de subsidie van "
+        "€ 1.000,00: controleer de bedragen."
+    ]
 
 
 @needs_index
 def test_a_cpas_named_earlier_answers_our_advance(domain):
-    replies, _ = ask(domain, "hoeveel voorschot krijgen we?", intent="ask_advance", lang="nl",
-                     slots={"organisation": "genk"})
+    replies, _ = ask(
+        domain, "hoeveel voorschot krijgen we?", intent="ask_advance", lang="nl", slots={"organisation": "genk"}
+    )
     assert "Vlotte balie" in replies[0] and "€ 70.506,75" in replies[0]
 
 
@@ -101,8 +115,12 @@ def test_a_grant_given_after_the_offer_is_computed(domain):
 
 
 def test_received_amounts_add_up_across_turns(domain):
-    replies, _ = ask(domain, "et après la 1ère déclaration on a encore reçu 55.000, il reste combien ?",
-                     intent="ask_remaining", slots={"grant": "200000", "received": "60000"})
+    replies, _ = ask(
+        domain,
+        "et après la 1ère déclaration on a encore reçu 55.000, il reste combien ?",
+        intent="ask_remaining",
+        slots={"grant": "200000", "received": "60000"},
+    )
     assert replies[0].startswith("Encore à réclamer : 85\u202f000,00 €")
 
 
@@ -111,21 +129,25 @@ def test_an_unknown_cpas_is_told_so_without_another_cpas_figures_and_never_asked
     replies, slots = ask(domain, "Voorschot voor OCMW Hasselt?", intent="ask_advance", lang="nl")
     assert replies[0].startswith("Ik vind het OCMW Hasselt niet bij de 27 begunstigden")
     assert "digilab@mi-is.be" in replies[0] and "€" not in replies[0] and slots["unknown_cpas"] == "Hasselt"
-    again, _ = ask(domain, "hoeveel kregen wij?", intent="ask_beneficiary", lang="nl", slots={"unknown_cpas": "Hasselt"})
+    again, _ = ask(
+        domain, "hoeveel kregen wij?", intent="ask_beneficiary", lang="nl", slots={"unknown_cpas": "Hasselt"}
+    )
     assert again[0].startswith("Ik vind het OCMW Hasselt niet")
 
 
 def test_a_cpas_in_a_longer_phrasing_is_found(domain, kb):
     tournai = next(b for b in kb.beneficiaries if "Tournai" in b.organisation)
-    replies, _ = ask(domain, "combien a reçu le CPAS de Tournai dans l'arrêté royal du 8 décembre 2023 ?",
-                     intent="ask_beneficiary")
+    replies, _ = ask(
+        domain, "combien a reçu le CPAS de Tournai dans l'arrêté royal du 8 décembre 2023 ?", intent="ask_beneficiary"
+    )
     assert replies[0].startswith("CPAS de Tournai") and format_eur(tournai.total, "fr") in replies[0]
 
 
 @needs_index
 def test_beneficiary_digikar_in_dutch(domain):
-    replies, _ = ask(domain, "wat is dat project?", intent="ask_beneficiary", lang="nl",
-                     slots={"organisation": "puurs_sint_amands"})
+    replies, _ = ask(
+        domain, "wat is dat project?", intent="ask_beneficiary", lang="nl", slots={"organisation": "puurs_sint_amands"}
+    )
     assert "Digikar" in replies[0] and "€ 103.172,23" in replies[0] and "Bron: Koninklijk besluit" in replies[0]
 
 
@@ -179,10 +201,13 @@ def test_a_year_the_documents_do_not_cover_is_not_answered_with_another(domain):
 
 
 @needs_index
-@pytest.mark.parametrize("text, lang, dont_know", [
-    ("Combien coûte l'inscription au registre UBO pour notre CPAS ?", "fr", "Je ne trouve pas"),
-    ("Hoeveel kost de inschrijving in het UBO-register voor ons OCMW?", "nl", "Ik vind het antwoord niet"),
-])
+@pytest.mark.parametrize(
+    "text, lang, dont_know",
+    [
+        ("Combien coûte l'inscription au registre UBO pour notre CPAS ?", "fr", "Je ne trouve pas"),
+        ("Hoeveel kost de inschrijving in het UBO-register voor ons OCMW?", "nl", "Ik vind het antwoord niet"),
+    ],
+)
 def test_a_figure_the_documents_do_not_give_is_not_answered_with_a_rule_without_one(domain, text, lang, dont_know):
     # The UBO document rule is close in words but states no cost: saying it would answer beside the question.
     replies, _ = ask(domain, text, intent="ask_refusal_refund", lang=lang)
@@ -201,12 +226,17 @@ def test_dont_know_gives_the_digilab_contact(domain):
 
 
 def test_an_amount_in_a_payment_question_wins_over_a_cluster_intent():
-    assert route(tracker("subside 180.000 eur, combien max en première déclaration ?", intent="ask_cluster")) == "payments"
+    assert (
+        route(tracker("subside 180.000 eur, combien max en première déclaration ?", intent="ask_cluster")) == "payments"
+    )
 
 
 def test_the_memory_keeps_the_population_for_a_later_question(domain):
-    events, _ = run(ActionAnswer(), tracker("on a 15.000 habitants, c'est quoi le délai du formulaire ?",
-                                            intent="ask_deadlines"), domain)
+    events, _ = run(
+        ActionAnswer(),
+        tracker("on a 15.000 habitants, c'est quoi le délai du formulaire ?", intent="ask_deadlines"),
+        domain,
+    )
     assert SlotSet("population", "15000") in events
 
 
@@ -217,18 +247,26 @@ def test_a_button_without_words_answers_its_intent(domain):
     assert "12 mei 2024" in replies[0] and "10 november 2024" in replies[0]
 
 
-@pytest.mark.parametrize("text, earlier", [
-    ("et si on était 140 000 ?", "on a 180k habitants, c'est combien max le subside ?"),
-    ("en het minimum?", "stad van 200.000 inwoners, welke cluster?"),
-])
+@pytest.mark.parametrize(
+    "text, earlier",
+    [
+        ("et si on était 140 000 ?", "on a 180k habitants, c'est combien max le subside ?"),
+        ("en het minimum?", "stad van 200.000 inwoners, welke cluster?"),
+    ],
+)
 def test_a_follow_up_to_a_population_stays_with_the_cluster(text, earlier):
     # A bare number after a population is another population, not a grant; "and the minimum?" is the cluster's.
     assert route(tracker(text, intent="inform", earlier=[earlier])) == "cluster"
 
 
 def test_a_bare_number_after_a_population_gets_that_populations_cluster(domain):
-    _, replies = run(ActionInform(), tracker("et si on était 140 000 ?", earlier=["on a 180k habitants, combien max ?"],
-                                             slots={"population": "180000"}), domain)
+    _, replies = run(
+        ActionInform(),
+        tracker(
+            "et si on était 140 000 ?", earlier=["on a 180k habitants, combien max ?"], slots={"population": "180000"}
+        ),
+        domain,
+    )
     assert "140\u202f000 habitants" in replies[0] and "250\u202f000,00 €" in replies[0]
 
 

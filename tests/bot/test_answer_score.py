@@ -1,4 +1,5 @@
 """The answer action keeps the ranking score of the item it gave: the helpdesk's review queue reads it."""
+
 import pytest
 
 from bot.actions.route import ActionAnswer

@@ -1,4 +1,5 @@
 """Embedded stores by default; PostgreSQL tracker store and Redis lock store from the environment."""
+
 from bot.endpoints import endpoints
 
 
@@ -10,10 +11,21 @@ def test_defaults_are_a_sqlite_tracker_store_and_no_lock_server():
 
 
 def test_production_settings_come_from_the_environment():
-    config = endpoints({"TRACKER_STORE_URL": "postgresql://rasa:secret@db.internal:5433/assistant",
-                        "REDIS_URL": "redis://cache.internal:6380/2"})
-    assert config["tracker_store"] == {"type": "SQL", "dialect": "postgresql", "url": "db.internal", "port": 5433,
-                                       "db": "assistant", "username": "rasa", "password": "secret"}
+    config = endpoints(
+        {
+            "TRACKER_STORE_URL": "postgresql://rasa:secret@db.internal:5433/assistant",
+            "REDIS_URL": "redis://cache.internal:6380/2",
+        }
+    )
+    assert config["tracker_store"] == {
+        "type": "SQL",
+        "dialect": "postgresql",
+        "url": "db.internal",
+        "port": 5433,
+        "db": "assistant",
+        "username": "rasa",
+        "password": "secret",
+    }
     assert config["lock_store"] == {"type": "redis", "url": "cache.internal", "port": 6380, "db": 2}
 
 

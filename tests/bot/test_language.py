@@ -1,4 +1,5 @@
 """The conversation's language follows the user; short or unclear messages keep it."""
+
 import pytest
 
 from bot.language import detect_language, examples, message_language, train
@@ -10,21 +11,24 @@ def model():
     return train(*examples(LanguageDetector.get_default_config()["examples"].items()))
 
 
-@pytest.mark.parametrize("text, current, expected", [
-    ("Bonjour, on a 42 000 habitants, quel cluster ?", None, "fr"),
-    ("Wij hebben 42.000 inwoners, welke cluster?", None, "nl"),
-    ("hoeveel voorschot krijgt OCMW Gent", "fr", "nl"),
-    ("c'est quoi le projet de l'OCMW van Gent", "nl", "fr"),
-    ("ok", "nl", "nl"),
-    ("ok", "fr", "fr"),
-    ("42 000", "nl", "nl"),
-    ("Digikar", "nl", "nl"),
-    ("", None, "fr"),
-    # A short follow-up keeps the conversation's language unless it is clearly the other one.
-    ("et en Wallonie ?", "fr", "fr"),
-    ("en in Wallonië?", "nl", "nl"),
-    ("en hoeveel voorschot?", "fr", "nl"),
-])
+@pytest.mark.parametrize(
+    "text, current, expected",
+    [
+        ("Bonjour, on a 42 000 habitants, quel cluster ?", None, "fr"),
+        ("Wij hebben 42.000 inwoners, welke cluster?", None, "nl"),
+        ("hoeveel voorschot krijgt OCMW Gent", "fr", "nl"),
+        ("c'est quoi le projet de l'OCMW van Gent", "nl", "fr"),
+        ("ok", "nl", "nl"),
+        ("ok", "fr", "fr"),
+        ("42 000", "nl", "nl"),
+        ("Digikar", "nl", "nl"),
+        ("", None, "fr"),
+        # A short follow-up keeps the conversation's language unless it is clearly the other one.
+        ("et en Wallonie ?", "fr", "fr"),
+        ("en in Wallonië?", "nl", "nl"),
+        ("en hoeveel voorschot?", "fr", "nl"),
+    ],
+)
 def test_detect_language(model, text, current, expected):
     assert detect_language(text, current, model) == expected
 

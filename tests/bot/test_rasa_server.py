@@ -1,4 +1,5 @@
 """The Rasa server says politely that a part is down instead of going silent (bot/rasa_server.py)."""
+
 import asyncio
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage

@@ -1,9 +1,11 @@
 """Every knowledge item can be reached: a question it never learnt from brings it first."""
+
 from collections import defaultdict
 
 import pytest
 
-from bot.retrieval import HELD_OUT, answerable, examples, held_out, retriever as built
+from bot.retrieval import HELD_OUT, answerable, examples, held_out
+from bot.retrieval import retriever as built
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,5 @@
 """`make run` and `make run-prod` as supervisord and HAProxy will read them (no process started here)."""
+
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +16,7 @@ def programs(config: str) -> dict:
     found, current = {}, None
     for line in config.splitlines():
         if line.startswith("[program:"):
-            current = found.setdefault(line[len("[program:"):-1], {})
+            current = found.setdefault(line[len("[program:") : -1], {})
         elif current is not None and "=" in line:
             key, value = line.split("=", 1)
             current[key] = value
@@ -66,8 +67,11 @@ def test_the_rasa_token_is_not_on_a_command_line(tmp_path):
 
 @pytest.mark.parametrize("ignores_term", [False, True])
 def test_stop_ends_a_process_even_one_that_ignores_sigterm(ignores_term):
-    code = "import signal, time\n" + ("signal.signal(signal.SIGTERM, signal.SIG_IGN)\n" if ignores_term else "") + \
-        "print('ready', flush=True)\ntime.sleep(60)"
+    code = (
+        "import signal, time\n"
+        + ("signal.signal(signal.SIGTERM, signal.SIG_IGN)\n" if ignores_term else "")
+        + "print('ready', flush=True)\ntime.sleep(60)"
+    )
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     assert proc.stdout.readline().strip() == "ready"
     stop([proc], timeout=1)

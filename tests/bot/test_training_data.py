@@ -1,4 +1,5 @@
 """Training data is consistent with the domain and the knowledge base."""
+
 from pathlib import Path
 
 import yaml
@@ -25,8 +26,16 @@ def test_no_test_example_is_in_the_training_data():
     for lang in ("fr", "nl"):
         train = yaml.safe_load((ROOT / "bot" / "data" / "nlu" / f"{lang}.yml").read_text(encoding="utf-8"))
         test = yaml.safe_load((ROOT / "tests" / "nlu" / f"{lang}.yml").read_text(encoding="utf-8"))
-        lines = lambda data: {l.strip()[2:].lower() for i in data["nlu"] if "intent" in i
-                              for l in i["examples"].splitlines() if l.strip()}
+
+        def lines(data):
+            return {
+                line.strip()[2:].lower()
+                for i in data["nlu"]
+                if "intent" in i
+                for line in i["examples"].splitlines()
+                if line.strip()
+            }
+
         assert not (lines(train) & lines(test)), lang
 
 
@@ -54,8 +63,13 @@ def test_every_response_has_a_dutch_and_a_french_variation(domain):
 
 def test_every_response_is_used_by_a_rule_or_an_action(domain):
     used = (ROOT / "bot" / "data" / "rules.yml").read_text() + "".join(
-        p.read_text() for p in (ROOT / "bot" / "actions").glob("*.py"))
+        p.read_text() for p in (ROOT / "bot" / "actions").glob("*.py")
+    )
     for name in domain["responses"]:
         asked = name.startswith("utter_ask_")  # forms ask with these by name
-        assert asked or name in used or name.replace("utter_cost_", "utter_cost_{") in used or \
-            (name.startswith("utter_cost_") and 'f"utter_cost_{item.verdict}"' in used), name
+        assert (
+            asked
+            or name in used
+            or name.replace("utter_cost_", "utter_cost_{") in used
+            or (name.startswith("utter_cost_") and 'f"utter_cost_{item.verdict}"' in used)
+        ), name

@@ -1,4 +1,5 @@
 """What a message says about a grant, each euro amount by its role (bot/actions/values.payment_input)."""
+
 from decimal import Decimal
 
 import pytest
@@ -6,11 +7,14 @@ import pytest
 from bot.actions.values import payment_input
 
 
-@pytest.mark.parametrize("text, grant, received", [
-    ("subside de 235.022,50 €, on a déjà reçu 70.506,75 €", "235022.50", ["70506.75"]),
-    ("we kregen 36.000 euro van een subsidie van 120.000 euro", "120000", ["36000"]),
-    ("subvention 100 000 € ; reçu 30 000 € puis 20 000 €", "100000", ["30000", "20000"]),
-])
+@pytest.mark.parametrize(
+    "text, grant, received",
+    [
+        ("subside de 235.022,50 €, on a déjà reçu 70.506,75 €", "235022.50", ["70506.75"]),
+        ("we kregen 36.000 euro van een subsidie van 120.000 euro", "120000", ["36000"]),
+        ("subvention 100 000 € ; reçu 30 000 € puis 20 000 €", "100000", ["30000", "20000"]),
+    ],
+)
 def test_the_grant_and_what_was_received_are_told_apart(text, grant, received):
     found = payment_input(text)
     assert found.grant == Decimal(grant) and found.received == [Decimal(r) for r in received]

@@ -1,9 +1,10 @@
 """The back office in a real Chromium against the real assistant: one question carried from a fallback to a
 labelled training example, and every page checked by axe-core."""
+
 from __future__ import annotations
 
 import shutil
-from typing import Dict, Iterator
+from collections.abc import Iterator
 
 import pytest
 import yaml
@@ -23,7 +24,7 @@ FACT = "cpas_2023.advance_rate"
 
 
 @pytest.fixture(scope="module")
-def servers(tmp_path_factory) -> Iterator[Dict[str, str]]:
+def servers(tmp_path_factory) -> Iterator[dict[str, str]]:
     workdir = tmp_path_factory.mktemp("helpdesk")
     with assistant(workdir, {"HELPDESK_TOKEN": TOKEN}) as urls:
         yield urls
@@ -69,9 +70,20 @@ def test_a_fallback_is_labelled_exported_and_then_learnt(staff, servers, tmp_pat
     assert [s.id for s in chosen] == [FACT]
 
 
-@pytest.mark.parametrize("path", ["/helpdesk/tickets", "/helpdesk/stats", "/helpdesk/fallbacks", "/helpdesk/feedback",
-                                  "/helpdesk/review", "/helpdesk/conversations", "/helpdesk/staff",
-                                  "/helpdesk/stats?lang=nl", "/helpdesk/review?lang=nl"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/helpdesk/tickets",
+        "/helpdesk/stats",
+        "/helpdesk/fallbacks",
+        "/helpdesk/feedback",
+        "/helpdesk/review",
+        "/helpdesk/conversations",
+        "/helpdesk/staff",
+        "/helpdesk/stats?lang=nl",
+        "/helpdesk/review?lang=nl",
+    ],
+)
 def test_every_page_passes_axe(staff, servers, path):
     staff.goto(servers["api"] + path)
     name = path.strip("/").replace("/", "-").replace("?lang=", "-")

@@ -1,11 +1,12 @@
 """The web chat in a real Chromium against the real assistant: FR/NL, keyboard, phone, reload, feedback, axe."""
+
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Dict, Iterator
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -19,15 +20,21 @@ from tests.e2e.servers import ROOT, assistant, free_port, wait_for
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 ANSWERS = ".message.bot:not(.welcome)"
 STORAGE = "JSON.parse(sessionStorage.getItem('digilab.webchat.v1'))"
 
 
 @pytest.fixture(scope="module")
-def servers(tmp_path_factory) -> Iterator[Dict[str, str]]:
+def servers(tmp_path_factory) -> Iterator[dict[str, str]]:
     workdir = tmp_path_factory.mktemp("webchat")
     with assistant(workdir) as urls:
         yield {**urls, "database_url": f"sqlite:///{workdir}/digilab.db"}
@@ -63,7 +70,9 @@ def page(browser, servers) -> Iterator[Page]:
 def wait_for_answer(page: Page, before: int) -> None:
     page.wait_for_function(
         "n => document.querySelectorAll('.message.bot:not(.welcome), .message.error').length > n"
-        " && !document.getElementById('typing').textContent", arg=before)
+        " && !document.getElementById('typing').textContent",
+        arg=before,
+    )
 
 
 def ask(page: Page, text: str) -> None:
@@ -75,11 +84,14 @@ def ask(page: Page, text: str) -> None:
 
 
 def axe_violations(page: Page) -> list:
-    return [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']]}"
-            for v in Axe().run(page).response["violations"]]
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']]}"
+        for v in Axe().run(page).response["violations"]
+    ]
 
 
 # ---- answers, in French and in Dutch ------------------------------------------------------------------------------
+
 
 def test_a_french_question_gets_its_answer_with_the_source_under_it(page):
     ask(page, "subside de 235 022,50 €, on a reçu 70 506,75 €, combien peut-on encore réclamer ?")
@@ -130,7 +142,8 @@ def test_the_fr_nl_switch_changes_the_page_and_the_bot_language(page):
 
 # ---- keyboard only ------------------------------------------------------------------------------------------------
 
-def focused(page: Page) -> Dict[str, str]:
+
+def focused(page: Page) -> dict[str, str]:
     return page.evaluate("""() => { const e = document.activeElement, s = getComputedStyle(e);
         return {id: e.id, cls: e.className, text: e.textContent.trim(), outline: s.outlineStyle,
                 width: s.outlineWidth}; }""")
@@ -171,6 +184,7 @@ def test_the_chat_works_with_the_keyboard_alone(page):
 
 
 # ---- memory, feedback, errors -------------------------------------------------------------------------------------
+
 
 def test_the_conversation_survives_a_reload(page):
     ask(page, "Bonjour")
@@ -234,11 +248,30 @@ def api_without_rasa(tmp_path_factory) -> Iterator[str]:
     """The API alone, its Rasa stopped: what users see while the assistant restarts."""
     workdir = tmp_path_factory.mktemp("no-rasa")
     port = free_port()
-    env = {**os.environ, "RASA_URL": f"http://127.0.0.1:{free_port()}",
-           "DATABASE_URL": f"sqlite:///{workdir}/digilab.db"}
+    env = {
+        **os.environ,
+        "RASA_URL": f"http://127.0.0.1:{free_port()}",
+        "DATABASE_URL": f"sqlite:///{workdir}/digilab.db",
+    }
     with open(workdir / "api.log", "w") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1",
-                                 "--port", str(port), "--ws", "none"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "api.main:app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--ws",
+                "none",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
             wait_for(f"http://127.0.0.1:{port}/health", proc)
             yield f"http://127.0.0.1:{port}"
@@ -279,9 +312,16 @@ def test_a_lost_network_gets_a_friendly_message_in_the_page_language(browser, se
 
 # ---- phone and accessibility --------------------------------------------------------------------------------------
 
+
 def test_the_chat_fits_a_phone(browser, servers):
-    page = open_chat(browser, servers["api"], viewport={"width": 390, "height": 844}, is_mobile=True,
-                     has_touch=True, device_scale_factor=2)
+    page = open_chat(
+        browser,
+        servers["api"],
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
+    )
     try:
         ask(page, "Bonjour")
         ask(page, "Hoeveel voorschot krijgt OCMW Genk?")
@@ -312,10 +352,14 @@ def test_axe_finds_no_accessibility_violation(page):
 
 # ---- issue 13: first screen, citations, header, new conversation, phone, docs ------------------------------------
 
-@pytest.mark.parametrize("locale, names", [
-    ("fr-BE", ["Quel cluster ?", "Calculer l'avance", "Que peut-on encore réclamer ?", "Échéances"]),
-    ("nl-BE", ["Welke cluster?", "Voorschot berekenen", "Wat kunnen we nog vorderen?", "Deadlines"]),
-])
+
+@pytest.mark.parametrize(
+    "locale, names",
+    [
+        ("fr-BE", ["Quel cluster ?", "Calculer l'avance", "Que peut-on encore réclamer ?", "Échéances"]),
+        ("nl-BE", ["Welke cluster?", "Voorschot berekenen", "Wat kunnen we nog vorderen?", "Deadlines"]),
+    ],
+)
 def test_the_first_screen_offers_four_suggestions_in_the_page_language(browser, servers, locale, names):
     page = open_chat(browser, servers["api"], locale=locale)
     try:
@@ -341,19 +385,29 @@ def test_a_source_link_opens_its_passage(page):
     passage = source.locator("#art-6-1")
     expect(passage).to_be_in_viewport()
     expect(passage).to_contain_text("Une avance de 30 %")
-    assert source.evaluate("getComputedStyle(document.querySelector('#art-6-1')).backgroundColor") != \
-        "rgb(255, 255, 255)"  # the opened passage is marked
+    assert (
+        source.evaluate("getComputedStyle(document.querySelector('#art-6-1')).backgroundColor") != "rgb(255, 255, 255)"
+    )  # the opened passage is marked
     source.screenshot(path=str(ARTIFACTS / "sources-decree-art-6-1-fr.png"))
     assert axe_violations(source) == []
     source.close()
 
 
 def test_the_header_stays_on_screen_as_the_conversation_grows(browser, servers):
-    page = open_chat(browser, servers["api"], viewport={"width": 390, "height": 844}, is_mobile=True,
-                     has_touch=True, device_scale_factor=2)
+    page = open_chat(
+        browser,
+        servers["api"],
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
+    )
     try:
-        for question in ["Quelles sont les dépenses éligibles ?", "Quelles sont les échéances ?",
-                         "Quels documents joindre à une déclaration de créance ?"]:
+        for question in [
+            "Quelles sont les dépenses éligibles ?",
+            "Quelles sont les échéances ?",
+            "Quels documents joindre à une déclaration de créance ?",
+        ]:
             ask(page, question)
         assert page.evaluate("window.scrollY") > 300
         expect(page.get_by_role("button", name="NL – Nederlands")).to_be_in_viewport()
@@ -364,8 +418,15 @@ def test_the_header_stays_on_screen_as_the_conversation_grows(browser, servers):
 
 
 def test_a_long_answer_on_a_phone_folds_after_two_sentences_and_keeps_its_source(browser, servers):
-    page = open_chat(browser, servers["api"], locale="nl-BE", viewport={"width": 390, "height": 844},
-                     is_mobile=True, has_touch=True, device_scale_factor=2)
+    page = open_chat(
+        browser,
+        servers["api"],
+        locale="nl-BE",
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
+    )
     try:
         ask(page, "subsidie van 100.000 euro, we ontvingen 30.000 euro, hoeveel kunnen we nog vorderen?")
         answer = page.locator(ANSWERS).last

@@ -3,6 +3,7 @@
 Telegram's servers are out of reach from the tests, so the real bridge polls this one instead
 (TELEGRAM_API_BASE_URL=http://127.0.0.1:<port>/bot). It runs aiohttp in a thread of its own.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -10,36 +11,51 @@ import itertools
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any
 
 from aiohttp import web
 
 TOKEN = "123456:TEST-token"
-BOT = {"id": 123456, "is_bot": True, "first_name": "Digilab", "username": "digilab_test_bot",
-       "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": False}
+BOT = {
+    "id": 123456,
+    "is_bot": True,
+    "first_name": "Digilab",
+    "username": "digilab_test_bot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
 # PTB sends parameters form-encoded, objects JSON-encoded and strings as they are.
-JSON_FIELDS = {"reply_markup", "allowed_updates", "commands", "scope", "entities", "link_preview_options",
-               "reply_parameters"}
+JSON_FIELDS = {
+    "reply_markup",
+    "allowed_updates",
+    "commands",
+    "scope",
+    "entities",
+    "link_preview_options",
+    "reply_parameters",
+}
 INT_FIELDS = {"chat_id", "message_id", "offset", "limit", "timeout"}
 
 
 @dataclass
 class Call:
     method: str
-    params: Dict[str, Any]
+    params: dict[str, Any]
 
 
 @dataclass
 class BotApi:
     """The stand-in server; `calls` lists every Bot API call the bridge made, in order."""
 
-    calls: List[Call] = field(default_factory=list)
+    calls: list[Call] = field(default_factory=list)
     port: int = 0
 
     def __post_init__(self):
-        self._updates: List[Dict[str, Any]] = []
-        self._messages: Dict[tuple, Dict[str, Any]] = {}
+        self._updates: list[dict[str, Any]] = []
+        self._messages: dict[tuple, dict[str, Any]] = {}
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
         self._lock = threading.Lock()
@@ -53,7 +69,7 @@ class BotApi:
 
     # --- test side (any thread) ---
 
-    def start(self) -> "BotApi":
+    def start(self) -> BotApi:
         self._thread.start()
         if not self._ready.wait(10):
             raise RuntimeError("the Bot API stand-in did not start")
@@ -64,17 +80,17 @@ class BotApi:
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(10)
 
-    def push(self, update: Dict[str, Any]) -> Dict[str, Any]:
+    def push(self, update: dict[str, Any]) -> dict[str, Any]:
         """Queue an update (a message or a callback query) for the bot's next getUpdates."""
         update = {"update_id": next(self._update_ids), **update}
         self._loop.call_soon_threadsafe(self._add, update)
         return update
 
-    def called(self, method: str) -> List[Call]:
+    def called(self, method: str) -> list[Call]:
         with self._lock:
             return [c for c in self.calls if c.method == method]
 
-    def sent(self, chat_id: int) -> List[Dict[str, Any]]:
+    def sent(self, chat_id: int) -> list[dict[str, Any]]:
         """The messages the bot sent to a chat, as they are now (keyboards may have been removed)."""
         with self._lock:
             return [m for (chat, _), m in sorted(self._messages.items()) if chat == chat_id]
@@ -113,7 +129,7 @@ class BotApi:
             task.cancel()
         await asyncio.gather(*others, return_exceptions=True)
 
-    def _add(self, update: Dict[str, Any]) -> None:
+    def _add(self, update: dict[str, Any]) -> None:
         self._updates.append(update)
         self._new_update.set()
 
@@ -130,7 +146,7 @@ class BotApi:
         result = await answer(params) if asyncio.iscoroutinefunction(answer) else answer(params)
         return web.json_response({"ok": True, "result": result})
 
-    async def _getUpdates(self, params: Dict[str, Any]) -> List[Dict[str, Any]]:
+    async def _getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = params.get("offset", 0)
         # Updates below the offset are confirmed: Telegram forgets them.
         self._updates = [u for u in self._updates if u["update_id"] >= offset]
@@ -147,8 +163,13 @@ class BotApi:
         return BOT
 
     def _sendMessage(self, params):
-        message = {"message_id": next(self._message_ids), "date": int(time.time()),
-                   "chat": {"id": params["chat_id"], "type": "private"}, "from": BOT, "text": params["text"]}
+        message = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": {"id": params["chat_id"], "type": "private"},
+            "from": BOT,
+            "text": params["text"],
+        }
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
         with self._lock:
@@ -169,8 +190,8 @@ class BotApi:
     _deleteWebhook = _setMyCommands = _sendChatAction = _answerCallbackQuery = _true
 
 
-def _decode(form: Dict[str, str]) -> Dict[str, Any]:
-    params: Dict[str, Any] = {}
+def _decode(form: dict[str, str]) -> dict[str, Any]:
+    params: dict[str, Any] = {}
     for key, value in form.items():
         if key in JSON_FIELDS:
             params[key] = json.loads(value)
@@ -190,17 +211,17 @@ class TelegramUser:
 
     api: BotApi
     chat_id: int
-    language_code: Optional[str] = "fr"
+    language_code: str | None = "fr"
 
     @property
-    def user(self) -> Dict[str, Any]:
+    def user(self) -> dict[str, Any]:
         user = {"id": self.chat_id, "is_bot": False, "first_name": "Test"}
         if self.language_code:
             user["language_code"] = self.language_code
         return user
 
     def send(self, text: str) -> None:
-        extra: Dict[str, Any] = {"text": text}
+        extra: dict[str, Any] = {"text": text}
         if text.startswith("/"):
             # Telegram marks a command with an entity; PTB's CommandHandler looks for it.
             extra["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
@@ -209,33 +230,55 @@ class TelegramUser:
     def send_photo(self) -> None:
         self._push_message({"photo": [{"file_id": "photo-1", "file_unique_id": "p1", "width": 90, "height": 90}]})
 
-    def _push_message(self, extra: Dict[str, Any]) -> None:
-        self.api.push({"message": {"message_id": next(_user_message_ids), "date": int(time.time()),
-                                   "chat": {"id": self.chat_id, "type": "private", "first_name": "Test"},
-                                   "from": self.user, **extra}})
+    def _push_message(self, extra: dict[str, Any]) -> None:
+        self.api.push(
+            {
+                "message": {
+                    "message_id": next(_user_message_ids),
+                    "date": int(time.time()),
+                    "chat": {"id": self.chat_id, "type": "private", "first_name": "Test"},
+                    "from": self.user,
+                    **extra,
+                }
+            }
+        )
 
-    def press(self, message: Dict[str, Any], title: str) -> str:
+    def press(self, message: dict[str, Any], title: str) -> str:
         """Press the inline button with this title under one of the bot's messages; returns its callback data."""
         buttons = [b for row in message["reply_markup"]["inline_keyboard"] for b in row]
         data = next(b["callback_data"] for b in buttons if b["text"] == title)
-        self.api.push({"callback_query": {"id": f"q{time.monotonic_ns()}", "from": self.user, "message": message,
-                                          "chat_instance": str(self.chat_id), "data": data}})
+        self.api.push(
+            {
+                "callback_query": {
+                    "id": f"q{time.monotonic_ns()}",
+                    "from": self.user,
+                    "message": message,
+                    "chat_instance": str(self.chat_id),
+                    "data": data,
+                }
+            }
+        )
         return data
 
-    def messages(self) -> List[Dict[str, Any]]:
+    def messages(self) -> list[dict[str, Any]]:
         return self.api.sent(self.chat_id)
 
-    def ask(self, text: str, until: Callable[[List[Dict[str, Any]]], bool], timeout: float = 120):
+    def ask(self, text: str, until: Callable[[list[dict[str, Any]]], bool], timeout: float = 120):
         """Send a message and wait until the bot's new messages satisfy `until`; returns them."""
         return self.after(lambda: self.send(text), until, timeout, what=repr(text))
 
-    def after(self, act: Callable[[], Any], until: Callable[[List[Dict[str, Any]]], bool], timeout: float = 120,
-              what: str = "an action") -> List[Dict[str, Any]]:
+    def after(
+        self,
+        act: Callable[[], Any],
+        until: Callable[[list[dict[str, Any]]], bool],
+        timeout: float = 120,
+        what: str = "an action",
+    ) -> list[dict[str, Any]]:
         """Do something (send, press) and wait until the bot's new messages satisfy `until`; returns them."""
         before = len(self.messages())
         act()
 
-        def replied() -> Optional[List[Dict[str, Any]]]:
+        def replied() -> list[dict[str, Any]] | None:
             new = self.messages()[before:]
             return new if new and until(new) else None
 

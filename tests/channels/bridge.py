@@ -1,13 +1,14 @@
 """The real bridge, `python -m channels.telegram`, run against the Bot API stand-in."""
+
 from __future__ import annotations
 
 import itertools
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Optional
 
 from bot.serve import stop
 from tests.channels.bot_api import TOKEN, BotApi, TelegramUser
@@ -28,13 +29,20 @@ def bot_api() -> Iterator[BotApi]:
 @contextmanager
 def bridge(api: BotApi, *, rasa_url: str, workdir: Path, rasa_token: str = "") -> Iterator[subprocess.Popen]:
     """The bridge process, polling `api`; yields once it asks for updates."""
-    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": api.base_url, "RASA_URL": rasa_url,
-           "RASA_TOKEN": rasa_token, "PYTHONUNBUFFERED": "1"}
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": api.base_url,
+        "RASA_URL": rasa_url,
+        "RASA_TOKEN": rasa_token,
+        "PYTHONUNBUFFERED": "1",
+    }
     env.pop("TELEGRAM_WEBHOOK_URL", None)
     log_path = workdir / "telegram.log"
     with open(log_path, "w") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "channels.telegram"], cwd=ROOT, env=env,
-                                stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "channels.telegram"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
         try:
             api.wait(lambda: api.called("getUpdates") or proc.poll() is not None, 60, "the bridge to poll")
             if proc.poll() is not None:
@@ -44,7 +52,7 @@ def bridge(api: BotApi, *, rasa_url: str, workdir: Path, rasa_token: str = "") -
             stop([proc])
 
 
-def new_user(api: BotApi, language_code: Optional[str] = "fr") -> TelegramUser:
+def new_user(api: BotApi, language_code: str | None = "fr") -> TelegramUser:
     """Someone in a private chat no other test uses."""
     return TelegramUser(api, next(_chat_ids), language_code)
 
@@ -57,4 +65,3 @@ def buttons(message) -> dict:
     """A message's inline keyboard as {title: callback_data}."""
     rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
     return {b["text"]: b["callback_data"] for row in rows for b in row}
-

@@ -4,22 +4,34 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
+import channels.telegram
 from channels.rasa import Answer, Button, answers_from_rasa
 from channels.telegram import (
-    PayloadMap, keyboard, language_payload,
-    reply_language, requested_language, sender_for, split_text, telegram_language,
-    WebhookSecretMissing, build_application, telegram_messages, webhook_options,
+    PayloadMap,
+    WebhookSecretMissing,
+    build_application,
+    keyboard,
+    language_payload,
+    reply_language,
+    requested_language,
+    sender_for,
+    split_text,
+    telegram_language,
+    telegram_messages,
+    webhook_options,
 )
-import channels.telegram
 from settings import Settings
 
 GREETING = {
     "recipient_id": "telegram-42",
     "text": "Bonjour ! Je suis l'assistant Digilab.",
-    "buttons": [{"title": "Quel cluster ?", "payload": "/ask_cluster"},
-                {"title": "Calculer l'avance", "payload": "/ask_advance"}],
+    "buttons": [
+        {"title": "Quel cluster ?", "payload": "/ask_cluster"},
+        {"title": "Calculer l'avance", "payload": "/ask_advance"},
+    ],
 }
 
 
@@ -39,7 +51,7 @@ def test_a_long_answer_is_cut_between_paragraphs():
     paragraphs = [f"§{i} " + " ".join(["mot"] * 400) for i in range(6)]  # 1 602 characters each
     parts = split_text("\n\n".join(paragraphs))
     # Two paragraphs fit in 4 096 characters, three do not.
-    assert parts == ["\n\n".join(paragraphs[i:i + 2]) for i in (0, 2, 4)]
+    assert parts == ["\n\n".join(paragraphs[i : i + 2]) for i in (0, 2, 4)]
 
 
 def test_a_paragraph_longer_than_a_message_is_cut_between_lines():
@@ -71,13 +83,16 @@ def test_rasa_buttons_become_an_inline_keyboard_one_button_per_row():
     assert answer.buttons == [Button("Quel cluster ?", "/ask_cluster"), Button("Calculer l'avance", "/ask_advance")]
     markup = keyboard(answer.buttons, PayloadMap())
     assert [[(b.text, b.callback_data) for b in row] for row in markup.inline_keyboard] == [
-        [("Quel cluster ?", "/ask_cluster")], [("Calculer l'avance", "/ask_advance")]]
+        [("Quel cluster ?", "/ask_cluster")],
+        [("Calculer l'avance", "/ask_advance")],
+    ]
 
 
 def test_an_answer_and_its_source_go_out_as_one_telegram_message():
     answers = answers_from_rasa([{"text": "Avance = 30 % × 100 €."}, {"text": "Source : Arrêté royal, Art. 6 §1"}])
-    assert telegram_messages(answers, PayloadMap()) == [("Avance = 30 % × 100 €.\n\nSource : Arrêté royal, Art. 6 §1",
-                                                         None)]
+    assert telegram_messages(answers, PayloadMap()) == [
+        ("Avance = 30 % × 100 €.\n\nSource : Arrêté royal, Art. 6 §1", None)
+    ]
 
 
 def test_the_keyboard_of_a_long_answer_rides_on_its_last_part():
@@ -128,13 +143,16 @@ def test_one_rasa_conversation_per_chat():
     assert sender_for(42) == "telegram-42" and sender_for(-1001234) == "telegram--1001234"
 
 
-@pytest.mark.parametrize("payload, lang", [
-    ('/request_language{"language":"nl"}', "nl"),
-    ('/request_language{"language": "fr"}', "fr"),
-    ('/request_language{"language":"de"}', None),
-    ("/request_language", None),
-    ("/ask_cluster", None),
-])
+@pytest.mark.parametrize(
+    "payload, lang",
+    [
+        ('/request_language{"language":"nl"}', "nl"),
+        ('/request_language{"language": "fr"}', "fr"),
+        ('/request_language{"language":"de"}', None),
+        ("/request_language", None),
+        ("/ask_cluster", None),
+    ],
+)
 def test_the_language_a_payload_asks_for(payload, lang):
     assert requested_language(payload) == lang
 
@@ -144,8 +162,19 @@ def test_the_lang_buttons_send_the_request_language_intent():
     assert requested_language(language_payload("nl")) == "nl"
 
 
-@pytest.mark.parametrize("code, lang", [("nl", "nl"), ("nl-BE", "nl"), ("fr-BE", "fr"), ("FR", "fr"),
-                                        ("en", None), ("de", None), (None, None), ("", None)])
+@pytest.mark.parametrize(
+    "code, lang",
+    [
+        ("nl", "nl"),
+        ("nl-BE", "nl"),
+        ("fr-BE", "fr"),
+        ("FR", "fr"),
+        ("en", None),
+        ("de", None),
+        (None, None),
+        ("", None),
+    ],
+)
 def test_telegram_language_codes(code, lang):
     assert telegram_language(code) == lang
 
@@ -185,8 +214,12 @@ def test_in_webhook_mode_the_bridge_listens_on_the_public_urls_path(monkeypatch)
     monkeypatch.setenv("TELEGRAM_WEBHOOK_LISTEN", "0.0.0.0")
     monkeypatch.setenv("TELEGRAM_WEBHOOK_SECRET", SECRET)
     assert webhook_options(Settings()) == {
-        "listen": "0.0.0.0", "port": 8443, "url_path": "digilab/telegram",
-        "webhook_url": "https://bot.example.be/digilab/telegram", "secret_token": SECRET}
+        "listen": "0.0.0.0",
+        "port": 8443,
+        "url_path": "digilab/telegram",
+        "webhook_url": "https://bot.example.be/digilab/telegram",
+        "secret_token": SECRET,
+    }
 
 
 @pytest.mark.parametrize("secret", [None, "s3cret", "x" * 23, "with space and long enough to pass the length"])
@@ -216,15 +249,29 @@ def test_every_telegram_message_exists_in_french_and_in_dutch(kb):
 
 
 def test_a_sourced_answer_carries_the_address_of_each_passage_it_cites():
-    answers = answers_from_rasa([{"text": "Avance de 30 %.\n\nSource : Arrêté royal du 8 décembre 2023 (appel « e-inclusion "
-                                          "for Belgium — CPAS 2023 », publié le 16 septembre 2024), Art. 6 §1 ; Art. 7 §2"}])
+    answers = answers_from_rasa(
+        [
+            {
+                "text": "Avance de 30 %.\n\nSource : Arrêté royal du 8 décembre 2023 (appel « e-inclusion "
+                "for Belgium — CPAS 2023 », publié le 16 septembre 2024), Art. 6 §1 ; Art. 7 §2"
+            }
+        ]
+    )
     [(text, _)] = telegram_messages(answers, PayloadMap(), base_url="https://digilab.example/")
-    assert text.endswith("Art. 6 §1 ; Art. 7 §2\nhttps://digilab.example/sources/decree_2023?lang=fr#art-6-1\n"
-                         "https://digilab.example/sources/decree_2023?lang=fr#art-7-2")
+    assert text.endswith(
+        "Art. 6 §1 ; Art. 7 §2\nhttps://digilab.example/sources/decree_2023?lang=fr#art-6-1\n"
+        "https://digilab.example/sources/decree_2023?lang=fr#art-7-2"
+    )
 
 
 def test_a_dutch_source_links_to_the_dutch_page():
-    answers = answers_from_rasa([{"text": "Voorschot.\n\nBron: Koninklijk besluit van 8 december 2023 (oproep „e-inclusion "
-                                          "for Belgium — OCMW 2023”, bekendgemaakt op 16 september 2024), Art. 6 §1"}])
+    answers = answers_from_rasa(
+        [
+            {
+                "text": "Voorschot.\n\nBron: Koninklijk besluit van 8 december 2023 (oproep „e-inclusion "
+                "for Belgium — OCMW 2023”, bekendgemaakt op 16 september 2024), Art. 6 §1"
+            }
+        ]
+    )
     [(text, _)] = telegram_messages(answers, PayloadMap(), base_url="https://digilab.example")
     assert text.endswith("\nhttps://digilab.example/sources/decree_2023?lang=nl#art-6-1")

@@ -1,4 +1,5 @@
 """The real bridge against the Bot API stand-in, with the assistant down (no model needed)."""
+
 import os
 import subprocess
 import sys
@@ -15,8 +16,10 @@ DOWN_NL = "De Digilab-assistent antwoordt momenteel niet"
 @pytest.fixture(scope="module")
 def api(tmp_path_factory):
     # Nothing listens on this port: every call to the assistant fails at once.
-    with bot_api() as api, bridge(api, rasa_url=f"http://127.0.0.1:{free_port()}",
-                                  workdir=tmp_path_factory.mktemp("telegram-offline")):
+    with (
+        bot_api() as api,
+        bridge(api, rasa_url=f"http://127.0.0.1:{free_port()}", workdir=tmp_path_factory.mktemp("telegram-offline")),
+    ):
         yield api
 
 
@@ -28,8 +31,9 @@ def test_with_the_assistant_down_a_french_user_gets_a_polite_message_and_the_con
     user = new_user(api, "fr")
     reply = texts(user.ask("/start", said(DOWN_FR)))
     assert "digilab@mi-is.be" in reply and "Réessayez" in reply
-    assert any(c.params["chat_id"] == user.chat_id and c.params["action"] == "typing"
-               for c in api.called("sendChatAction"))
+    assert any(
+        c.params["chat_id"] == user.chat_id and c.params["action"] == "typing" for c in api.called("sendChatAction")
+    )
 
 
 def test_with_the_assistant_down_a_dutch_telegram_user_is_answered_in_dutch(api):
@@ -46,8 +50,10 @@ def test_the_language_chosen_with_lang_wins_over_telegrams_language(api):
     user = new_user(api, "fr")
     prompt = user.ask("/lang", lambda m: m[-1].get("reply_markup"))[-1]
     assert "Dans quelle langue" in prompt["text"]
-    assert buttons(prompt) == {"FR · Français": '/request_language{"language":"fr"}',
-                               "NL · Nederlands": '/request_language{"language":"nl"}'}
+    assert buttons(prompt) == {
+        "FR · Français": '/request_language{"language":"fr"}',
+        "NL · Nederlands": '/request_language{"language":"nl"}',
+    }
     user.after(lambda: user.press(prompt, "NL · Nederlands"), said(DOWN_NL), what="pressing NL")
     assert user.ask("nog een vraag", said(DOWN_NL))
 
@@ -63,8 +69,13 @@ def test_a_pressed_button_is_answered_and_its_keyboard_removed(api):
 
 def test_a_button_whose_id_was_forgotten_says_so(api):
     user = new_user(api, "fr")
-    stale = {"message_id": 1, "date": 0, "chat": {"id": user.chat_id, "type": "private"}, "text": "…",
-             "reply_markup": {"inline_keyboard": [[{"text": "Ancien", "callback_data": "#ff"}]]}}
+    stale = {
+        "message_id": 1,
+        "date": 0,
+        "chat": {"id": user.chat_id, "type": "private"},
+        "text": "…",
+        "reply_markup": {"inline_keyboard": [[{"text": "Ancien", "callback_data": "#ff"}]]},
+    }
     user.press(stale, "Ancien")
     alert = api.wait(lambda: [c for c in api.called("answerCallbackQuery") if c.params.get("text")], 30)[-1]
     assert "plus valable" in alert.params["text"] and alert.params["show_alert"] == "true"
@@ -84,17 +95,25 @@ def test_the_commands_are_described_in_french_and_in_dutch(api):
 
 
 def test_the_bridge_only_calls_bot_api_methods_it_knows(api):
-    known = {"getMe", "deleteWebhook", "getUpdates", "setMyCommands", "sendMessage", "sendChatAction",
-             "editMessageReplyMarkup", "answerCallbackQuery"}
+    known = {
+        "getMe",
+        "deleteWebhook",
+        "getUpdates",
+        "setMyCommands",
+        "sendMessage",
+        "sendChatAction",
+        "editMessageReplyMarkup",
+        "answerCallbackQuery",
+    }
     assert {c.method for c in api.calls} <= known
 
 
 def test_without_a_token_the_bridge_stops_and_says_what_to_set():
     env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
-    run = subprocess.run([sys.executable, "-m", "channels.telegram"], cwd=ROOT, env=env, capture_output=True,
-                         text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-m", "channels.telegram"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert run.returncode != 0 and "TELEGRAM_BOT_TOKEN is not set" in run.stderr
-
 
 
 def test_a_message_longer_than_any_question_is_refused_in_the_users_language(api):

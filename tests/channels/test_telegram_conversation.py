@@ -1,4 +1,5 @@
 """A Telegram user talks to the real assistant through the real bridge, in French and in Dutch."""
+
 import httpx
 import pytest
 
@@ -16,8 +17,12 @@ def servers(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def api(servers, tmp_path_factory):
-    with bot_api() as api, bridge(api, rasa_url=servers["rasa"], rasa_token=servers["rasa_token"],
-                                  workdir=tmp_path_factory.mktemp("telegram")):
+    with (
+        bot_api() as api,
+        bridge(
+            api, rasa_url=servers["rasa"], rasa_token=servers["rasa_token"], workdir=tmp_path_factory.mktemp("telegram")
+        ),
+    ):
         yield api
 
 
@@ -35,15 +40,19 @@ def test_start_greets_with_the_first_questions_as_buttons(api, servers):
     assert "assistant Digilab" in greeting["text"]
     assert buttons(greeting)["Quel cluster ?"] == "/ask_cluster"
     assert len(buttons(greeting)) == 4
-    tracker = httpx.get(f"{servers['rasa']}/conversations/telegram-{user.chat_id}/tracker",
-                        params={"token": servers["rasa_token"]}, timeout=30).json()
+    tracker = httpx.get(
+        f"{servers['rasa']}/conversations/telegram-{user.chat_id}/tracker",
+        params={"token": servers["rasa_token"]},
+        timeout=30,
+    ).json()
     assert any(e.get("event") == "user" for e in tracker["events"])  # one Rasa conversation for this chat
 
 
 def test_a_french_question_gets_a_french_answer_with_its_source(api):
     user = new_user(api, "fr")
-    answer = texts(user.ask("subside de 235 022,50 €, on a reçu 70 506,75 €, combien peut-on encore réclamer ?",
-                            said("Source :")))
+    answer = texts(
+        user.ask("subside de 235 022,50 €, on a reçu 70 506,75 €, combien peut-on encore réclamer ?", said("Source :"))
+    )
     assert "Encore à réclamer : 164\u202f515,75 €" in answer
 
 
@@ -56,8 +65,9 @@ def test_a_dutch_question_gets_a_dutch_answer_with_its_source(api):
 def test_pressing_a_button_sends_its_payload(api):
     user = new_user(api, "fr")
     greeting = user.ask("/start", with_keyboard)[-1]
-    asked = user.after(lambda: user.press(greeting, "Quel cluster ?"), said("Combien d'habitants"),
-                       what="pressing « Quel cluster ? »")
+    asked = user.after(
+        lambda: user.press(greeting, "Quel cluster ?"), said("Combien d'habitants"), what="pressing « Quel cluster ? »"
+    )
     assert "Combien d'habitants" in texts(asked)
     assert not user.messages()[0].get("reply_markup")  # the used keyboard is gone
     answer = texts(user.ask("42 000", said("Source :")))

@@ -1,13 +1,14 @@
 """Start the real action server, Rasa server and API on free ports, and stop them."""
+
 from __future__ import annotations
 
 import os
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Dict, Iterator, Optional
 
 import httpx
 
@@ -45,22 +46,36 @@ def wait_for(url: str, proc: subprocess.Popen, timeout: float = 180) -> None:
 
 
 @contextmanager
-def assistant(workdir: Path, extra_env: Optional[Dict[str, str]] = None) -> Iterator[Dict[str, str]]:
+def assistant(workdir: Path, extra_env: dict[str, str] | None = None) -> Iterator[dict[str, str]]:
     """The three processes of `make run`, on free ports; yields their base URLs."""
     if not MODEL.exists():
         raise RuntimeError("no trained model: run `make train`")
     ports = {"RASA_PORT": free_port(), "ACTION_PORT": free_port(), "API_PORT": free_port()}
-    topology = development({**os.environ, **{k: str(v) for k, v in ports.items()}, "RASA_URL": "",
-                            "TRACKER_STORE_URL": f"sqlite:///{workdir}/trackers.db",
-                            "DATABASE_URL": f"sqlite:///{workdir}/digilab.db", **(extra_env or {})}, workdir)
+    topology = development(
+        {
+            **os.environ,
+            **{k: str(v) for k, v in ports.items()},
+            "RASA_URL": "",
+            "TRACKER_STORE_URL": f"sqlite:///{workdir}/trackers.db",
+            "DATABASE_URL": f"sqlite:///{workdir}/digilab.db",
+            **(extra_env or {}),
+        },
+        workdir,
+    )
     logs = [open(workdir / f"{program.name}.log", "w") for program in topology.programs]
-    procs = [subprocess.Popen(program.command, cwd=ROOT, env=topology.env, stdout=log, stderr=subprocess.STDOUT)
-             for program, log in zip(topology.programs, logs)]
-    urls = {"rasa": topology.rasa_url, "rasa_token": topology.env["RASA_TOKEN"],
-            "actions": f"http://127.0.0.1:{ports['ACTION_PORT']}", "api": topology.api_url,
-            "database_url": topology.env["DATABASE_URL"]}
+    procs = [
+        subprocess.Popen(program.command, cwd=ROOT, env=topology.env, stdout=log, stderr=subprocess.STDOUT)
+        for program, log in zip(topology.programs, logs, strict=False)
+    ]
+    urls = {
+        "rasa": topology.rasa_url,
+        "rasa_token": topology.env["RASA_TOKEN"],
+        "actions": f"http://127.0.0.1:{ports['ACTION_PORT']}",
+        "api": topology.api_url,
+        "database_url": topology.env["DATABASE_URL"],
+    }
     try:
-        for program, proc in zip(topology.programs, procs):
+        for program, proc in zip(topology.programs, procs, strict=False):
             wait_for(program.ready_url, proc)
         yield urls
     finally:

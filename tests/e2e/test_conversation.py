@@ -1,9 +1,9 @@
 """Talk to the real servers through Rasa's REST channel, in French and in Dutch."""
+
 import re
 import uuid
 
 import httpx
-
 import pytest
 
 from tests.e2e.servers import Chat, assistant, reachable
@@ -12,7 +12,10 @@ pytestmark = pytest.mark.e2e
 
 STORES = {
     "embedded": {},
-    "production": {"TRACKER_STORE_URL": "postgresql://postgres@127.0.0.1:5432/test", "REDIS_URL": "redis://127.0.0.1:6379/0"},
+    "production": {
+        "TRACKER_STORE_URL": "postgresql://postgres@127.0.0.1:5432/test",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+    },
 }
 
 

@@ -4,6 +4,7 @@ Prints accuracy per topic and language for the dev half, then the test half; the
 `eval test fr=0.xx nl=0.xx n=N`. `--show` writes the dev half's failures to tests/artifacts/ (never
 the test half's: it is for measuring, not for tuning).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,8 +35,11 @@ def main() -> int:
             line = f"eval {half} fr={fr:.2f} nl={nl:.2f} n={len(results)}"
             if half == "dev" and args.show:
                 ARTIFACTS.mkdir(exist_ok=True)
-                failures = [{"id": r.case.id, "turns": r.case.turns, "missed": r.missed, "reply": r.reply}
-                            for r in results if not r.passed]
+                failures = [
+                    {"id": r.case.id, "turns": r.case.turns, "missed": r.missed, "reply": r.reply}
+                    for r in results
+                    if not r.passed
+                ]
                 path = ARTIFACTS / "eval-dev-failures.jsonl"
                 path.write_text("".join(json.dumps(f, ensure_ascii=False) + "\n" for f in failures), encoding="utf-8")
                 print(f"{len(failures)} failures written to {path}")

@@ -1,4 +1,5 @@
 """Does a reply hold what a case expects? Amounts, dates and percentages compared by value (tests/eval/CASES.md)."""
+
 from __future__ import annotations
 
 import json
@@ -7,20 +8,25 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Dict, List
 
 HERE = Path(__file__).resolve().parent
 HALVES = ("dev", "test")
 LANGS = ("fr", "nl")
 CONTACT = "digilab@mi-is.be"
 # How the assistant says it does not know (utter_dont_know and the unknown-CPAS answers).
-DONT_KNOW = {"fr": r"ne trouve pas|ne (?:le )?(?:disent|precisent|donnent) (?:pas|rien|aucun)|je ne sais pas",
-             "nl": r"vind\b.{0,60}\bniet\b|zeggen (?:het|daar) niet|vermelden (?:geen|niet)|weet (?:het|ik) niet"}
+DONT_KNOW = {
+    "fr": r"ne trouve pas|ne (?:le )?(?:disent|precisent|donnent) (?:pas|rien|aucun)|je ne sais pas",
+    "nl": r"vind\b.{0,60}\bniet\b|zeggen (?:het|daar) niet|vermelden (?:geen|niet)|weet (?:het|ik) niet",
+}
 SOURCE = {"fr": "source", "nl": "bron"}
-MONTHS = {"fr": "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre".split(),
-          "nl": "januari februari maart april mei juni juli augustus september oktober november december".split()}
-WORDS = {"fr": "zero un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize".split(),
-         "nl": "nul een twee drie vier vijf zes zeven acht negen tien elf twaalf dertien veertien vijftien zestien".split()}
+MONTHS = {
+    "fr": "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre".split(),
+    "nl": "januari februari maart april mei juni juli augustus september oktober november december".split(),
+}
+WORDS = {
+    "fr": "zero un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize".split(),
+    "nl": "nul een twee drie vier vijf zes zeven acht negen tien elf twaalf dertien veertien vijftien zestien".split(),
+}
 _END = r"(?![\d]|[.,]\d)"
 _START = r"(?<![\d.,])"
 
@@ -38,7 +44,7 @@ def _grouped(whole: str, sep: str) -> str:
     return sep.join([whole, *groups])
 
 
-def amount_forms(value: str) -> List[str]:
+def amount_forms(value: str) -> list[str]:
     """Every way an amount is written: 70506.75 -> 70 506,75 / 70.506,75 / 70506.75 / 70,506.75 ..."""
     number = abs(Decimal(value))
     # Cents as written, or all the decimals of a rate such as 0.3093 EUR/km.
@@ -90,9 +96,9 @@ def _squeezed(text: str) -> str:
     return re.sub(r"\s+", "", plain(text))
 
 
-def holds(check: Dict, text: str, lang: str) -> bool:
+def holds(check: dict, text: str, lang: str) -> bool:
     """One `expect` item against the plain text of the reply."""
-    (kind, value), = check.items()
+    ((kind, value),) = check.items()
     if kind == "eur":
         return has_amount(text, str(value))
     if kind == "percent":
@@ -115,17 +121,17 @@ class Case:
     id: str
     lang: str
     topic: str
-    turns: List[str]
-    expect: List[Dict]
+    turns: list[str]
+    expect: list[dict]
     note: str = ""
     half: str = ""
-    extra: Dict = field(default_factory=dict)
+    extra: dict = field(default_factory=dict)
 
     @property
     def out_of_scope(self) -> bool:
         return any("dont_know" in check for check in self.expect)
 
-    def failures(self, reply: str) -> List[str]:
+    def failures(self, reply: str) -> list[str]:
         """The checks the reply misses (empty when it passes), the source line included."""
         text = plain(reply)
         missed = [json.dumps(c, ensure_ascii=False) for c in self.expect if not holds(c, text, self.lang)]
@@ -134,7 +140,7 @@ class Case:
         return missed
 
 
-def load_cases(half: str) -> List[Case]:
+def load_cases(half: str) -> list[Case]:
     cases = []
     for lang in LANGS:
         path = HERE / half / f"{lang}.jsonl"

@@ -1,12 +1,13 @@
 """Play every case through the real Rasa server and score the last replies, per topic and language."""
+
 from __future__ import annotations
 
 import statistics
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Dict, List, Sequence
 
 from tests.e2e.servers import Chat
 from tests.eval.checks import LANGS, Case
@@ -16,7 +17,7 @@ from tests.eval.checks import LANGS, Case
 class Result:
     case: Case
     reply: str
-    missed: List[str]
+    missed: list[str]
 
     @property
     def passed(self) -> bool:
@@ -32,7 +33,7 @@ def play(rasa_url: str, case: Case) -> Result:
     return Result(case, reply, case.failures(reply))
 
 
-def run_cases(rasa_url: str, cases: Sequence[Case], *, workers: int = 4) -> List[Result]:
+def run_cases(rasa_url: str, cases: Sequence[Case], *, workers: int = 4) -> list[Result]:
     with ThreadPoolExecutor(workers) as pool:
         return list(pool.map(lambda c: play(rasa_url, c), cases))
 
@@ -44,18 +45,22 @@ def accuracy(results: Sequence[Result], lang: str) -> float:
 
 def table(results: Sequence[Result]) -> str:
     """Accuracy per topic and language, then the totals and the median reply length."""
-    cells: Dict[str, Dict[str, List[bool]]] = defaultdict(lambda: defaultdict(list))
+    cells: dict[str, dict[str, list[bool]]] = defaultdict(lambda: defaultdict(list))
     for r in results:
         cells[r.case.topic][r.case.lang].append(r.passed)
         cells["ALL"][r.case.lang].append(r.passed)
     lines = [f"{'topic':<16}" + "".join(f"{lang:>14}" for lang in LANGS)]
     for topic in sorted(cells, key=lambda t: (t == "ALL", t)):
-        row = "".join(f"{sum(v)}/{len(v)} {sum(v) / len(v):5.2f}".rjust(14) if (v := cells[topic][lang]) else " " * 14
-                      for lang in LANGS)
+        row = "".join(
+            f"{sum(v)}/{len(v)} {sum(v) / len(v):5.2f}".rjust(14) if (v := cells[topic][lang]) else " " * 14
+            for lang in LANGS
+        )
         lines.append(f"{topic:<16}{row}")
     lengths = [len(r.reply) for r in results]
     multi = sum(len(r.case.turns) > 1 for r in results)
     out = sum(r.case.out_of_scope for r in results)
-    lines.append(f"median reply length {statistics.median(lengths):.0f} characters; "
-                 f"{multi} multi-turn ({multi / len(results):.0%}), {out} out of scope ({out / len(results):.0%})")
+    lines.append(
+        f"median reply length {statistics.median(lengths):.0f} characters; "
+        f"{multi} multi-turn ({multi / len(results):.0%}), {out} out of scope ({out / len(results):.0%})"
+    )
     return "\n".join(lines)

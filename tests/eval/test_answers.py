@@ -1,4 +1,5 @@
 """The end-to-end answer benchmark guards the answers: the test half through the real servers, per language."""
+
 import statistics
 import tempfile
 from pathlib import Path
@@ -39,7 +40,9 @@ def _training_questions():
     texts = []
     for lang in LANGS:
         data = yaml.safe_load((ROOT / "bot" / "data" / "nlu" / f"{lang}.yml").read_text(encoding="utf-8"))
-        texts += [line.lstrip("- ").strip() for item in data["nlu"] for line in (item.get("examples") or "").splitlines()]
+        texts += [
+            line.lstrip("- ").strip() for item in data["nlu"] for line in (item.get("examples") or "").splitlines()
+        ]
     texts += [q for qs in default_knowledge().questions.values() for q in [*qs.fr, *qs.nl]]
     # The reject class learns from these too (bot/retrieval.py): a near-copy among them is memory as well.
     unanswerable = yaml.safe_load((ROOT / "bot" / "data" / "unanswerable.yml").read_text(encoding="utf-8"))
@@ -53,4 +56,9 @@ def test_the_test_half_measures_understanding_not_memory():
     for lang in LANGS:
         questions = [c.turns[-1].lower() for c in load_cases("test") if c.lang == lang]
         near = sum(process.extractOne(q, train, scorer=fuzz.token_set_ratio)[1] >= 90 for q in questions)
-        assert near / len(questions) < 0.25, (lang, near, len(questions), statistics.median([len(q) for q in questions]))
+        assert near / len(questions) < 0.25, (
+            lang,
+            near,
+            len(questions),
+            statistics.median([len(q) for q in questions]),
+        )

@@ -1,4 +1,5 @@
 """The benchmark's checks read amounts, dates and percentages by value, whatever their format."""
+
 import pytest
 
 from tests.eval.checks import Case, holds, plain
@@ -32,7 +33,9 @@ def test_percent_number_and_words():
     assert not holds({"percent": "30"}, plain("130 %"), "fr")
     assert holds({"number": "5"}, plain("vijf intervisies"), "nl")
     assert not holds({"number": "5"}, plain("15 intervisies"), "nl")
-    assert holds({"any": ["éligible"]}, plain("Eligible."), "fr") and not holds({"not": ["Hasselt"]}, plain("hasselt"), "nl")
+    assert holds({"any": ["éligible"]}, plain("Eligible."), "fr") and not holds(
+        {"not": ["Hasselt"]}, plain("hasselt"), "nl"
+    )
 
 
 def test_a_fact_without_its_source_line_fails_and_dont_know_needs_the_contact():
@@ -46,7 +49,9 @@ def test_a_fact_without_its_source_line_fails_and_dont_know_needs_the_contact():
 
 def test_words_are_matched_whatever_their_spacing_and_dont_know_by_its_meaning():
     assert holds({"any": ["23h59"]}, plain("au plus tard à 23 h 59"), "fr")
-    assert holds({"dont_know": True}, plain("Ik vind het OCMW Mechelen niet bij de begunstigden: digilab@mi-is.be"), "nl")
+    assert holds(
+        {"dont_know": True}, plain("Ik vind het OCMW Mechelen niet bij de begunstigden: digilab@mi-is.be"), "nl"
+    )
 
 
 def test_a_rate_keeps_all_its_decimals():

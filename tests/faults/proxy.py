@@ -1,23 +1,24 @@
 """A TCP proxy in front of PostgreSQL or Redis that a test can cut and restore: the network between the assistant
 and a shared server goes away, the server itself keeps running for everyone else."""
+
 from __future__ import annotations
 
 import asyncio
 import threading
-from typing import Optional, Set
 
 
 class Proxy:
-    """127.0.0.1:`port` → `target`; `cut()` refuses new connections and drops the open ones, `restore()` listens again."""
+    """127.0.0.1:`port` → `target`; `cut()` refuses new connections and drops the open ones, `restore()` listens
+    again."""
 
     def __init__(self, target_host: str, target_port: int, port: int):
         self.target, self.port = (target_host, target_port), port
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
-        self._server: Optional[asyncio.base_events.Server] = None
-        self._writers: Set[asyncio.StreamWriter] = set()
+        self._server: asyncio.base_events.Server | None = None
+        self._writers: set[asyncio.StreamWriter] = set()
 
-    def __enter__(self) -> "Proxy":
+    def __enter__(self) -> Proxy:
         self._thread.start()
         self.restore()
         return self
@@ -34,6 +35,7 @@ class Proxy:
         async def listen():
             if self._server is None:
                 self._server = await asyncio.start_server(self._connect, "127.0.0.1", self.port, reuse_address=True)
+
         self._call(listen())
 
     def cut(self) -> None:
@@ -45,6 +47,7 @@ class Proxy:
             for writer in list(self._writers):
                 writer.transport.abort()
             self._writers.clear()
+
         self._call(close())
 
     async def _connect(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:

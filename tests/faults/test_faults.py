@@ -1,5 +1,6 @@
 """Faults on `make run-prod`'s topology, with PostgreSQL and Redis: what a person in the web chat sees when a part
 dies or goes away, and that it comes back by itself. Each test names what the user sees."""
+
 from __future__ import annotations
 
 import os
@@ -12,9 +13,9 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
+from bot.serve import Supervised, free_ports
 from tests.e2e.servers import reachable
 from tests.faults.proxy import Proxy
-from bot.serve import Supervised, free_ports
 from tests.faults.topology import WebChat
 
 pytestmark = pytest.mark.faults
@@ -33,12 +34,20 @@ def stand(tmp_path_factory, postgres_url):
     ports["pg"], ports["redis"] = ports.pop("spare0"), ports.pop("spare1")
     with Proxy("127.0.0.1", 5432, ports["pg"]) as pg, Proxy("127.0.0.1", 6379, ports["redis"]) as redis:
         database = postgres_url.replace("127.0.0.1:5432/", f"127.0.0.1:{ports['pg']}/")
-        env = {**os.environ, **{k: str(v) for k, v in ports.items() if k.isupper()},
-               "TRACKER_STORE_URL": database, "DATABASE_URL": database,
-               "REDIS_URL": f"redis://127.0.0.1:{ports['redis']}/3",
-               "RASA_TOKEN": secrets.token_urlsafe(32), "WEB_CHAT_SECRET": secrets.token_urlsafe(32),
-               "RASA_TIMEOUT_SECONDS": str(RASA_TIMEOUT_SECONDS), "RASA_REPLICAS": "2", "ACTION_REPLICAS": "2",
-               "API_WORKERS": "2", "TELEGRAM_BOT_TOKEN": ""}
+        env = {
+            **os.environ,
+            **{k: str(v) for k, v in ports.items() if k.isupper()},
+            "TRACKER_STORE_URL": database,
+            "DATABASE_URL": database,
+            "REDIS_URL": f"redis://127.0.0.1:{ports['redis']}/3",
+            "RASA_TOKEN": secrets.token_urlsafe(32),
+            "WEB_CHAT_SECRET": secrets.token_urlsafe(32),
+            "RASA_TIMEOUT_SECONDS": str(RASA_TIMEOUT_SECONDS),
+            "RASA_REPLICAS": "2",
+            "ACTION_REPLICAS": "2",
+            "API_WORKERS": "2",
+            "TELEGRAM_BOT_TOKEN": "",
+        }
         env.pop("RASA_URL", None)
         prod = Supervised(tmp_path_factory.mktemp("prod"), env)
         try:
@@ -119,8 +128,9 @@ def test_postgresql_unreachable_for_10_s_a_ticket_being_made_is_kept_and_made_wh
     engine = create_engine(stand.database, future=True)
     try:
         with engine.connect() as connection:
-            row = connection.execute(text("SELECT email, question FROM helpdesk_tickets WHERE id = :id"),
-                                     {"id": number}).one()
+            row = connection.execute(
+                text("SELECT email, question FROM helpdesk_tickets WHERE id = :id"), {"id": number}
+            ).one()
     finally:
         engine.dispose()
     assert row.email == "agent@cpas-namur.be" and "minibus" in row.question
@@ -132,7 +142,8 @@ def test_redis_unreachable_the_lock_store_refuses_the_message_politely_and_recov
     limits count in memory meanwhile. When Redis is back, the same question is answered with the slots kept."""
     chat = WebChat(stand.prod.api)
     assert "164\u202f515,75 €" in chat.say(
-        "subside de 235 022,50 €, on a reçu 70 506,75 €, combien peut-on encore réclamer ?")
+        "subside de 235 022,50 €, on a reçu 70 506,75 €, combien peut-on encore réclamer ?"
+    )
     stand.redis.cut()
     try:
         answer = chat.say("et notre avance ?")
@@ -177,6 +188,9 @@ def test_everything_stopped_and_started_again_keeps_each_conversations_history_a
     answer = in_form.say("42 000")
     assert "Projets de taille moyenne" in answer and "120\u202f000,00 €" in answer
     assert "70\u202f506,75 €" in with_grant.say("et notre avance ?")
-    tracker = httpx.get(f"{stand.prod.topology.rasa_url}/conversations/{conversation}/tracker",
-                        params={"token": stand.prod.env["RASA_TOKEN"]}, timeout=30).json()
+    tracker = httpx.get(
+        f"{stand.prod.topology.rasa_url}/conversations/{conversation}/tracker",
+        params={"token": stand.prod.env["RASA_TOKEN"]},
+        timeout=30,
+    ).json()
     assert first in [event.get("text") for event in tracker["events"] if event["event"] == "user"]

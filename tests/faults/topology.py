@@ -1,4 +1,5 @@
 """The web chat as a person uses it, for the fault tests (the topology itself is bot.serve.Supervised)."""
+
 from __future__ import annotations
 
 import httpx

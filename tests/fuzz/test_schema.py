@@ -3,13 +3,17 @@
 Each operation gets CASES_PER_OPERATION generated requests, valid and invalid, over 2 000 in all; the chat goes
 to a real Rasa and action server, the helpdesk routes are called with the token.
 """
+
 from __future__ import annotations
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
-    content_type_conformance, not_a_server_error, response_headers_conformance, response_schema_conformance,
+    content_type_conformance,
+    not_a_server_error,
+    response_headers_conformance,
+    response_schema_conformance,
     status_code_conformance,
 )
 
@@ -41,8 +45,7 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 
 
 @schema.parametrize()
-@settings(max_examples=CASES_PER_OPERATION, deadline=None, derandomize=True,
-          suppress_health_check=list(HealthCheck))
+@settings(max_examples=CASES_PER_OPERATION, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_no_server_error_and_every_response_matches_the_schema(case):
     # Whether a well-typed value makes sense (a population of 0, a grant of 1 cent) is the rules' business, tested
     # with them: the checks here are the protocol's — no 5xx, documented statuses, bodies and headers.
@@ -50,8 +53,13 @@ def test_no_server_error_and_every_response_matches_the_schema(case):
     CALLED.append(case.operation.label)
 
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
-          response_headers_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    response_headers_conformance,
+]
 
 
 def test_the_fuzzing_sent_over_2000_requests():

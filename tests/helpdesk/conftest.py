@@ -3,14 +3,15 @@
 PostgreSQL tests run in a schema of their own, dropped at the end, so that they never touch
 what other test runs keep in the shared `test` database.
 """
+
 from __future__ import annotations
 
 import asyncio
 import email
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from email import policy
-from typing import Iterator, List, Optional
+from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -77,11 +78,12 @@ def client(settings) -> Iterator[TestClient]:
 
 # ---- a local SMTP server ----------------------------------------------------------------------------------------
 
+
 class Inbox:
     """An aiosmtpd handler that keeps what it receives."""
 
     def __init__(self):
-        self.received: List = []
+        self.received: list = []
 
     async def handle_DATA(self, server, session, envelope):
         self.received.append((envelope.rcpt_tos, email.message_from_bytes(envelope.content, policy=policy.default)))
@@ -98,6 +100,7 @@ def smtp():
 
 
 # ---- Rasa's tracker store, filled the way Rasa fills it ----------------------------------------------------------
+
 
 @pytest.fixture(scope="session")
 def domain():
@@ -117,7 +120,7 @@ class Conversations:
         # A full URL in `host` is used as is (SQLTrackerStore.get_db_url).
         self.store = SQLTrackerStore(domain, dialect=dialect, host=url)
 
-    def save(self, sender_id: str, events: List) -> None:
+    def save(self, sender_id: str, events: list) -> None:
         from rasa.shared.core.trackers import DialogueStateTracker
 
         # Rasa loads the latest session only, appends to it and saves what is new.
@@ -140,35 +143,46 @@ def conversations(tracker_url, domain) -> Iterator[Conversations]:
     tracker_engine(tracker_url).dispose()
 
 
-def session_start(at: float) -> List:
+def session_start(at: float) -> list:
     from rasa.shared.core.events import ActionExecuted, SessionStarted
 
-    return [ActionExecuted("action_session_start", timestamp=at), SessionStarted(timestamp=at),
-            ActionExecuted("action_listen", timestamp=at)]
+    return [
+        ActionExecuted("action_session_start", timestamp=at),
+        SessionStarted(timestamp=at),
+        ActionExecuted("action_listen", timestamp=at),
+    ]
 
 
-def user(text: str, intent: str, *, at: float, lang: Optional[str] = None, confidence: float = 0.93) -> List:
+def user(text: str, intent: str, *, at: float, lang: str | None = None, confidence: float = 0.93) -> list:
     """A user message, then the language slot set right after it, as the bot's validation action does."""
     from rasa.shared.core.events import SlotSet, UserUttered
 
-    events = [UserUttered(text, intent={"name": intent, "confidence": confidence}, timestamp=at,
-                          parse_data={"intent": {"name": intent, "confidence": confidence}, "entities": []})]
+    events = [
+        UserUttered(
+            text,
+            intent={"name": intent, "confidence": confidence},
+            timestamp=at,
+            parse_data={"intent": {"name": intent, "confidence": confidence}, "entities": []},
+        )
+    ]
     return events + ([SlotSet("language", lang, timestamp=at + 0.1)] if lang else [])
 
 
-def action(name: str, *, at: float) -> List:
+def action(name: str, *, at: float) -> list:
     from rasa.shared.core.events import ActionExecuted
 
     return [ActionExecuted(name, timestamp=at), ActionExecuted("action_listen", timestamp=at + 0.2)]
 
 
-def bot(response: str, *, at: float) -> List:
+def bot(response: str, *, at: float) -> list:
     """A reply rendered from a domain response by a custom action (Rasa records `utter_action`)."""
     from rasa.shared.core.events import ActionExecuted, BotUttered
 
-    return [ActionExecuted("action_answer", timestamp=at),
-            BotUttered("…", metadata={"utter_action": response}, timestamp=at + 0.1),
-            ActionExecuted("action_listen", timestamp=at + 0.2)]
+    return [
+        ActionExecuted("action_answer", timestamp=at),
+        BotUttered("…", metadata={"utter_action": response}, timestamp=at + 0.1),
+        ActionExecuted("action_listen", timestamp=at + 0.2),
+    ]
 
 
 def at(now: datetime, *, days_ago: int, hour: int, minute: int = 0) -> float:
@@ -188,55 +202,76 @@ def fill_scenario(conversations: Conversations, database_url: str, *, now: datet
     40 days   e (fr): nlu_fallback                                        outside the 30 days
     """
     today = lambda h, m=0: at(now, days_ago=0, hour=h, minute=m)  # noqa: E731
-    conversations.save("e", session_start(at(now, days_ago=40, hour=9))
-                       + user("la météo à Namur ?", "nlu_fallback", at=at(now, days_ago=40, hour=9, minute=1), lang="fr")
-                       + action("action_dont_know", at=at(now, days_ago=40, hour=9, minute=2)))
-    conversations.save("d", session_start(at(now, days_ago=2, hour=14))
-                       + user("wat is het leefloon?", "out_of_scope", at=at(now, days_ago=2, hour=14, minute=1), lang="nl")
-                       + action("action_dont_know", at=at(now, days_ago=2, hour=14, minute=2)))
-    conversations.save("a", session_start(at(now, days_ago=1, hour=8))
-                       + user("et pour 12 000 habitants ?", "ask_cluster", at=at(now, days_ago=1, hour=8, minute=1), lang="fr")
-                       + action("action_cluster", at=at(now, days_ago=1, hour=8, minute=2))
-                       + user("merci", "thank", at=at(now, days_ago=1, hour=8, minute=3), lang="fr"))
-    conversations.save("a", session_start(today(0, 5))
-                       + user("bonjour", "greet", at=today(0, 6), lang="fr")
-                       + user("on a 42 000 habitants, combien ?", "ask_cluster", at=today(0, 7), lang="fr")
-                       + action("action_cluster", at=today(0, 8)))
-    conversations.save("b", session_start(today(0, 10))
-                       + user("hoeveel voorschot krijgt OCMW Gent?", "ask_advance", at=today(0, 11), lang="nl")
-                       + action("action_advance", at=today(0, 12))
-                       + user("kunnen we een reis\nnaar Rome financieren?", "nlu_fallback", at=today(0, 13), lang="nl")
-                       + action("action_dont_know", at=today(0, 14)))
-    conversations.save("c", session_start(today(0, 20))
-                       + user("peut-on payer un abonnement internet ?", "ask_costs", at=today(0, 21), lang="fr")
-                       + bot("utter_dont_know", at=today(0, 22))
-                       + user("je veux parler à quelqu'un", "human_handoff", at=today(0, 23), lang="fr"))
+    conversations.save(
+        "e",
+        session_start(at(now, days_ago=40, hour=9))
+        + user("la météo à Namur ?", "nlu_fallback", at=at(now, days_ago=40, hour=9, minute=1), lang="fr")
+        + action("action_dont_know", at=at(now, days_ago=40, hour=9, minute=2)),
+    )
+    conversations.save(
+        "d",
+        session_start(at(now, days_ago=2, hour=14))
+        + user("wat is het leefloon?", "out_of_scope", at=at(now, days_ago=2, hour=14, minute=1), lang="nl")
+        + action("action_dont_know", at=at(now, days_ago=2, hour=14, minute=2)),
+    )
+    conversations.save(
+        "a",
+        session_start(at(now, days_ago=1, hour=8))
+        + user("et pour 12 000 habitants ?", "ask_cluster", at=at(now, days_ago=1, hour=8, minute=1), lang="fr")
+        + action("action_cluster", at=at(now, days_ago=1, hour=8, minute=2))
+        + user("merci", "thank", at=at(now, days_ago=1, hour=8, minute=3), lang="fr"),
+    )
+    conversations.save(
+        "a",
+        session_start(today(0, 5))
+        + user("bonjour", "greet", at=today(0, 6), lang="fr")
+        + user("on a 42 000 habitants, combien ?", "ask_cluster", at=today(0, 7), lang="fr")
+        + action("action_cluster", at=today(0, 8)),
+    )
+    conversations.save(
+        "b",
+        session_start(today(0, 10))
+        + user("hoeveel voorschot krijgt OCMW Gent?", "ask_advance", at=today(0, 11), lang="nl")
+        + action("action_advance", at=today(0, 12))
+        + user("kunnen we een reis\nnaar Rome financieren?", "nlu_fallback", at=today(0, 13), lang="nl")
+        + action("action_dont_know", at=today(0, 14)),
+    )
+    conversations.save(
+        "c",
+        session_start(today(0, 20))
+        + user("peut-on payer un abonnement internet ?", "ask_costs", at=today(0, 21), lang="fr")
+        + bot("utter_dont_know", at=today(0, 22))
+        + user("je veux parler à quelqu'un", "human_handoff", at=today(0, 23), lang="fr"),
+    )
     with session_scope(database_url) as session:
         for sender, moment in (("c", today(0, 25)), ("d", at(now, days_ago=2, hour=14, minute=5))):
-            ticket = create_ticket(session, conversation_id=sender, question="?", organisation="CPAS de Namur",
-                                   email="agent@cpas-namur.be")
+            ticket = create_ticket(
+                session, conversation_id=sender, question="?", organisation="CPAS de Namur", email="agent@cpas-namur.be"
+            )
             ticket.created_at = datetime.fromtimestamp(moment, timezone.utc)
         for rating in (1, 1, -1):
             record_feedback(session, conversation_id="a", question="q", answer="a", rating=rating)
 
 
-def answer(text: str, *, at: float) -> List:
+def answer(text: str, *, at: float) -> list:
     """A reply of the answer action with its text (a source line, or none)."""
     from rasa.shared.core.events import ActionExecuted, BotUttered
 
-    return [ActionExecuted("action_answer", timestamp=at),
-            BotUttered(text, metadata={"utter_action": "utter_answer"}, timestamp=at + 0.1),
-            ActionExecuted("action_listen", timestamp=at + 0.2)]
+    return [
+        ActionExecuted("action_answer", timestamp=at),
+        BotUttered(text, metadata={"utter_action": "utter_answer"}, timestamp=at + 0.1),
+        ActionExecuted("action_listen", timestamp=at + 0.2),
+    ]
 
 
-def score(value: float, *, at: float) -> List:
+def score(value: float, *, at: float) -> list:
     """The ranking score of the knowledge item just given, as the answer action keeps it."""
     from rasa.shared.core.events import SlotSet
 
     return [SlotSet("answer_score", value, timestamp=at)]
 
 
-def form(name: Optional[str], *, at: float) -> List:
+def form(name: str | None, *, at: float) -> list:
     """The handoff form starting (a name) or stopping (None)."""
     from rasa.shared.core.events import ActiveLoop
 
@@ -248,49 +283,94 @@ SOURCED_NL = "Het voorschot is 30 %.\n\nBron: Koninklijk besluit van 8 december 
 
 # The outcome of each conversation of fill_outcomes, counted by hand from its events: (days ago, language, outcome).
 OUTCOMES_BY_HAND = {
-    "o1": (0, "fr", "answered"),     # sourced answer, then a thumbs up
-    "o2": (0, "nl", "fell_back"),    # sourced answer, then a question that fell back
-    "o3": (0, "fr", "answered"),     # fell back, then a sourced answer
+    "o1": (0, "fr", "answered"),  # sourced answer, then a thumbs up
+    "o2": (0, "nl", "fell_back"),  # sourced answer, then a question that fell back
+    "o3": (0, "fr", "answered"),  # fell back, then a sourced answer
     "o4": (0, "fr", "thumbs_down"),  # sourced answer, then a thumbs down
-    "o5": (0, "nl", "abandoned"),    # asked for a person, the form started and was stopped: no ticket
-    "o6": (0, "fr", "handed_off"),   # "I don't know", a person asked for, a ticket made
-    "o7": (1, "fr", "no_answer"),    # a greeting alone
-    "o8": (1, "nl", "answered"),     # sourced answer, thumbs down, then another sourced answer
-    "o9": (1, "fr", "no_answer"),    # a reply without a source
-    "o10": (1, "nl", "abandoned"),   # the handoff form started and left open
+    "o5": (0, "nl", "abandoned"),  # asked for a person, the form started and was stopped: no ticket
+    "o6": (0, "fr", "handed_off"),  # "I don't know", a person asked for, a ticket made
+    "o7": (1, "fr", "no_answer"),  # a greeting alone
+    "o8": (1, "nl", "answered"),  # sourced answer, thumbs down, then another sourced answer
+    "o9": (1, "fr", "no_answer"),  # a reply without a source
+    "o10": (1, "nl", "abandoned"),  # the handoff form started and left open
 }
 
 
 def fill_outcomes(conversations: Conversations, database_url: str, *, now: datetime) -> None:
     """Ten conversations, one or two of each outcome, over two days (see OUTCOMES_BY_HAND)."""
+
     def t(days_ago: int, minute: int) -> float:
         return at(now, days_ago=days_ago, hour=10, minute=minute)
 
-    def start(sender: str, days_ago: int, events: List) -> None:
+    def start(sender: str, days_ago: int, events: list) -> None:
         conversations.save(sender, session_start(t(days_ago, 0)) + events)
 
     start("o1", 0, user("quelle avance ?", "ask_advance", at=t(0, 1), lang="fr") + answer(SOURCED_FR, at=t(0, 2)))
-    start("o2", 0, user("hoeveel voorschot?", "ask_advance", at=t(0, 1), lang="nl") + answer(SOURCED_NL, at=t(0, 2))
-          + user("mag ik naar Rome?", "nlu_fallback", at=t(0, 3), lang="nl") + action("action_dont_know", at=t(0, 4)))
-    start("o3", 0, user("météo ?", "nlu_fallback", at=t(0, 1), lang="fr") + action("action_dont_know", at=t(0, 2))
-          + user("et l'avance ?", "ask_advance", at=t(0, 3), lang="fr") + answer(SOURCED_FR, at=t(0, 4)))
+    start(
+        "o2",
+        0,
+        user("hoeveel voorschot?", "ask_advance", at=t(0, 1), lang="nl")
+        + answer(SOURCED_NL, at=t(0, 2))
+        + user("mag ik naar Rome?", "nlu_fallback", at=t(0, 3), lang="nl")
+        + action("action_dont_know", at=t(0, 4)),
+    )
+    start(
+        "o3",
+        0,
+        user("météo ?", "nlu_fallback", at=t(0, 1), lang="fr")
+        + action("action_dont_know", at=t(0, 2))
+        + user("et l'avance ?", "ask_advance", at=t(0, 3), lang="fr")
+        + answer(SOURCED_FR, at=t(0, 4)),
+    )
     start("o4", 0, user("quelle avance ?", "ask_advance", at=t(0, 1), lang="fr") + answer(SOURCED_FR, at=t(0, 2)))
-    start("o5", 0, user("hoeveel voorschot?", "ask_advance", at=t(0, 1), lang="nl") + answer(SOURCED_NL, at=t(0, 2))
-          + user("/human_handoff", "human_handoff", at=t(0, 3), lang="nl") + form("handoff_form", at=t(0, 4))
-          + user("stop", "stop", at=t(0, 5), lang="nl") + form(None, at=t(0, 6)))
-    start("o6", 0, user("un abonnement internet ?", "ask_costs", at=t(0, 1), lang="fr")
-          + bot("utter_dont_know", at=t(0, 2)) + user("/human_handoff", "human_handoff", at=t(0, 3), lang="fr")
-          + form("handoff_form", at=t(0, 4)) + form(None, at=t(0, 8)))
+    start(
+        "o5",
+        0,
+        user("hoeveel voorschot?", "ask_advance", at=t(0, 1), lang="nl")
+        + answer(SOURCED_NL, at=t(0, 2))
+        + user("/human_handoff", "human_handoff", at=t(0, 3), lang="nl")
+        + form("handoff_form", at=t(0, 4))
+        + user("stop", "stop", at=t(0, 5), lang="nl")
+        + form(None, at=t(0, 6)),
+    )
+    start(
+        "o6",
+        0,
+        user("un abonnement internet ?", "ask_costs", at=t(0, 1), lang="fr")
+        + bot("utter_dont_know", at=t(0, 2))
+        + user("/human_handoff", "human_handoff", at=t(0, 3), lang="fr")
+        + form("handoff_form", at=t(0, 4))
+        + form(None, at=t(0, 8)),
+    )
     start("o7", 1, user("bonjour", "greet", at=t(1, 1), lang="fr"))
-    start("o8", 1, user("hoeveel voorschot?", "ask_advance", at=t(1, 1), lang="nl") + answer(SOURCED_NL, at=t(1, 2))
-          + user("en de deadline?", "ask_deadlines", at=t(1, 5), lang="nl") + answer(SOURCED_NL, at=t(1, 6)))
-    start("o9", 1, user("qui es-tu ?", "bot_challenge", at=t(1, 1), lang="fr")
-          + answer("Je suis l'assistant Digilab.", at=t(1, 2)))
-    start("o10", 1, user("ik wil iemand spreken over mijn dossier", "inform", at=t(1, 1), lang="nl")
-          + form("handoff_form", at=t(1, 2)))
+    start(
+        "o8",
+        1,
+        user("hoeveel voorschot?", "ask_advance", at=t(1, 1), lang="nl")
+        + answer(SOURCED_NL, at=t(1, 2))
+        + user("en de deadline?", "ask_deadlines", at=t(1, 5), lang="nl")
+        + answer(SOURCED_NL, at=t(1, 6)),
+    )
+    start(
+        "o9",
+        1,
+        user("qui es-tu ?", "bot_challenge", at=t(1, 1), lang="fr")
+        + answer("Je suis l'assistant Digilab.", at=t(1, 2)),
+    )
+    start(
+        "o10",
+        1,
+        user("ik wil iemand spreken over mijn dossier", "inform", at=t(1, 1), lang="nl")
+        + form("handoff_form", at=t(1, 2)),
+    )
     with session_scope(database_url) as session:
-        ticket = create_ticket(session, conversation_id="o6", question="un abonnement internet ?",
-                               organisation="CPAS de Namur", email="agent@cpas-namur.be")
+        ticket = create_ticket(
+            session,
+            conversation_id="o6",
+            question="un abonnement internet ?",
+            organisation="CPAS de Namur",
+            email="agent@cpas-namur.be",
+        )
         ticket.created_at = datetime.fromtimestamp(t(0, 8), timezone.utc)
         for sender, rating, moment in (("o1", 1, t(0, 3)), ("o4", -1, t(0, 3)), ("o8", -1, t(1, 3))):
             item = record_feedback(session, conversation_id=sender, question="q", answer="a", rating=rating)

@@ -1,4 +1,5 @@
 """The helpdesk JSON API: 401 with a reason without the bearer token, tickets, answers and deflection stats with it."""
+
 from datetime import datetime
 
 import pytest
@@ -16,8 +17,16 @@ PATHS = ["/api/v1/helpdesk/tickets", "/api/v1/helpdesk/stats", "/api/v1/helpdesk
 
 def _ticket(database_url, **fields):
     with session_scope(database_url) as session:
-        return create_ticket(session, **{"conversation_id": "web-1", "question": "Un abonnement internet ?",
-                                         "organisation": "CPAS de Liège", "email": "marie@cpasliege.be", **fields}).id
+        return create_ticket(
+            session,
+            **{
+                "conversation_id": "web-1",
+                "question": "Un abonnement internet ?",
+                "organisation": "CPAS de Liège",
+                "email": "marie@cpasliege.be",
+                **fields,
+            },
+        ).id
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -61,8 +70,11 @@ def test_with_the_token_the_tickets_are_listed_and_filtered(client, database_url
 
 def test_an_answer_is_stored_and_closes_the_ticket(client, database_url):
     ticket_id = _ticket(database_url)
-    response = client.post(f"/api/v1/helpdesk/tickets/{ticket_id}/answer", headers=AUTH,
-                           json={"answer": "  Oui, pendant la durée du projet.  ", "close": True})
+    response = client.post(
+        f"/api/v1/helpdesk/tickets/{ticket_id}/answer",
+        headers=AUTH,
+        json={"answer": "  Oui, pendant la durée du projet.  ", "close": True},
+    )
     body = response.json()
     assert response.status_code == 200 and body["status"] == "closed" and body["emailed"] is False
     assert body["answer"] == "Oui, pendant la durée du projet." and body["answered_at"]
@@ -74,8 +86,9 @@ def test_an_answer_is_stored_and_closes_the_ticket(client, database_url):
 
 def test_an_answer_can_leave_the_ticket_open(client, database_url):
     ticket_id = _ticket(database_url)
-    body = client.post(f"/api/v1/helpdesk/tickets/{ticket_id}/answer", headers=AUTH,
-                       json={"answer": "Nous vérifions.", "close": False}).json()
+    body = client.post(
+        f"/api/v1/helpdesk/tickets/{ticket_id}/answer", headers=AUTH, json={"answer": "Nous vérifions.", "close": False}
+    ).json()
     assert body["status"] == "open" and body["answer"] == "Nous vérifions."
 
 
@@ -83,10 +96,13 @@ def test_an_empty_answer_or_an_unknown_ticket_is_refused(client, database_url):
     ticket_id = _ticket(database_url)
     empty = client.post(f"/api/v1/helpdesk/tickets/{ticket_id}/answer", headers=AUTH, json={"answer": "   "})
     assert empty.status_code == 422 and empty.json()["code"] == "request_invalid"
-    unknown = client.post("/api/v1/helpdesk/tickets/999/answer", params={"lang": "nl"}, headers=AUTH,
-                          json={"answer": "ok"})
-    assert unknown.status_code == 404 and unknown.json() == {"code": "ticket_not_found",
-                                                             "message": "Dit ticket bestaat niet."}
+    unknown = client.post(
+        "/api/v1/helpdesk/tickets/999/answer", params={"lang": "nl"}, headers=AUTH, json={"answer": "ok"}
+    )
+    assert unknown.status_code == 404 and unknown.json() == {
+        "code": "ticket_not_found",
+        "message": "Dit ticket bestaat niet.",
+    }
 
 
 def test_the_stats_count_what_rasa_stored(client, conversations, database_url):
@@ -112,7 +128,10 @@ def test_the_unanswered_questions_export_as_rasa_training_data(client, conversat
     assert "attachment" in response.headers["content-disposition"]
     data = RasaYAMLReader().reads(response.text)
     assert {m.get("text") for m in data.intent_examples} == {
-        "peut-on payer un abonnement internet ?", "kunnen we een reis naar Rome financieren?", "wat is het leefloon?"}
+        "peut-on payer un abonnement internet ?",
+        "kunnen we een reis naar Rome financieren?",
+        "wat is het leefloon?",
+    }
 
 
 def test_an_answer_is_kept_when_the_mail_server_is_down(client, database_url, monkeypatch):

@@ -1,4 +1,5 @@
 """Staff passwords are salted scrypt hashes; sessions are rows that expire, and end at logout or after a change."""
+
 import hashlib
 from datetime import datetime, timedelta, timezone
 
@@ -29,10 +30,13 @@ def test_staff_sign_in_with_their_own_password_only(database_url):
         assert auth.authenticate(session, email="nobody@digilab.be", password=PASSWORD) is None
 
 
-@pytest.mark.parametrize("email, password, code", [
-    ("agent@digilab.be", "short", "hd_password_too_short"),
-    ("not an address", PASSWORD, "ticket_email_invalid"),
-])
+@pytest.mark.parametrize(
+    "email, password, code",
+    [
+        ("agent@digilab.be", "short", "hd_password_too_short"),
+        ("not an address", PASSWORD, "ticket_email_invalid"),
+    ],
+)
 def test_a_weak_or_malformed_account_is_refused(database_url, email, password, code):
     with pytest.raises(auth.StaffError) as refused, session_scope(database_url) as session:
         auth.add_staff(session, email=email, password=password)
@@ -87,7 +91,9 @@ def test_a_token_session_ends_when_the_token_changes_and_keeps_no_fingerprint_of
         assert hashlib.sha256(old.encode()).hexdigest()[:16] not in (row.credential, key)
     with session_scope(database_url) as session:
         assert auth.find_session(session, key, token=old) is not None
-        assert auth.find_session(session, key, token=new) is None and auth.find_session(session, key, token=None) is None
+        assert (
+            auth.find_session(session, key, token=new) is None and auth.find_session(session, key, token=None) is None
+        )
 
 
 def test_removing_an_account_revokes_its_sessions(database_url):
@@ -107,8 +113,9 @@ def test_accounts_are_agents_unless_made_admins_and_the_token_is_an_admin(databa
         with pytest.raises(auth.StaffError, match="hd_role_unknown"):
             auth.add_staff(session, email="x@digilab.be", password=PASSWORD, role="boss")
     with session_scope(database_url) as session:
-        assert [auth.role_of(session, who) for who in ("agent@digilab.be", "chef@digilab.be", "token", "gone@x.be")] \
-            == ["agent", "admin", "admin", None]
+        assert [
+            auth.role_of(session, who) for who in ("agent@digilab.be", "chef@digilab.be", "token", "gone@x.be")
+        ] == ["agent", "admin", "admin", None]
 
 
 @pytest.mark.parametrize("name", ["helpdesk_token", "web_chat_secret"])

@@ -1,4 +1,5 @@
 """The back-office pages: a login form, open tickets answered through a form, stats drawn as SVG, FR or NL."""
+
 import re
 from datetime import datetime
 
@@ -35,8 +36,16 @@ def _csrf(html):
 
 def _ticket(database_url, **fields):
     with session_scope(database_url) as session:
-        return create_ticket(session, **{"conversation_id": "web-1", "question": "Un abonnement <b>internet</b> ?",
-                                         "organisation": "CPAS de Liège", "email": "marie@cpasliege.be", **fields}).id
+        return create_ticket(
+            session,
+            **{
+                "conversation_id": "web-1",
+                "question": "Un abonnement <b>internet</b> ?",
+                "organisation": "CPAS de Liège",
+                "email": "marie@cpasliege.be",
+                **fields,
+            },
+        ).id
 
 
 def test_the_login_form_is_french_by_default_with_labelled_fields(client):
@@ -48,7 +57,11 @@ def test_the_login_form_is_french_by_default_with_labelled_fields(client):
 
 def test_the_login_form_speaks_dutch_when_asked(client):
     html = client.get("/helpdesk/login", params={"lang": "nl"}).text
-    assert '<html lang="nl">' in html and "Aanmelden bij de helpdesk" in html and 'action="/helpdesk/login?lang=nl"' in html
+    assert (
+        '<html lang="nl">' in html
+        and "Aanmelden bij de helpdesk" in html
+        and 'action="/helpdesk/login?lang=nl"' in html
+    )
 
 
 def test_pages_send_a_visitor_without_session_to_the_login_form(client):
@@ -59,8 +72,11 @@ def test_pages_send_a_visitor_without_session_to_the_login_form(client):
 def test_a_wrong_token_or_password_is_refused(client, database_url):
     with session_scope(database_url) as session:
         auth.add_staff(session, email="agent@digilab.be", password=PASSWORD)
-    for fields in ({"token": "nope"}, {"email": "agent@digilab.be", "password": "wrong password!"},
-                   {"email": "nobody@digilab.be", "password": PASSWORD}):
+    for fields in (
+        {"token": "nope"},
+        {"email": "agent@digilab.be", "password": "wrong password!"},
+        {"email": "nobody@digilab.be", "password": PASSWORD},
+    ):
         response = _post(client, "/helpdesk/login", fields)
         assert response.status_code == 401 and "Identifiants incorrects." in response.text
         assert "set-cookie" not in response.headers
@@ -111,8 +127,11 @@ def test_a_ticket_is_answered_and_closed_through_the_form(client, database_url):
     page = client.get(f"/helpdesk/tickets/{ticket_id}").text
     assert '<label for="answer">Votre réponse</label>' in page and 'name="close" value="1" aria-describedby' in page
     assert "checked" not in page  # closing is never the default
-    response = _post(client, f"/helpdesk/tickets/{ticket_id}/answer",
-                     {"csrf": _csrf(page), "answer": "Oui, pendant la durée du projet.", "close": "1"})
+    response = _post(
+        client,
+        f"/helpdesk/tickets/{ticket_id}/answer",
+        {"csrf": _csrf(page), "answer": "Oui, pendant la durée du projet.", "close": "1"},
+    )
     assert response.status_code == 303
     assert response.headers["location"] == f"/helpdesk/tickets/{ticket_id}?saved=stored"
     with session_scope(database_url) as session:
@@ -152,7 +171,7 @@ def test_an_empty_answer_is_refused_in_dutch_and_the_page_stays(client, database
     page = client.get(f"/helpdesk/tickets/{ticket_id}", params={"lang": "nl"}).text
     response = _post(client, f"/helpdesk/tickets/{ticket_id}/answer?lang=nl", {"csrf": _csrf(page), "answer": " "})
     assert response.status_code == 422 and "Het antwoord mag niet leeg zijn." in response.text
-    assert 'href="/helpdesk/tickets/%d"' % ticket_id in response.text  # the language link reloads the ticket
+    assert f'href="/helpdesk/tickets/{ticket_id}"' in response.text  # the language link reloads the ticket
 
 
 def test_the_answer_is_mailed_to_the_asker_when_smtp_is_set(client, database_url, smtp, monkeypatch):
@@ -175,7 +194,7 @@ def test_the_stats_page_draws_both_charts_as_svg(client, conversations, database
     _login(client)
     html = client.get("/helpdesk/stats").text
     assert html.count('role="img"') == 2 and html.count("<svg") == 2
-    assert "<title id=\"chart-conversations-title\">Conversations par jour</title>" in html
+    assert '<title id="chart-conversations-title">Conversations par jour</title>' in html
     assert html.count('<rect class="bar"') == 30
     assert html.count('<circle class="point"') == 3  # three days had conversations
     assert "60,0 %" in html and "Utiles (pouce levé)" in html and "<code>ask_cluster</code>" in html
@@ -265,8 +284,14 @@ def test_the_stats_page_shows_each_outcome_and_how_it_is_counted(client, convers
     fill_outcomes(conversations, database_url, now=datetime.now(TIMEZONE))
     _login(client)
     html = client.get("/helpdesk/stats", params={"days": 7}).text
-    for outcome, count in (("answered", 3), ("fell_back", 1), ("handed_off", 1), ("thumbs_down", 1),
-                           ("abandoned", 2), ("no_answer", 2)):
+    for outcome, count in (
+        ("answered", 3),
+        ("fell_back", 1),
+        ("handed_off", 1),
+        ("thumbs_down", 1),
+        ("abandoned", 2),
+        ("no_answer", 2),
+    ):
         assert f'data-outcome="{outcome}">{count}</td>' in html
     assert "30,0 %" in html and "citait une source" in html and "Résolues sans le helpdesk" not in html
     assert 'href="/helpdesk/feedback?days=7">Pouce baissé</a>' in html
@@ -276,8 +301,14 @@ def test_the_thumbs_down_are_a_list_with_question_and_answer_masked(client, data
     from helpdesk.feedback import record_feedback
 
     with session_scope(database_url) as session:
-        record_feedback(session, conversation_id="web-9", question="avance pour marie@cpasliege.be ?",
-                        answer="L'avance est de 30 %.", rating=-1, reason="wrong")
+        record_feedback(
+            session,
+            conversation_id="web-9",
+            question="avance pour marie@cpasliege.be ?",
+            answer="L'avance est de 30 %.",
+            rating=-1,
+            reason="wrong",
+        )
         record_feedback(session, conversation_id="web-9", question="merci", answer="Avec plaisir.", rating=1)
     _login(client, lang="nl")
     html = client.get("/helpdesk/feedback", params={"lang": "nl"}).text
@@ -290,8 +321,11 @@ def test_unanswered_questions_are_grouped_filtered_and_paged(client, conversatio
 
     now = datetime.now(TIMEZONE).timestamp() - 3600
     for n in range(30):
-        conversations.save(f"s{n}", session_start(now + n) + user(f"question {n % 27} ?", "nlu_fallback",
-                                                                  at=now + n + 0.5, lang="nl" if n % 27 % 2 else "fr"))
+        conversations.save(
+            f"s{n}",
+            session_start(now + n)
+            + user(f"question {n % 27} ?", "nlu_fallback", at=now + n + 0.5, lang="nl" if n % 27 % 2 else "fr"),
+        )
     _login(client)
     html = client.get("/helpdesk/fallbacks").text
     assert "27 questions distinctes (30 fois sans réponse" in html and "Page 1 sur 2" in html
@@ -317,14 +351,18 @@ def test_the_ticket_list_shows_answer_sent_waiting_time_and_likely_duplicates(cl
     assert 'href="/helpdesk/conversations/web-1">Lire la conversation</a>' in ticket_page
 
 
-def test_conversations_are_found_by_language_intent_and_words_and_read_whole_masked(client, conversations,
-                                                                                     database_url):
+def test_conversations_are_found_by_language_intent_and_words_and_read_whole_masked(
+    client, conversations, database_url
+):
     from tests.helpdesk.conftest import answer, session_start, user
 
     now = datetime.now(TIMEZONE).timestamp() - 3600
-    conversations.save("web-7", session_start(now) + user("quelle avance pour marie@cpasliege.be ?", "ask_advance",
-                                                          at=now + 1, lang="fr")
-                       + answer("L'avance est de 30 %.\n\nSource : Arrêté royal, art. 5", at=now + 2))
+    conversations.save(
+        "web-7",
+        session_start(now)
+        + user("quelle avance pour marie@cpasliege.be ?", "ask_advance", at=now + 1, lang="fr")
+        + answer("L'avance est de 30 %.\n\nSource : Arrêté royal, art. 5", at=now + 2),
+    )
     conversations.save("web-8", session_start(now) + user("hoeveel voorschot?", "ask_advance", at=now + 1, lang="nl"))
     _login(client)
     html = client.get("/helpdesk/conversations", params={"language": "fr", "intent": "ask_advance"}).text
@@ -341,14 +379,21 @@ def test_an_admin_adds_promotes_and_removes_staff_and_an_agent_cannot(client, da
     _login(client)
     page = client.get("/helpdesk/staff").text
     assert "Comptes du personnel" in page
-    added = _post(client, "/helpdesk/staff", {"csrf": _csrf(page), "action": "add", "email": "jan@digilab.be",
-                                              "password": PASSWORD, "role": "agent"})
+    added = _post(
+        client,
+        "/helpdesk/staff",
+        {"csrf": _csrf(page), "action": "add", "email": "jan@digilab.be", "password": PASSWORD, "role": "agent"},
+    )
     assert added.status_code == 303 and "done=added" in added.headers["location"]
-    short = _post(client, "/helpdesk/staff", {"csrf": _csrf(page), "action": "add", "email": "x@digilab.be",
-                                              "password": "short", "role": "agent"})
+    short = _post(
+        client,
+        "/helpdesk/staff",
+        {"csrf": _csrf(page), "action": "add", "email": "x@digilab.be", "password": "short", "role": "agent"},
+    )
     assert short.status_code == 422 and "au moins 12 caractères" in short.text
-    _post(client, "/helpdesk/staff", {"csrf": _csrf(page), "action": "role", "email": "jan@digilab.be",
-                                      "role": "admin"})
+    _post(
+        client, "/helpdesk/staff", {"csrf": _csrf(page), "action": "role", "email": "jan@digilab.be", "role": "admin"}
+    )
     with session_scope(database_url) as session:
         assert auth.role_of(session, "jan@digilab.be") == "admin"
     _post(client, "/helpdesk/staff", {"csrf": _csrf(page), "action": "remove", "email": "jan@digilab.be"})
@@ -358,8 +403,11 @@ def test_an_admin_adds_promotes_and_removes_staff_and_an_agent_cannot(client, da
     _login_staff(client, database_url, "agent")
     assert client.get("/helpdesk/staff").status_code == 403
     assert 'href="/helpdesk/staff"' not in client.get("/helpdesk/tickets").text
-    refused = _post(client, "/helpdesk/staff", {"csrf": "x", "action": "add", "email": "y@digilab.be",
-                                                "password": PASSWORD, "role": "admin"})
+    refused = _post(
+        client,
+        "/helpdesk/staff",
+        {"csrf": "x", "action": "add", "email": "y@digilab.be", "password": PASSWORD, "role": "admin"},
+    )
     assert refused.status_code == 403
     with session_scope(database_url) as session:
         assert auth.find_staff(session, "y@digilab.be") is None
@@ -379,10 +427,18 @@ def test_conversations_are_found_by_the_fact_an_answer_gave(client, conversation
 
     fact = default_knowledge().fact("cpas_2023.advance_rate")
     now = datetime.now(TIMEZONE).timestamp() - 3600
-    conversations.save("web-5", session_start(now) + user("hoeveel voorschot?", "ask_advance", at=now + 1, lang="nl")
-                       + answer(f"{fact.nl}\n\nBron: KB", at=now + 2))
-    conversations.save("web-6", session_start(now) + user("quelle avance ?", "ask_advance", at=now + 1, lang="fr")
-                       + answer("Autre chose.\n\nSource : Arrêté", at=now + 2))
+    conversations.save(
+        "web-5",
+        session_start(now)
+        + user("hoeveel voorschot?", "ask_advance", at=now + 1, lang="nl")
+        + answer(f"{fact.nl}\n\nBron: KB", at=now + 2),
+    )
+    conversations.save(
+        "web-6",
+        session_start(now)
+        + user("quelle avance ?", "ask_advance", at=now + 1, lang="fr")
+        + answer("Autre chose.\n\nSource : Arrêté", at=now + 2),
+    )
     _login(client)
     html = client.get("/helpdesk/conversations", params={"fact": "cpas_2023.advance_rate"}).text
     assert "web-5" in html and "web-6" not in html

@@ -1,4 +1,5 @@
 """Retention and erasure on SQLite and PostgreSQL: what is past its time, or asked to be erased, is gone everywhere."""
+
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -15,11 +16,15 @@ from tests.helpdesk.conftest import action, fill_scenario, session_start, user
 NOW = datetime(2024, 5, 10, 15, 30, tzinfo=TIMEZONE)
 
 
-def _ticket(database_url, *, sender="web-1", email="marie@cpasliege.be", days_ago=0, answered_days_ago=None,
-            now=NOW):
+def _ticket(database_url, *, sender="web-1", email="marie@cpasliege.be", days_ago=0, answered_days_ago=None, now=NOW):
     with session_scope(database_url) as session:
-        ticket = create_ticket(session, conversation_id=sender, question="Un abonnement internet ?",
-                               organisation="CPAS de Liège", email=email)
+        ticket = create_ticket(
+            session,
+            conversation_id=sender,
+            question="Un abonnement internet ?",
+            organisation="CPAS de Liège",
+            email=email,
+        )
         ticket.created_at = now - timedelta(days=days_ago)
         if answered_days_ago is not None:
             answer_ticket(session, ticket.id, answer="Oui.", answered_by="agent@digilab.be")
@@ -29,8 +34,7 @@ def _ticket(database_url, *, sender="web-1", email="marie@cpasliege.be", days_ag
 
 def _feedback(database_url, *, sender="web-1", days_ago=0, rating=1, question="le forfait internet ?"):
     with session_scope(database_url) as session:
-        item = record_feedback(session, conversation_id=sender, question=question, answer="Oui, 30 €.",
-                               rating=rating)
+        item = record_feedback(session, conversation_id=sender, question=question, answer="Oui, 30 €.", rating=rating)
         item.created_at = NOW - timedelta(days=days_ago)
 
 
@@ -45,11 +49,14 @@ def _senders(tracker_url):
 
 def _chat(conversations, sender, text, *, days_ago=0, intent="nlu_fallback", lang="fr"):
     start = (NOW - timedelta(days=days_ago)).timestamp()
-    conversations.save(sender, session_start(start) + user(text, intent, at=start + 1, lang=lang)
-                       + action("action_dont_know", at=start + 2))
+    conversations.save(
+        sender,
+        session_start(start) + user(text, intent, at=start + 1, lang=lang) + action("action_dont_know", at=start + 2),
+    )
 
 
 # ---- purge ----------------------------------------------------------------------------------------------------
+
 
 def test_tickets_past_their_retention_leave_the_list_with_who_answered_them(settings, database_url):
     old = _ticket(database_url, days_ago=400, answered_days_ago=380)
@@ -73,8 +80,9 @@ def test_old_feedback_loses_its_texts_but_still_counts(settings, database_url):
     assert purge(settings, now=NOW).feedback_texts == 0  # blanked once
 
 
-def test_old_conversations_leave_the_tracker_store_and_the_statistics(settings, conversations, database_url,
-                                                                       tracker_url):
+def test_old_conversations_leave_the_tracker_store_and_the_statistics(
+    settings, conversations, database_url, tracker_url
+):
     fill_scenario(conversations, database_url, now=NOW)  # "e" spoke 40 days ago, the others this week
     short = settings.copy(update={"conversation_retention_days": 30})
     with session_scope(database_url) as session:
@@ -109,6 +117,7 @@ def test_without_a_tracker_store_the_purge_leaves_it_alone(database_url, tmp_pat
 
 # ---- erase ----------------------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def two_people(conversations, database_url):
     """Marie asked on the web (a ticket, feedback) and typed her address on Telegram; Jan asked once on the web."""
@@ -124,7 +133,8 @@ def two_people(conversations, database_url):
 
 
 def test_erasing_an_address_removes_her_tickets_feedback_and_every_conversation_she_typed_it_in(
-        two_people, settings, database_url, tracker_url, capsys):
+    two_people, settings, database_url, tracker_url, capsys
+):
     assert main(["erase", "--email", "MARIE@cpasliege.be "]) == 0
     out = capsys.readouterr().out
     assert out.startswith("removed for MARIE@cpasliege.be")
@@ -173,7 +183,6 @@ def test_dates_compare_in_utc_whatever_the_database(settings, database_url):
     # Just past the retention period in UTC: still past it, on SQLite (naive) as on PostgreSQL.
     just_past = datetime.now(timezone.utc) - timedelta(days=365, minutes=1)
     with session_scope(database_url) as session:
-        ticket = create_ticket(session, conversation_id="web-1", question="?", organisation="CPAS",
-                               email="a@cpas.be")
+        ticket = create_ticket(session, conversation_id="web-1", question="?", organisation="CPAS", email="a@cpas.be")
         ticket.created_at = just_past
     assert purge(settings).tickets == 1

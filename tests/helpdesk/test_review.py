@@ -1,4 +1,5 @@
 """The review queue: each doubtful answer once, labelled in one click, exported as training data a person commits."""
+
 import csv
 import io
 import re
@@ -23,21 +24,45 @@ FACT_ID = "cpas_2023.advance_rate"
 def _fill(conversations, database_url):
     """Four questions to review (one low-confidence answer also got a thumbs down), and what stays out."""
     t = datetime.now(TIMEZONE).timestamp() - 3600
-    conversations.save("r1", session_start(t) + user("une avance pour marie@cpasliege.be ?", "nlu_fallback", at=t + 1,
-                                                     lang="fr") + action("action_dont_know", at=t + 2))
-    conversations.save("r2", session_start(t) + user("hoeveel krijgen we vooraf?", "ask_remaining", at=t + 1, lang="nl",
-                                                     confidence=0.41) + answer("Het voorschot…\n\nBron: KB", at=t + 2))
-    conversations.save("r3", session_start(t) + user("quelle avance ?", "ask_advance", at=t + 1, lang="fr")
-                       + answer(SOURCED_FR, at=t + 2)
-                       + user("/human_handoff", "human_handoff", at=t + 3, lang="fr") + form("handoff_form", at=t + 4)
-                       + user("Namur", "nlu_fallback", at=t + 5, lang="fr") + form(None, at=t + 6))
-    conversations.save("r4", session_start(t) + user("bonjour", "greet", at=t + 1, lang="fr", confidence=0.2)
-                       + user("c'est quoi le DNSH", "ask_dnsh", at=t + 3, lang="fr", confidence=0.5)
-                       + answer("Le principe DNSH…\n\nSource : Arrêté", at=t + 4))
-    conversations.save("r5", session_start(t) + user("et pour les tablettes ?", "ask_costs", at=t + 1, lang="fr")
-                       + answer("Les tablettes…\n\nSource : Arrêté", at=t + 2) + score(-0.31, at=t + 2.1)
-                       + user("et les laptops ?", "ask_costs", at=t + 3, lang="fr")
-                       + answer("Les laptops…\n\nSource : Arrêté", at=t + 4) + score(0.42, at=t + 4.1))
+    conversations.save(
+        "r1",
+        session_start(t)
+        + user("une avance pour marie@cpasliege.be ?", "nlu_fallback", at=t + 1, lang="fr")
+        + action("action_dont_know", at=t + 2),
+    )
+    conversations.save(
+        "r2",
+        session_start(t)
+        + user("hoeveel krijgen we vooraf?", "ask_remaining", at=t + 1, lang="nl", confidence=0.41)
+        + answer("Het voorschot…\n\nBron: KB", at=t + 2),
+    )
+    conversations.save(
+        "r3",
+        session_start(t)
+        + user("quelle avance ?", "ask_advance", at=t + 1, lang="fr")
+        + answer(SOURCED_FR, at=t + 2)
+        + user("/human_handoff", "human_handoff", at=t + 3, lang="fr")
+        + form("handoff_form", at=t + 4)
+        + user("Namur", "nlu_fallback", at=t + 5, lang="fr")
+        + form(None, at=t + 6),
+    )
+    conversations.save(
+        "r4",
+        session_start(t)
+        + user("bonjour", "greet", at=t + 1, lang="fr", confidence=0.2)
+        + user("c'est quoi le DNSH", "ask_dnsh", at=t + 3, lang="fr", confidence=0.5)
+        + answer("Le principe DNSH…\n\nSource : Arrêté", at=t + 4),
+    )
+    conversations.save(
+        "r5",
+        session_start(t)
+        + user("et pour les tablettes ?", "ask_costs", at=t + 1, lang="fr")
+        + answer("Les tablettes…\n\nSource : Arrêté", at=t + 2)
+        + score(-0.31, at=t + 2.1)
+        + user("et les laptops ?", "ask_costs", at=t + 3, lang="fr")
+        + answer("Les laptops…\n\nSource : Arrêté", at=t + 4)
+        + score(0.42, at=t + 4.1),
+    )
     with session_scope(database_url) as session:
         for sender, moment in (("r2", t + 10), ("r3", t + 10)):
             item = record_feedback(session, conversation_id=sender, question="?", answer="?", rating=-1, reason="wrong")
@@ -54,8 +79,12 @@ def test_each_fallback_thumbs_down_and_low_confidence_answer_appears_once(conver
     _fill(conversations, database_url)
     items = {i.conversation_id: i for i in _queue(database_url, tracker_url)}
     assert {k: sorted(i.kinds) for k, i in items.items()} == {
-        "r1": ["fallback"], "r2": ["low_confidence", "thumbs_down"], "r3": ["thumbs_down"], "r4": ["low_confidence"],
-        "r5": ["low_confidence"]}
+        "r1": ["fallback"],
+        "r2": ["low_confidence", "thumbs_down"],
+        "r3": ["thumbs_down"],
+        "r4": ["low_confidence"],
+        "r5": ["low_confidence"],
+    }
     # Masked, with the reply; the town typed into the handoff form and the greeting stay out.
     assert items["r1"].question == "une avance pour [e-mail] ?" and items["r2"].reply.startswith("Het voorschot")
     assert items["r3"].question == "quelle avance ?" and items["r3"].after.text == "/human_handoff"
@@ -72,12 +101,15 @@ def test_a_labelled_question_leaves_the_queue(conversations, database_url, track
     assert "r1" not in {i.conversation_id for i in _queue(database_url, tracker_url)}
 
 
-@pytest.mark.parametrize("fields, code", [
-    ({"label": "maybe"}, "hd_review_label_unknown"),
-    ({"label": "fact", "fact_id": "no.such.fact"}, "hd_review_fact_unknown"),
-    ({"label": "new_fact", "source_doc": "decree_2023"}, "hd_review_source_missing"),
-    ({"label": "new_fact", "source_doc": "a_blog", "source_ref": "p. 3"}, "hd_review_source_missing"),
-])
+@pytest.mark.parametrize(
+    "fields, code",
+    [
+        ({"label": "maybe"}, "hd_review_label_unknown"),
+        ({"label": "fact", "fact_id": "no.such.fact"}, "hd_review_fact_unknown"),
+        ({"label": "new_fact", "source_doc": "decree_2023"}, "hd_review_source_missing"),
+        ({"label": "new_fact", "source_doc": "a_blog", "source_ref": "p. 3"}, "hd_review_source_missing"),
+    ],
+)
 def test_a_label_without_what_it_needs_is_refused(database_url, fields, code):
     item = review.Item("x@1.000", "x", 1.0, "fr", "?", "")
     with pytest.raises(review.ReviewError) as refused, session_scope(database_url) as session:
@@ -86,15 +118,30 @@ def test_a_label_without_what_it_needs_is_refused(database_url, fields, code):
 
 
 def _labels():
-    rows = [("fr", "une avance pour [e-mail] ?", "fact", FACT_ID, None, None),
-            ("nl", "hoeveel krijgen we vooraf?", "fact", FACT_ID, None, None),
-            ("fr", "la météo à Namur ?", "out_of_scope", None, None, None),
-            ("nl", "wat kost een tablet van de stad?", "new_fact", None, "press_dossier", "p. 2"),
-            ("fr", "c'est quoi le DNSH", "bot_right", None, None, None)]
-    return [ReviewLabel(item_key=f"k{i}", kinds="fallback", conversation_id="c", language=lang, question=q, reply="",
-                        label=label, fact_id=fact, source_doc=doc, source_ref=ref, labelled_by="agent@digilab.be",
-                        labelled_at=datetime(2024, 5, 10, tzinfo=timezone.utc))
-            for i, (lang, q, label, fact, doc, ref) in enumerate(rows)]
+    rows = [
+        ("fr", "une avance pour [e-mail] ?", "fact", FACT_ID, None, None),
+        ("nl", "hoeveel krijgen we vooraf?", "fact", FACT_ID, None, None),
+        ("fr", "la météo à Namur ?", "out_of_scope", None, None, None),
+        ("nl", "wat kost een tablet van de stad?", "new_fact", None, "press_dossier", "p. 2"),
+        ("fr", "c'est quoi le DNSH", "bot_right", None, None, None),
+    ]
+    return [
+        ReviewLabel(
+            item_key=f"k{i}",
+            kinds="fallback",
+            conversation_id="c",
+            language=lang,
+            question=q,
+            reply="",
+            label=label,
+            fact_id=fact,
+            source_doc=doc,
+            source_ref=ref,
+            labelled_by="agent@digilab.be",
+            labelled_at=datetime(2024, 5, 10, tzinfo=timezone.utc),
+        )
+        for i, (lang, q, label, fact, doc, ref) in enumerate(rows)
+    ]
 
 
 def test_the_export_is_a_knowledge_file_that_make_train_learns(tmp_path):
@@ -102,8 +149,9 @@ def test_the_export_is_a_knowledge_file_that_make_train_learns(tmp_path):
 
     text = review.reviewed_yaml(_labels(), exported_on=datetime(2024, 5, 10).date())
     assert text.startswith("# Questions labelled in the helpdesk review queue, exported 2024-05-10.")
-    assert yaml.safe_load(text)["questions"] == {FACT_ID: {"fr": ["une avance pour [e-mail] ?"],
-                                                           "nl": ["hoeveel krijgen we vooraf?"]}}
+    assert yaml.safe_load(text)["questions"] == {
+        FACT_ID: {"fr": ["une avance pour [e-mail] ?"], "nl": ["hoeveel krijgen we vooraf?"]}
+    }
     data = tmp_path / "data"
     shutil.copytree(DATA_DIR, data)
     (data / "reviewed").mkdir(exist_ok=True)
@@ -115,11 +163,17 @@ def test_the_export_is_a_knowledge_file_that_make_train_learns(tmp_path):
     assert "c'est quoi le DNSH" not in text  # "the bot was right" teaches nothing
 
 
-@pytest.mark.parametrize("text, where", [
-    ("questions:\n  no.such.fact:\n    fr: [\"?\"]\n", r"questions\[no.such.fact\]"),
-    ("missing_facts:\n- {question: \"?\", lang: fr, source: {doc: a_blog, ref: p. 1}}\n", r"missing_facts.0.source.doc: unexpected value"),
-    ("questionz: {}\n", "questionz"),
-])
+@pytest.mark.parametrize(
+    "text, where",
+    [
+        ('questions:\n  no.such.fact:\n    fr: ["?"]\n', r"questions\[no.such.fact\]"),
+        (
+            'missing_facts:\n- {question: "?", lang: fr, source: {doc: a_blog, ref: p. 1}}\n',
+            r"missing_facts.0.source.doc: unexpected value",
+        ),
+        ("questionz: {}\n", "questionz"),
+    ],
+)
 def test_a_reviewed_file_naming_what_does_not_exist_is_refused(tmp_path, text, where):
     data = tmp_path / "data"
     shutil.copytree(DATA_DIR, data)
@@ -134,15 +188,25 @@ def test_the_csv_exports_keep_formulas_out(database_url):
     assert rows[0][:3] == ["labelled_at", "labelled_by", "label"] and len(rows) == 6
     from helpdesk.models import Ticket
 
-    ticket = Ticket(id=1, created_at=datetime(2024, 5, 10), status="open", language="fr", organisation="=HYPERLINK()",
-                    email="a@b.be", question="-2+3", answer=None, conversation_id="c", answers=[])
+    ticket = Ticket(
+        id=1,
+        created_at=datetime(2024, 5, 10),
+        status="open",
+        language="fr",
+        organisation="=HYPERLINK()",
+        email="a@b.be",
+        question="-2+3",
+        answer=None,
+        conversation_id="c",
+        answers=[],
+    )
     [_, line] = list(csv.reader(io.StringIO(review.tickets_csv([ticket]))))
     assert line[4] == "'=HYPERLINK()" and line[6] == "'-2+3" and line[10] == "no"
 
 
 def test_an_agent_labels_in_one_click_and_an_admin_exports(client, conversations, database_url):
-    from tests.helpdesk.test_pages import PASSWORD
     from helpdesk import auth
+    from tests.helpdesk.test_pages import PASSWORD
 
     _fill(conversations, database_url)
     with session_scope(database_url) as session:
@@ -151,8 +215,11 @@ def test_an_agent_labels_in_one_click_and_an_admin_exports(client, conversations
     page = client.get("/helpdesk/review").text
     assert "5 questions à revoir" in page and f'<option value="{FACT_ID}"' in page and "helpdesk.yml" not in page
     key = re.search(r'data-key="(r1@[^"]+)"', page).group(1)
-    response = _post(client, "/helpdesk/review/label", {"csrf": _csrf(page), "key": key, "label": "fact",
-                                                        "fact": FACT_ID, "days": "30"})
+    response = _post(
+        client,
+        "/helpdesk/review/label",
+        {"csrf": _csrf(page), "key": key, "label": "fact", "fact": FACT_ID, "days": "30"},
+    )
     assert response.status_code == 303 and "done=labelled" in response.headers["location"]
     after = client.get(response.headers["location"]).text
     assert "4 questions à revoir" in after and "Étiquette enregistrée." in after
@@ -170,7 +237,10 @@ def test_a_label_naming_no_fact_keeps_the_item_and_says_why(client, conversation
     _login(client, lang="nl")
     page = client.get("/helpdesk/review", params={"lang": "nl"}).text
     key = re.search(r'data-key="(r1@[^"]+)"', page).group(1)
-    response = _post(client, "/helpdesk/review/label?lang=nl", {"csrf": _csrf(page), "key": key, "label": "fact",
-                                                                "fact": "geen feit"})
+    response = _post(
+        client,
+        "/helpdesk/review/label?lang=nl",
+        {"csrf": _csrf(page), "key": key, "label": "fact", "fact": "geen feit"},
+    )
     assert response.status_code == 422 and "Kies een feit uit de lijst" in response.text
     assert "5 vragen na te kijken" in response.text

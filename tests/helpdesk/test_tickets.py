@@ -1,4 +1,5 @@
 """Tickets on SQLite and PostgreSQL: stored when complete, refused with a reason, answered and closed."""
+
 from datetime import datetime, timezone
 
 import pytest
@@ -7,8 +8,12 @@ from helpdesk.db import session_scope
 from helpdesk.models import Ticket
 from helpdesk.tickets import TOKEN_HOLDER, TicketError, answer_ticket, create_ticket, list_tickets, valid_email
 
-GOOD = {"conversation_id": "web-1", "question": "Peut-on financer un abonnement internet ?",
-        "organisation": "CPAS de Liège", "email": "marie@cpasliege.be"}
+GOOD = {
+    "conversation_id": "web-1",
+    "question": "Peut-on financer un abonnement internet ?",
+    "organisation": "CPAS de Liège",
+    "email": "marie@cpasliege.be",
+}
 
 
 def test_a_complete_ticket_is_stored_open_in_its_language(database_url):
@@ -19,11 +24,14 @@ def test_a_complete_ticket_is_stored_open_in_its_language(database_url):
     assert (ticket.id, ticket.status, ticket.language, ticket.email) == (ticket_id, "open", "nl", "marie@cpasliege.be")
 
 
-@pytest.mark.parametrize("field, value, code", [
-    ("question", "  ", "ticket_question_missing"),
-    ("organisation", "", "ticket_organisation_missing"),
-    ("email", "marie at cpasliege", "ticket_email_invalid"),
-])
+@pytest.mark.parametrize(
+    "field, value, code",
+    [
+        ("question", "  ", "ticket_question_missing"),
+        ("organisation", "", "ticket_organisation_missing"),
+        ("email", "marie at cpasliege", "ticket_email_invalid"),
+    ],
+)
 def test_an_incomplete_ticket_is_refused_with_its_reason(database_url, field, value, code):
     with pytest.raises(TicketError) as refused, session_scope(database_url) as session:
         create_ticket(session, **{**GOOD, field: value})
@@ -36,8 +44,9 @@ def test_an_answer_closes_the_ticket_only_when_asked_to(database_url):
     with session_scope(database_url) as session:
         first, second = create_ticket(session, **GOOD).id, create_ticket(session, **GOOD).id
     with session_scope(database_url) as session:
-        answer_ticket(session, first, answer="Oui, pendant la durée du projet.", answered_by="agent@digilab.be",
-                      close=True)
+        answer_ticket(
+            session, first, answer="Oui, pendant la durée du projet.", answered_by="agent@digilab.be", close=True
+        )
         answer_ticket(session, second, answer="Nous vérifions.", answered_by="agent@digilab.be")
     with session_scope(database_url) as session:
         assert [t.id for t in list_tickets(session, status="closed")] == [first]
@@ -54,15 +63,35 @@ def test_an_empty_answer_or_an_unknown_ticket_is_refused(database_url):
         assert refused.value.code == code
 
 
-@pytest.mark.parametrize("text", ["a,b@x.be", "a@x.be, b@y.be", "a@x.be;b@y.be", "a b@x.be", "a@x", "a@-x.be",
-                                  "\"a\"@x.be", "a@x.be\nBcc: c@y.be", "a..b@x.be", "a@x..be", "@x.be", "a@.be"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a,b@x.be",
+        "a@x.be, b@y.be",
+        "a@x.be;b@y.be",
+        "a b@x.be",
+        "a@x",
+        "a@-x.be",
+        '"a"@x.be',
+        "a@x.be\nBcc: c@y.be",
+        "a..b@x.be",
+        "a@x..be",
+        "@x.be",
+        "a@.be",
+    ],
+)
 def test_an_address_that_is_not_exactly_one_mailbox_is_refused(text):
     # Issue 10: "a,b@x.be" was accepted and would have been sent to two recipients.
     assert valid_email(text) is None
 
 
-@pytest.mark.parametrize("text, address", [("marie.dupont@cpas-liege.be", "marie.dupont@cpas-liege.be"),
-                                           (" <Jan.Peeters+digilab@ocmw.gent> ", "Jan.Peeters+digilab@ocmw.gent")])
+@pytest.mark.parametrize(
+    "text, address",
+    [
+        ("marie.dupont@cpas-liege.be", "marie.dupont@cpas-liege.be"),
+        (" <Jan.Peeters+digilab@ocmw.gent> ", "Jan.Peeters+digilab@ocmw.gent"),
+    ],
+)
 def test_a_plain_address_is_accepted(text, address):
     assert valid_email(text) == address
 
@@ -130,7 +159,9 @@ def test_the_waiting_time_runs_until_the_answer_is_sent():
 def test_nearly_the_same_question_is_a_likely_duplicate():
     from helpdesk.tickets import likely_duplicates
 
-    tickets = [Ticket(id=1, question="Peut-on payer un abonnement internet ?"),
-               Ticket(id=2, question="peut on payer un abonnement Internet"),
-               Ticket(id=3, question="Quand faut-il rentrer la première déclaration de créance ?")]
+    tickets = [
+        Ticket(id=1, question="Peut-on payer un abonnement internet ?"),
+        Ticket(id=2, question="peut on payer un abonnement Internet"),
+        Ticket(id=3, question="Quand faut-il rentrer la première déclaration de créance ?"),
+    ]
     assert likely_duplicates(tickets) == {1: [2], 2: [1], 3: []}

@@ -1,4 +1,5 @@
 """The source documents cut into passages; every source cited in knowledge/ opens a passage that exists."""
+
 from __future__ import annotations
 
 from dataclasses import fields, is_dataclass
@@ -24,7 +25,7 @@ def refs_in(value, found):
     elif isinstance(value, dict):
         for item in value.values():
             refs_in(item, found)
-    elif isinstance(value, (list, tuple)):
+    elif isinstance(value, list | tuple):
         for item in value:
             refs_in(item, found)
     return found
@@ -72,8 +73,10 @@ def test_articles_resolve_to_their_paragraph_or_item():
 
 
 def test_a_section_title_resolves_to_the_closest_passage_above_it():
-    assert default_library().anchor("manual_2008", "Coûts éligibles — Frais de fonctionnement — Energie") == \
-        "frais-de-fonctionnement"
+    assert (
+        default_library().anchor("manual_2008", "Coûts éligibles — Frais de fonctionnement — Energie")
+        == "frais-de-fonctionnement"
+    )
 
 
 def test_an_unknown_ref_resolves_to_nothing():
@@ -82,8 +85,9 @@ def test_an_unknown_ref_resolves_to_nothing():
 
 def test_a_passage_that_does_not_start_where_it_says_is_refused_naming_it(tmp_path):
     bad = tmp_path / "passages.yml"
-    bad.write_text("documents:\n  slides_2022:\n    - {id: nowhere, title: X, starts: 'no such text'}\n",
-                   encoding="utf-8")
+    bad.write_text(
+        "documents:\n  slides_2022:\n    - {id: nowhere, title: X, starts: 'no such text'}\n", encoding="utf-8"
+    )
     with pytest.raises(KnowledgeError, match="slides_2022.nowhere"):
         load_library(KB, bad)
 

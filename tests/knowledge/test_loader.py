@@ -1,4 +1,5 @@
 """The knowledge files load, carry their sources, and bad files are refused with file and key."""
+
 import shutil
 from decimal import Decimal
 
@@ -22,9 +23,26 @@ def test_every_source_document_is_cited(kb):
 
 
 def test_topics_a_cpas_asks_about_are_covered(kb):
-    for topic in ["eligibility", "target_groups", "deadlines", "payment", "costs", "cofinancing",
-                  "double_funding", "claim_documents", "refusal", "refund", "controls", "evaluation",
-                  "dnsh", "obligations", "intervisions", "programme", "contacts", "figures"]:
+    for topic in [
+        "eligibility",
+        "target_groups",
+        "deadlines",
+        "payment",
+        "costs",
+        "cofinancing",
+        "double_funding",
+        "claim_documents",
+        "refusal",
+        "refund",
+        "controls",
+        "evaluation",
+        "dnsh",
+        "obligations",
+        "intervisions",
+        "programme",
+        "contacts",
+        "figures",
+    ]:
         covered = kb.about(topic) or [c for c in kb.costs if topic == "costs"]
         assert covered, topic
     assert set(f.topic for f in kb.facts.values()) <= set(TOPICS)
@@ -65,15 +83,27 @@ def test_the_budget_disagreement_names_both_documents(kb):
 
 
 def test_cite_groups_references_of_one_document(kb):
-    text = kb.cite(kb.fact("cpas_2023.advance_rate").source, kb.fact("cpas_2023.first_claim_cap_rate").source, lang="nl")
+    text = kb.cite(
+        kb.fact("cpas_2023.advance_rate").source, kb.fact("cpas_2023.first_claim_cap_rate").source, lang="nl"
+    )
     assert text.count("Koninklijk besluit") == 1 and "Art. 6 §1" in text and "Art. 7 §2" in text
 
 
 def test_every_error_code_has_both_texts(kb):
-    for code in ["amount_not_number", "amount_negative", "amount_zero", "amount_too_large",
-                 "amount_fraction_of_cent", "received_exceeds_grant", "population_not_number",
-                 "population_negative", "population_zero", "population_too_large", "planned_exceeds_grant",
-                 "request_invalid"]:
+    for code in [
+        "amount_not_number",
+        "amount_negative",
+        "amount_zero",
+        "amount_too_large",
+        "amount_fraction_of_cent",
+        "received_exceeds_grant",
+        "population_not_number",
+        "population_negative",
+        "population_zero",
+        "population_too_large",
+        "planned_exceeds_grant",
+        "request_invalid",
+    ]:
         assert kb.messages[code].fr and kb.messages[code].nl, code
 
 
@@ -91,8 +121,11 @@ def _break(path, old, new):
 
 
 def test_an_unknown_key_is_refused_naming_file_and_fact(data_copy):
-    _break(data_copy / "parameters.yml", "    topic: payment\n    call: cpas_2023\n    value: \"0.30\"",
-           "    topic: payment\n    call: cpas_2023\n    sourse: oops\n    value: \"0.30\"")
+    _break(
+        data_copy / "parameters.yml",
+        '    topic: payment\n    call: cpas_2023\n    value: "0.30"',
+        '    topic: payment\n    call: cpas_2023\n    sourse: oops\n    value: "0.30"',
+    )
     with pytest.raises(KnowledgeError, match=r"parameters.yml: facts\[cpas_2023.advance_rate\].*sourse"):
         load_knowledge(data_copy, MESSAGES_FILE)
 
@@ -105,7 +138,9 @@ def test_a_duplicate_key_is_refused(data_copy):
 
 def test_unquoted_money_is_refused(data_copy):
     _break(data_copy / "beneficiaries.yml", 'total: "399998.64"', "total: 399998.64")
-    with pytest.raises(KnowledgeError, match=r"beneficiaries.yml: beneficiaries\[gent\]: total: money must be a quoted"):
+    with pytest.raises(
+        KnowledgeError, match=r"beneficiaries.yml: beneficiaries\[gent\]: total: money must be a quoted"
+    ):
         load_knowledge(data_copy, MESSAGES_FILE)
 
 
@@ -132,15 +167,18 @@ def test_a_source_document_not_listed_is_refused(data_copy):
     # Issue 9: a cited document was never checked against sources.yml.
     path = data_copy / "sources.yml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text[:text.index("  press_dossier:")], encoding="utf-8")
+    path.write_text(text[: text.index("  press_dossier:")], encoding="utf-8")
     with pytest.raises(KnowledgeError, match=r"sources.yml: sources: cited but not listed: \['press_dossier'\]"):
         load_knowledge(data_copy, MESSAGES_FILE)
 
 
-@pytest.mark.parametrize("old, new", [
-    ('value: "0.30"', 'value: "0.35"'),  # the rate changes, the sentences still say 30 %
-    ('value: "2024-05-12"', 'value: "2024-05-13"'),
-])
+@pytest.mark.parametrize(
+    "old, new",
+    [
+        ('value: "0.30"', 'value: "0.35"'),  # the rate changes, the sentences still say 30 %
+        ('value: "2024-05-12"', 'value: "2024-05-13"'),
+    ],
+)
 def test_a_value_its_sentences_do_not_say_is_refused(data_copy, old, new):
     # Issue 9: "30 %" typed in the sentences next to value "0.30": a changed rate failed nothing.
     _break(data_copy / "parameters.yml", old, new)

@@ -1,4 +1,5 @@
 """Beneficiaries are found in what people type: accents, case, small typos and longer phrasings."""
+
 from knowledge.search import find_beneficiaries
 
 

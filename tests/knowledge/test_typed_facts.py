@@ -1,4 +1,5 @@
 """No amount, rate or date is typed in the replies: every number a reply states comes from knowledge/."""
+
 import re
 from pathlib import Path
 
@@ -47,8 +48,12 @@ def _reply_texts():
 
 def typed(texts, known):
     """(name, number) for each number stated outside a {parameter} that knowledge/ does not hold."""
-    return [(name, n) for name, text in texts
-            for n in _NUMBER.findall(re.sub(r"\{[^}]*\}", "", text)) if _digits(n) not in known]
+    return [
+        (name, n)
+        for name, text in texts
+        for n in _NUMBER.findall(re.sub(r"\{[^}]*\}", "", text))
+        if _digits(n) not in known
+    ]
 
 
 def test_every_number_in_a_reply_is_a_knowledge_parameter(known):

@@ -1,4 +1,5 @@
 """The cluster of the 2022 call is exact at every boundary."""
+
 from decimal import Decimal
 
 import pytest
@@ -7,12 +8,21 @@ from rules.clusters import cluster_for
 from rules.errors import InvalidPopulation
 
 
-@pytest.mark.parametrize("population, cluster, minimum, maximum", [
-    (10000, "small", None, "60000"), (12500, "small", None, "60000"), (15000, "small", None, "60000"),
-    (15001, "medium", "60000", "120000"), (42000, "medium", "60000", "120000"), (50000, "medium", "60000", "120000"),
-    (50001, "large", "60000", "250000"), (150000, "large", "60000", "250000"),
-    (150001, "large_city", "60000", "400000"), (2_000_000, "large_city", "60000", "400000"),
-])
+@pytest.mark.parametrize(
+    "population, cluster, minimum, maximum",
+    [
+        (10000, "small", None, "60000"),
+        (12500, "small", None, "60000"),
+        (15000, "small", None, "60000"),
+        (15001, "medium", "60000", "120000"),
+        (42000, "medium", "60000", "120000"),
+        (50000, "medium", "60000", "120000"),
+        (50001, "large", "60000", "250000"),
+        (150000, "large", "60000", "250000"),
+        (150001, "large_city", "60000", "400000"),
+        (2_000_000, "large_city", "60000", "400000"),
+    ],
+)
 def test_each_population_falls_in_its_cluster(kb, population, cluster, minimum, maximum):
     result = cluster_for(population, clusters=kb.clusters)
     assert result.eligible and result.cluster.id == cluster
@@ -31,10 +41,19 @@ def test_exactly_ten_thousand_is_flagged_as_the_disputed_boundary(kb):
     assert not cluster_for(10001, clusters=kb.clusters).on_threshold
 
 
-@pytest.mark.parametrize("value, code", [(-5, "population_negative"), (0, "population_zero"),
-                                         ("abc", "population_not_number"), ("12.5", "population_not_number"),
-                                         (10**9, "population_too_large"), (True, "population_not_number"),
-                                         ("1e1000000", "population_too_large"), ("1.5e0", "population_not_number")])
+@pytest.mark.parametrize(
+    "value, code",
+    [
+        (-5, "population_negative"),
+        (0, "population_zero"),
+        ("abc", "population_not_number"),
+        ("12.5", "population_not_number"),
+        (10**9, "population_too_large"),
+        (True, "population_not_number"),
+        ("1e1000000", "population_too_large"),
+        ("1.5e0", "population_not_number"),
+    ],
+)
 def test_impossible_populations_are_refused(kb, value, code):
     with pytest.raises(InvalidPopulation) as err:
         cluster_for(value, clusters=kb.clusters)

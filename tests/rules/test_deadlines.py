@@ -1,4 +1,5 @@
 """Which claim deadline of the 2023 call comes next."""
+
 from datetime import date
 
 import pytest
@@ -11,12 +12,15 @@ def deadlines(kb):
     return [kb.fact("cpas_2023.first_claim_deadline"), kb.fact("cpas_2023.second_claim_deadline")]
 
 
-@pytest.mark.parametrize("today, expected, days", [
-    (date(2024, 1, 15), "cpas_2023.first_claim_deadline", 118),
-    (date(2024, 5, 12), "cpas_2023.first_claim_deadline", 0),
-    (date(2024, 5, 13), "cpas_2023.second_claim_deadline", 181),
-    (date(2024, 11, 10), "cpas_2023.second_claim_deadline", 0),
-])
+@pytest.mark.parametrize(
+    "today, expected, days",
+    [
+        (date(2024, 1, 15), "cpas_2023.first_claim_deadline", 118),
+        (date(2024, 5, 12), "cpas_2023.first_claim_deadline", 0),
+        (date(2024, 5, 13), "cpas_2023.second_claim_deadline", 181),
+        (date(2024, 11, 10), "cpas_2023.second_claim_deadline", 0),
+    ],
+)
 def test_the_next_deadline_and_days_left(deadlines, today, expected, days):
     result = next_deadline(today, deadlines=deadlines)
     assert result.next.id == expected and result.days_left == days

@@ -1,4 +1,5 @@
 """Data issues and rule errors said to people: figures as euros and percentages, the user's own value as typed."""
+
 from decimal import Decimal
 
 from rules.discrepancies import describe, explain

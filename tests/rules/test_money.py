@@ -1,4 +1,5 @@
 """Money is exact: parsed from strings, rounded half-up once, printed the Belgian way."""
+
 from decimal import Decimal
 
 import pytest
@@ -21,11 +22,20 @@ def test_amounts_are_printed_as_a_french_and_a_dutch_reader_expect():
     assert format_percent(Decimal("0.30"), "fr") == "30 %"
 
 
-@pytest.mark.parametrize("value, code", [
-    ("-1", "amount_negative"), ("0", "amount_zero"), ("abc", "amount_not_number"), ("NaN", "amount_not_number"),
-    ("Infinity", "amount_not_number"), ("1e12", "amount_too_large"), ("10.005", "amount_fraction_of_cent"),
-    (True, "amount_not_number"), (None, "amount_not_number"),
-])
+@pytest.mark.parametrize(
+    "value, code",
+    [
+        ("-1", "amount_negative"),
+        ("0", "amount_zero"),
+        ("abc", "amount_not_number"),
+        ("NaN", "amount_not_number"),
+        ("Infinity", "amount_not_number"),
+        ("1e12", "amount_too_large"),
+        ("10.005", "amount_fraction_of_cent"),
+        (True, "amount_not_number"),
+        (None, "amount_not_number"),
+    ],
+)
 def test_invalid_amounts_are_refused_with_a_code(value, code):
     with pytest.raises(InvalidAmount) as err:
         as_amount(value)
@@ -39,5 +49,6 @@ def test_floats_are_taken_by_their_decimal_text():
 @given(st.decimals(min_value=Decimal("0.01"), max_value=Decimal("1000000000"), places=2))
 def test_formatting_round_trips_through_the_parser(amount):
     from rules.parsing import parse_number
+
     for lang in ("fr", "nl"):
         assert parse_number(format_eur(amount, lang)) == amount

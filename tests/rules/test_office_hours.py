@@ -1,4 +1,5 @@
 """Opening hours of the 2022 slides, Belgian holidays as given: when nobody answers, and when someone will."""
+
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -15,15 +16,18 @@ def at(day, hour, minute=0):
     return datetime(2024, 5, day, hour, minute, tzinfo=BRUSSELS)
 
 
-@pytest.mark.parametrize("moment, reopens", [
-    (at(8, 10), None),                 # a Wednesday morning: open
-    (at(8, 12, 45), at(8, 13)),        # the lunch break: after it
-    (at(8, 17), at(10, 8, 30)),        # Wednesday evening before Ascension: Friday morning
-    (at(9, 10), at(10, 8, 30)),        # Ascension day itself
-    (at(10, 16, 15), at(13, 8, 30)),   # Friday closes at 16:00, not 16:30: Monday
-    (at(11, 11), at(13, 8, 30)),       # Saturday
-    (at(13, 7), at(13, 8, 30)),        # Monday before opening: the same morning
-])
+@pytest.mark.parametrize(
+    "moment, reopens",
+    [
+        (at(8, 10), None),  # a Wednesday morning: open
+        (at(8, 12, 45), at(8, 13)),  # the lunch break: after it
+        (at(8, 17), at(10, 8, 30)),  # Wednesday evening before Ascension: Friday morning
+        (at(9, 10), at(10, 8, 30)),  # Ascension day itself
+        (at(10, 16, 15), at(13, 8, 30)),  # Friday closes at 16:00, not 16:30: Monday
+        (at(11, 11), at(13, 8, 30)),  # Saturday
+        (at(13, 7), at(13, 8, 30)),  # Monday before opening: the same morning
+    ],
+)
 def test_the_next_opening_follows_the_hours_and_the_holidays(moment, reopens):
     closed = closed_now(moment, hours=HOURS, holidays=ASCENSION, holiday_name="Ascension")
     assert (closed.reopens if closed else None) == reopens

@@ -1,4 +1,5 @@
 """Numbers are read the way CPAS staff type them."""
+
 from decimal import Decimal
 
 import pytest
@@ -6,13 +7,30 @@ import pytest
 from rules.parsing import numbers_for, parse_number, parse_numbers, read_quantities
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("42.000", "42000"), ("42 000 habitants", "42000"), ("42\u202f000", "42000"), ("42k", "42000"),
-    ("42K inwoners", "42000"), ("€ 235.022,50", "235022.50"), ("235 022,50 €", "235022.50"),
-    ("235022.5", "235022.5"), ("235022,50", "235022.50"), ("1,2 million", "1200000"),
-    ("1,5 miljoen", "1500000"), ("60k€", "60000"), ("120.000€", "120000"), ("42 mille", "42000"),
-    ("1.234.567", "1234567"), ("12,5", "12.5"), ("-5000", "-5000"), ("septante", "70"), ("", None),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("42.000", "42000"),
+        ("42 000 habitants", "42000"),
+        ("42\u202f000", "42000"),
+        ("42k", "42000"),
+        ("42K inwoners", "42000"),
+        ("€ 235.022,50", "235022.50"),
+        ("235 022,50 €", "235022.50"),
+        ("235022.5", "235022.5"),
+        ("235022,50", "235022.50"),
+        ("1,2 million", "1200000"),
+        ("1,5 miljoen", "1500000"),
+        ("60k€", "60000"),
+        ("120.000€", "120000"),
+        ("42 mille", "42000"),
+        ("1.234.567", "1234567"),
+        ("12,5", "12.5"),
+        ("-5000", "-5000"),
+        ("septante", "70"),
+        ("", None),
+    ],
+)
 def test_one_number(text, expected):
     assert parse_number(text) == (Decimal(expected) if expected else None)
 
@@ -25,15 +43,29 @@ def test_a_year_range_is_two_years_not_a_negative_number():
     assert parse_numbers("2023-2024") == [Decimal("2023"), Decimal("2024")]
 
 
-@pytest.mark.parametrize("text, value, role", [
-    ("+/- 33.000 hab", "33000", "inhabitants"), ("33 000 hab", "33000", "inhabitants"),
-    ("septante-cinq mille habitants", "75000", "inhabitants"), ("quatre-vingt-dix mille inwoners", "90000", "inhabitants"),
-    ("deux cent mille habitants", "200000", "inhabitants"), ("après les 6 premiers mois", "6", "months"),
-    ("na de eerste 6 maanden", "6", "months"), ("faut-il 3 devis ?", "3", "quotes"), ("3 offertes", "3", "quotes"),
-    ("on a 2 projets", "2", "projects"), ("art. 7 §2", "7", "article"), ("subside de 235.022,50 EUR", "235022.50", "eur"),
-    ("€ 98.500", "98500", "eur"), ("60k€", "60000", "eur"), ("30 %", "30", "percent"), ("pour 3 ans", "3", "years"),
-    ("appel 2023", "2023", "year"), ("33k", "33000", None),
-])
+@pytest.mark.parametrize(
+    "text, value, role",
+    [
+        ("+/- 33.000 hab", "33000", "inhabitants"),
+        ("33 000 hab", "33000", "inhabitants"),
+        ("septante-cinq mille habitants", "75000", "inhabitants"),
+        ("quatre-vingt-dix mille inwoners", "90000", "inhabitants"),
+        ("deux cent mille habitants", "200000", "inhabitants"),
+        ("après les 6 premiers mois", "6", "months"),
+        ("na de eerste 6 maanden", "6", "months"),
+        ("faut-il 3 devis ?", "3", "quotes"),
+        ("3 offertes", "3", "quotes"),
+        ("on a 2 projets", "2", "projects"),
+        ("art. 7 §2", "7", "article"),
+        ("subside de 235.022,50 EUR", "235022.50", "eur"),
+        ("€ 98.500", "98500", "eur"),
+        ("60k€", "60000", "eur"),
+        ("30 %", "30", "percent"),
+        ("pour 3 ans", "3", "years"),
+        ("appel 2023", "2023", "year"),
+        ("33k", "33000", None),
+    ],
+)
 def test_each_number_is_read_with_its_role(text, value, role):
     first = read_quantities(text)[0]
     assert (first.value, first.role) == (Decimal(value), role)
@@ -46,7 +78,9 @@ def test_plus_minus_before_a_number_means_about_not_negative():
 
 def test_a_year_then_a_population_are_two_numbers():
     assert [(q.value, q.role) for q in read_quantities("appel 2023, 42 000 habitants")] == [
-        (Decimal("2023"), "year"), (Decimal("42000"), "inhabitants")]
+        (Decimal("2023"), "year"),
+        (Decimal("42000"), "inhabitants"),
+    ]
 
 
 def test_a_slot_takes_only_a_number_of_its_role_or_one_said_without_role():
@@ -59,16 +93,26 @@ def test_a_slot_takes_only_a_number_of_its_role_or_one_said_without_role():
 
 def test_dates_are_read_in_french_dutch_and_digits():
     from datetime import date
+
     from rules.parsing import parse_dates
-    assert parse_dates("au plus tard le 12 mai 2024, puis le 1er novembre 2023") == [date(2024, 5, 12), date(2023, 11, 1)]
+
+    assert parse_dates("au plus tard le 12 mai 2024, puis le 1er novembre 2023") == [
+        date(2024, 5, 12),
+        date(2023, 11, 1),
+    ]
     assert parse_dates("uiterlijk 10 november 2024 of 15.08.2022") == [date(2024, 11, 10), date(2022, 8, 15)]
     assert parse_dates("le 31/02/2024 n'existe pas") == []
 
 
-@pytest.mark.parametrize("text, value", [
-    ("honderdvijftigduizend euro", "150000"), ("tweeëntwintigduizend vijfhonderd euro", "22500"),
-    ("eenentwintigduizend inwoners", "21000"), ("vierhonderdduizend", "400000"),
-])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("honderdvijftigduizend euro", "150000"),
+        ("tweeëntwintigduizend vijfhonderd euro", "22500"),
+        ("eenentwintigduizend inwoners", "21000"),
+        ("vierhonderdduizend", "400000"),
+    ],
+)
 def test_dutch_number_words_are_read(text, value):
     assert read_quantities(text)[0].value == Decimal(value)
 
@@ -78,16 +122,21 @@ def test_the_day_and_month_of_a_date_are_not_amounts():
     assert {q.role for q in read_quantities("arrêté du 8/12/2023")} == {"date"}
 
 
-@pytest.mark.parametrize("text, amount", [
-    ("subside de nonante-deux mille cinq cent cinquante-huit euros onze", "92558.11"),
-    ("cent septante-huit mille sept cent trente-sept euros septante-quatre, ça donne combien ?", "178737.74"),
-])
+@pytest.mark.parametrize(
+    "text, amount",
+    [
+        ("subside de nonante-deux mille cinq cent cinquante-huit euros onze", "92558.11"),
+        ("cent septante-huit mille sept cent trente-sept euros septante-quatre, ça donne combien ?", "178737.74"),
+    ],
+)
 def test_cents_said_after_the_currency_belong_to_the_amount(text, amount):
     # "… euros onze" was read as a second amount of 11 €, and then as money already received.
     assert [(q.value, q.role) for q in read_quantities(text)] == [(Decimal(amount), "eur")]
 
 
-@pytest.mark.parametrize("text, amount", [("120 000 euros 2 fois", "120000"), ("subside de 50000 euros, 3 devis", "50000"),
-                                          ("50000 euros 6 mois", "50000")])
+@pytest.mark.parametrize(
+    "text, amount",
+    [("120 000 euros 2 fois", "120000"), ("subside de 50000 euros, 3 devis", "50000"), ("50000 euros 6 mois", "50000")],
+)
 def test_a_count_after_an_amount_is_not_its_cents(text, amount):
     assert read_quantities(text)[0].value == Decimal(amount)

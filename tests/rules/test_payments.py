@@ -1,4 +1,5 @@
 """The 30 % advance, the first-claim cap and what is left to claim."""
+
 from decimal import Decimal
 
 import pytest
@@ -89,6 +90,7 @@ def test_the_balance_after_a_first_claim_at_its_cap_is_forty_percent(terms):
 
 def test_the_first_claim_is_what_was_spent_beyond_the_advance_up_to_its_cap(terms):
     from rules.payments import first_claim_due
+
     assert first_claim_due("100000", "52000", terms=terms) == Decimal("22000.00")
     assert first_claim_due("130000", "90000", terms=terms) == Decimal("39000.00")
     assert first_claim_due("100000", "20000", terms=terms) == Decimal("0.00")

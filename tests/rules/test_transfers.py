@@ -1,4 +1,5 @@
 """The 2008 manual's 15 % transfer rule, with its own worked example."""
+
 from decimal import Decimal
 
 import pytest

@@ -1,5 +1,6 @@
 """The helpdesk back office, one module per job: who may come in (`access`), the JSON API (`json_api`), the pages
 (`pages`)."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter

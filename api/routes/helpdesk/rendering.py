@@ -1,9 +1,9 @@
 """How the back-office pages are drawn: one template call in the page's language, addresses, times, percentages."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Optional
 from urllib.parse import urlencode
 
 from fastapi import Request
@@ -22,14 +22,34 @@ def url(path: str, *, lang: str, **params: object) -> str:
     return f"{path}?{urlencode(query)}" if query else path
 
 
-def render(request: Request, name: str, *, lang: str, status_code: int = 200, staff: object = None,
-           here: Optional[str] = None, **context: object) -> HTMLResponse:
+def render(
+    request: Request,
+    name: str,
+    *,
+    lang: str,
+    status_code: int = 200,
+    staff: object = None,
+    here: str | None = None,
+    **context: object,
+) -> HTMLResponse:
     """A page in `lang`; `here` is the page the language link reloads when the request was a form post."""
     kb = default_knowledge()
-    return TEMPLATES.TemplateResponse(request, name, status_code=status_code, context={
-        "lang": lang, "t": lambda code, **params: kb.message(code, lang, **params), "url": url,
-        "switch_url": _switch_url(request, lang=lang, here=here), "staff": staff, "when": when,
-        "percent": percent, "intent_name": lambda intent: intent_name(intent, lang), **context})
+    return TEMPLATES.TemplateResponse(
+        request,
+        name,
+        status_code=status_code,
+        context={
+            "lang": lang,
+            "t": lambda code, **params: kb.message(code, lang, **params),
+            "url": url,
+            "switch_url": _switch_url(request, lang=lang, here=here),
+            "staff": staff,
+            "when": when,
+            "percent": percent,
+            "intent_name": lambda intent: intent_name(intent, lang),
+            **context,
+        },
+    )
 
 
 def intent_name(intent: str, lang: str) -> str:
@@ -39,7 +59,7 @@ def intent_name(intent: str, lang: str) -> str:
     return kb.message(code, lang) if code in kb.messages else intent
 
 
-def _switch_url(request: Request, *, lang: str, here: Optional[str]) -> str:
+def _switch_url(request: Request, *, lang: str, here: str | None) -> str:
     page = request.url.replace(path=here, query="") if here else request.url
     page = page.include_query_params(lang="nl") if lang == "fr" else page.remove_query_params("lang")
     return f"{page.path}?{page.query}" if page.query else page.path
@@ -49,13 +69,13 @@ def when(moment: object) -> str:
     """'03/05/2024 14:02' in Belgian time, from a datetime (naive means UTC) or epoch seconds."""
     if moment is None:
         return ""
-    if isinstance(moment, (int, float)):
+    if isinstance(moment, int | float):
         moment = datetime.fromtimestamp(moment, timezone.utc)
     moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
     return moment.astimezone(TIMEZONE).strftime("%d/%m/%Y %H:%M")
 
 
-def percent(rate: Optional[float]) -> str:
+def percent(rate: float | None) -> str:
     return "—" if rate is None else f"{rate * 100:.1f}".replace(".", ",") + " %"
 
 
