@@ -174,18 +174,25 @@ def haproxy() -> str:
     return shutil.which("haproxy") or "/usr/sbin/haproxy"
 
 
+# The action servers answer on loopback (or the pod network) and hold no conversation: a refused connection marks
+# one down at once (passive check) and the retry's turn-around is short, so with every action server dead Rasa gets
+# HAProxy's 503 in well under a second, and says its polite "temporarily unavailable".
+ACTIONS_TIMEOUT = "    timeout connect 250ms\n"
+ACTIONS_FAST_DOWN = " observe layer4 error-limit 1 on-error mark-down"
+
+
 def haproxy_config(*, rasa: tuple, actions: tuple) -> str:
     """Round robin over the replicas, each checked every second (a busy server has 5 s to answer the check; a dead one
-    fails it at once, out after 3 s); a refused connection is retried on another replica
+    fails it at once, out after 3 s; an action server is out at its first refused connection); a refused connection is retried on another replica
     (a replica killed between two messages costs nobody an answer). A message is never sent twice: Rasa has no
     idempotency, so a replica dying in the middle of a message answers 502, which the API turns into its 503."""
 
-    def backend(name: str, listen: int, ports: Sequence[int], check: str) -> str:
+    def backend(name: str, listen: int, ports: Sequence[int], check: str, extra: str = "") -> str:
         servers = "\n".join(f"    server {name}-{i} 127.0.0.1:{port} check" for i, port in enumerate(ports))
         return (
             f"frontend {name}\n    bind 127.0.0.1:{listen}\n    default_backend {name}\n\n"
-            f"backend {name}\n    balance roundrobin\n    option httpchk GET {check}\n"
-            f"    default-server inter 1s fall 3 rise 1\n{servers}\n"
+            f"backend {name}\n    balance roundrobin\n    option httpchk GET {check}\n{extra}"
+            f"    default-server inter 1s fall 3 rise 1{ACTIONS_FAST_DOWN if extra else ''}\n{servers}\n"
         )
 
     return (
@@ -195,7 +202,7 @@ def haproxy_config(*, rasa: tuple, actions: tuple) -> str:
         "    retries 3\n    option redispatch 1\n    retry-on conn-failure\n    option http-server-close\n\n"
         + backend("rasa", rasa[0], rasa[1], "/")
         + "\n"
-        + backend("actions", actions[0], actions[1], "/health")
+        + backend("actions", actions[0], actions[1], "/health", ACTIONS_TIMEOUT)
     )
 
 
