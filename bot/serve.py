@@ -185,7 +185,8 @@ def haproxy_config(*, rasa: tuple, actions: tuple) -> str:
     """Round robin over the replicas, each checked every second (a busy server has 5 s to answer the check; a dead one
     fails it at once, out after 3 s; an action server is out at its first refused connection); a refused connection
     is retried on another replica (a replica killed between two messages costs nobody an answer). A message is never
-    sent twice: Rasa has no idempotency, so a replica dying in the middle of a message answers 502, which the API turns into its 503."""
+    sent twice: Rasa has no idempotency, so a replica dying in the middle of a message answers 502, which the API
+    turns into its 503."""
 
     def backend(name: str, listen: int, ports: Sequence[int], check: str, extra: str = "") -> str:
         servers = "\n".join(f"    server {name}-{i} 127.0.0.1:{port} check" for i, port in enumerate(ports))
