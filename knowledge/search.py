@@ -94,12 +94,12 @@ def find_beneficiaries(kb: KnowledgeBase, text: str, *, prefix: bool = False, li
 
 
 def _too_short_alone(name_words: list[str], every: list[str]) -> bool:
-    """'Ans' is a CPAS only as 'CPAS d'Ans' or 'OCMW Ans': alone, 'ans' means years."""
+    """'Ans' is a CPAS only as 'CPAS d'Ans', 'OCMW Ans' or 'on est à Ans': alone, 'ans' means years."""
     target = "".join(name_words)
     if len(target) > 3 or len(every) == len(name_words):
         return False
     return not any(
-        w == target and i > 0 and every[i - 1] in ("cpas", "ocmw", "d", "de", "du", "van", "te")
+        w == target and i > 0 and every[i - 1] in ("cpas", "ocmw", "d", "de", "du", "van", "te", "a", "pour", "voor")
         for i, w in enumerate(every)
     )
 

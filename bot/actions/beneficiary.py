@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.answers import answer, calls_named
 from bot.actions.payments import say_unknown_cpas
-from bot.actions.replies import kb, lang_of, latest_text, say_dont_know, say_issues
+from bot.actions.replies import kb, lang_of, latest_text, say_dont_know, say_facts, say_issues
 from bot.actions.values import beneficiary, remembered_beneficiary, unknown_cpas
 from bot.sentences import unaccent
 from knowledge.models import Beneficiary
@@ -21,6 +21,18 @@ _MONEY = re.compile(
     r"\b(combien|montant|bedrag|hoeveel|avance|voorschot|tva|btw|htva|total\w*|subsid\w*|subvention"
     r"|recu|ontvangen|gekregen|touche|eur\w*|€)"
 )
+# A question about what the project does wants its description too, even beside an amount.
+_WHAT_IT_DOES = re.compile(
+    r"\b(doet|doen ze|que fait|que font|fait quoi|font quoi|consiste|inhoud|beschrijving|description|omschrijving"
+    r"|waarover|c'est quoi)\b"
+)
+# What the annex row cannot say about a project: the people it reached, its results, its second year.
+BEYOND_ANNEX = re.compile(
+    r"\b(personnes|gens|mensen|deelnemers|participants|gebruikers|usagers|bereikt|geholpen|atteint\w*"
+    r"|resultat\w*|resultaten|impact|(?:2e|2eme|deuxieme|seconde) annee(?: de projet)?|annee 2"
+    r"|(?:2e|2de|tweede) (?:project)?jaar|jaar 2)\b"
+)
+SECOND_YEAR = re.compile(r"\b((?:2e|2eme|deuxieme|seconde) annee|annee 2|(?:2e|2de|tweede) (?:project)?jaar|jaar 2)\b")
 _LARGEST = re.compile(r"\b(plus gros|plus grand|plus eleve|le plus|hoogste|grootste|meeste)\b")
 _SMALLEST = re.compile(r"\b(plus petit|plus bas|le moins|kleinste|laagste|minste)\b")
 
@@ -43,7 +55,8 @@ def beneficiary_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> li
         describe(dispatcher, ranked, lang, money_only=True)
         return []
     if named:
-        describe(dispatcher, named, lang, money_only=bool(_MONEY.search(unaccent(text))))
+        plain = unaccent(text)
+        describe(dispatcher, named, lang, money_only=bool(_MONEY.search(plain)) and not _WHAT_IT_DOES.search(plain))
         return [SlotSet("organisation", named.id), SlotSet("pending", None)]
     if tracker.get_slot("unknown_cpas"):
         say_unknown_cpas(dispatcher, tracker.get_slot("unknown_cpas"), lang)
@@ -54,13 +67,39 @@ def beneficiary_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> li
     return []
 
 
+def beyond_annex(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
+    """A question on a granted project that its annex row does not answer: say what the documents hold on it, and
+    that they do not hold this (with the year-one rule when the second year is asked about)."""
+    lang, named = lang_of(tracker), remembered_beneficiary(tracker)
+    if SECOND_YEAR.search(unaccent(latest_text(tracker))):
+        say_facts(dispatcher, [kb().fact("cpas_2023.first_year_only")], lang)
+    dispatcher.utter_message(response="utter_beyond_annex", organisation=named.name(lang), project=named.project)
+    say_dont_know(dispatcher, lang)
+    return [SlotSet("organisation", named.id)]
+
+
+def is_ranking_question(text: str) -> bool:
+    """'Which project got the most in the annex?' (not 'what is the most we may ask for?')."""
+    plain = unaccent(text)
+    return bool(
+        (_LARGEST.search(plain) or _SMALLEST.search(plain))
+        and _RANKED_WHAT.search(plain)
+        and re.search(r"\b(montant|bedrag|subsid\w*|subvention|budget|recu|gekregen|ontvangen|geld|argent)\b", plain)
+    )
+
+
+_RANKED_WHAT = re.compile(
+    r"\b(quel\w* (?:cpas|projet)|welk\w* (?:ocmw|project)|annexe|bijlage|beneficiaire|begunstigde)"
+)
+
+
 def _by_amount(text: str) -> Beneficiary | None:
     """'Which project got the most?': the annex row with the largest (or smallest) total."""
     plain = unaccent(text)
+    if _SMALLEST.search(plain):  # first: "le plus petit" holds "le plus"
+        return min(kb().beneficiaries, key=lambda b: b.total)
     if _LARGEST.search(plain):
         return max(kb().beneficiaries, key=lambda b: b.total)
-    if _SMALLEST.search(plain):
-        return min(kb().beneficiaries, key=lambda b: b.total)
     return None
 
 

@@ -15,7 +15,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.answers import answer, call_events, score_events
-from bot.actions.beneficiary import beneficiary_answer, describe
+from bot.actions.beneficiary import BEYOND_ANNEX, beneficiary_answer, beyond_annex, describe, is_ranking_question
 from bot.actions.cluster import cluster
 from bot.actions.payments import cofinancing, payments, say_unknown_cpas, transfers
 from bot.actions.replies import intent_of, lang_of, latest_text, previous_texts, say_dont_know
@@ -65,6 +65,10 @@ ANNEX_WORDS = re.compile(r"\b(excl\w*|htva|hors tva|btw|tva|totaal|total|bijlage
 RECEIVED_OR_SPENT = re.compile(r"\b(recu|ontvangen|gekregen|kregen|touche|depense\w*|uitgegeven|reste\w*|over)\b")
 
 
+# A message this short that names a project asks the question before again, for this project.
+SHORT_FOLLOW_UP = 6
+# "leur", "notre", "hun project": the message is about the project named earlier.
+REFERS_BACK = re.compile(r"\b(ils|elles|leur|leurs|eux|nous|notre|nos|on|we|ons|onze|ze|zij|hun|projet|project)\b")
 MIN_MAX = re.compile(r"\b(min\w*|max\w*|plafond|bovengrens|ondergrens)\b")
 
 
@@ -74,7 +78,7 @@ def _after_a_population(tracker: Tracker) -> bool:
 
 
 def route(tracker: Tracker) -> str:
-    """cluster | payments | cofinancing | transfers | beneficiary | unknown_cpas | facts"""
+    """cluster | payments | cofinancing | transfers | beneficiary | beyond_annex | unknown_cpas | facts"""
     text, intent = latest_text(tracker), intent_of(tracker)
     if not text.strip():
         # A button ("/ask_cluster"): its intent is all there is to go by.
@@ -92,6 +96,10 @@ def route(tracker: Tracker) -> str:
         return "cluster"
     money_given = payment_input(text).given
     named = beneficiary(tracker)
+    if BEYOND_ANNEX.search(plain) and (named or (REFERS_BACK.search(plain) and remembered_beneficiary(tracker))):
+        return "beyond_annex"
+    if is_ranking_question(text):
+        return "beneficiary"
     if not money_given and not named and clearly_unanswerable(text):
         return "facts"
     if named and ANNEX_WORDS.search(plain) and not RECEIVED_OR_SPENT.search(plain):
@@ -127,6 +135,9 @@ def route(tracker: Tracker) -> str:
     if tracker.get_slot("population") and ASK_FOR_WORDS.search(plain) and not about_payments:
         # "on a … habitants" then "donc on peut demander … € ?": the cluster says how much.
         return "cluster"
+    if named and len(plain.split()) <= SHORT_FOLLOW_UP:
+        # "et pour nous à Anderlues ?" after a question on another project: the same question, for this one.
+        return "payments" if about_payments else "beneficiary"
     if intent == "ask_beneficiary" or (named and MONEY_WORDS.search(plain)):
         return "beneficiary"
     return "facts"
@@ -148,6 +159,8 @@ class ActionAnswer(Action):
             return payments(dispatcher, tracker)
         if chosen == "beneficiary":
             return beneficiary_answer(dispatcher, tracker)
+        if chosen == "beyond_annex":
+            return beyond_annex(dispatcher, tracker)
         if chosen == "unknown_cpas":
             name = unknown_cpas(latest_text(tracker)) or tracker.get_slot("unknown_cpas")
             say_unknown_cpas(dispatcher, name, lang_of(tracker))

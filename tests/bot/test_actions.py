@@ -151,6 +151,55 @@ def test_beneficiary_digikar_in_dutch(domain):
     assert "Digikar" in replies[0] and "€ 103.172,23" in replies[0] and "Bron: Koninklijk besluit" in replies[0]
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "slots"),
+    [
+        ("combien de personnes le projet Vlotte balie de Genk a aidé jusqu'à présent ?", "fr", {}),
+        ("en hoeveel mensen heeft de Digikar al bereikt?", "nl", {"organisation": "puurs_sint_amands"}),
+    ],
+)
+def test_what_the_annex_does_not_say_about_a_project_gets_dont_know_not_its_amounts(domain, text, lang, slots):
+    replies, _ = ask(domain, text, intent="ask_beneficiary", lang=lang, slots=slots)
+    assert "digilab@mi-is.be" in replies[-1] and not any("€" in r for r in replies)
+
+
+def test_a_projects_second_year_gets_the_year_one_rule_and_dont_know(domain, kb):
+    genk = next(b for b in kb.beneficiaries if b.id == "genk")
+    replies, _ = ask(
+        domain, "et pour leur 2e année de projet, ils vont recevoir combien ?", slots={"organisation": "genk"}
+    )
+    assert "deuxième année dépend de l'évaluation" in replies[0] and "Art. 1 §3" in replies[0]
+    assert "digilab@mi-is.be" in replies[-1] and format_eur(genk.total, "fr") not in " ".join(replies)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "pick"),
+    [
+        ("quel projet a le plus gros montant dans l'annexe de l'AR 2023 ?", "fr", max),
+        ("welk OCMW heeft het kleinste bedrag in de bijlage?", "nl", min),
+    ],
+)
+def test_the_largest_or_smallest_grant_of_the_annex_is_found(domain, kb, text, lang, pick):
+    expected = pick(kb.beneficiaries, key=lambda b: b.total)
+    replies, _ = ask(domain, text, intent="ask_cluster", lang=lang)
+    assert replies[0].startswith(expected.name(lang)) and format_eur(expected.total, lang) in replies[0]
+
+
+def test_a_short_follow_up_naming_another_project_asks_the_same_for_it(domain, kb):
+    anderlues = next(b for b in kb.beneficiaries if "Anderlues" in b.organisation)
+    replies, _ = ask(
+        domain, "et pour nous a Anderlues ?", intent="nlu_fallback", earlier=["L'avance du CPAS d'Ans c'est combien ?"]
+    )
+    assert format_eur(anderlues.advance, "fr") in replies[0]
+
+
+def test_on_est_a_ans_names_the_cpas_and_the_total_says_vat_included(domain, kb):
+    ans = next(b for b in kb.beneficiaries if b.organisation == "CPAS d'Ans")
+    replies, _ = ask(domain, "On est a Ans. Et HTVA ca fait combien ?", intent="ask_beneficiary")
+    assert format_eur(ans.amount_excl_vat, "fr") in replies[0]
+    assert f"Total TVA comprise : {format_eur(ans.total, 'fr')}" in replies[0]
+
+
 def test_a_name_alone_describes_the_project(domain):
     _, replies = run(ActionInform(), tracker("OCMW Gent", slots={"language": "nl"}), domain)
     assert "Digiclusie Gent" in replies[0] and "€ 399.998,64" in replies[0]

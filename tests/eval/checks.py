@@ -81,7 +81,9 @@ def has_date(text: str, value: str) -> bool:
 
 
 def has_number(text: str, value: str) -> bool:
-    if re.search(f"{_START}{re.escape(value)}{_END}", text):
+    """A count in digits, grouped by thousands or not (10000, 10 000, 10.000), or a small one in words."""
+    forms = {_grouped(value, sep) for sep in ("", " ", ".")}
+    if re.search(f"{_START}(?:{'|'.join(re.escape(f) for f in forms)}){_END}", text):
         return True
     n = int(value)
     return n < len(WORDS["fr"]) and any(re.search(rf"\b{WORDS[lang][n]}\b", text) for lang in LANGS)

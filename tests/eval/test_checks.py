@@ -33,6 +33,9 @@ def test_percent_number_and_words():
     assert not holds({"percent": "30"}, plain("130 %"), "fr")
     assert holds({"number": "5"}, plain("vijf intervisies"), "nl")
     assert not holds({"number": "5"}, plain("15 intervisies"), "nl")
+    assert holds({"number": "10000"}, plain("sous le seuil de 10\u202f000 habitants"), "fr")
+    assert holds({"number": "10000"}, plain("onder 10.000 inwoners"), "nl")
+    assert not holds({"number": "10000"}, plain("onder 10.000,50 inwoners"), "nl")
     assert holds({"any": ["éligible"]}, plain("Eligible."), "fr") and not holds(
         {"not": ["Hasselt"]}, plain("hasselt"), "nl"
     )
