@@ -200,6 +200,38 @@ def test_on_est_a_ans_names_the_cpas_and_the_total_says_vat_included(domain, kb)
     assert f"Total TVA comprise : {format_eur(ans.total, 'fr')}" in replies[0]
 
 
+@needs_index
+@pytest.mark.parametrize(
+    ("earlier", "text", "intent", "lang", "expected"),
+    [
+        (
+            "on a envoyé notre 1ère déclaration de créance le 10 mai",
+            "elle sera payée directement ?",
+            "ask_payment_schedule",
+            "fr",
+            "approb",
+        ),
+        (
+            "je dois poser une question à Digilab, c'est quoi leur mail ?",
+            "et par téléphone ?",
+            "ask_contact",
+            "fr",
+            "508 85 86",
+        ),
+        (
+            "Is de tweede schuldvordering begrensd?",
+            "en wanneer wordt die uitbetaald?",
+            "ask_payment_schedule",
+            "nl",
+            "goedkeuring",
+        ),
+    ],
+)
+def test_a_follow_up_is_read_with_the_turn_before_and_its_own_words(domain, earlier, text, intent, lang, expected):
+    replies, _ = ask(domain, text, intent=intent, lang=lang, earlier=[earlier])
+    assert expected in replies[0] and "2008" not in replies[0]
+
+
 def test_a_name_alone_describes_the_project(domain):
     _, replies = run(ActionInform(), tracker("OCMW Gent", slots={"language": "nl"}), domain)
     assert "Digiclusie Gent" in replies[0] and "€ 399.998,64" in replies[0]
