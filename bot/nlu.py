@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import re
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,28 @@ from bot.sentences import normalise, sentence_encoder
 
 MODEL_FILE = "sentence_intent_classifier.pkl"
 RANKING_LENGTH = 10
+# Small talk that a long message with a question in it is not: "Bonjour, je reprends le dossier de ma collègue…
+# on peut acheter des laptops ?" asks about laptops; "komt er een infosessie in het Nederlands?" asks no switch.
+SMALL_TALK = {"greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "request_language"}
+LONG_MESSAGE_WORDS = 8
+_ASKS = re.compile(
+    r"\?|\b(est-ce|peut-on|pouvons|peut|puis|faut|quel\w*|combien|quand|comment|pourquoi|kan|kunnen|kunde|mag|mogen"
+    r"|moet|moeten|welk\w*|hoeveel|wanneer|hoe|waarom|wat)\b",
+    re.IGNORECASE,
+)
+# A request to change language says so ("passer en néerlandais", "antwoord in het Frans", "taal").
+_SWITCH = re.compile(
+    r"\b(overschakel\w*|schakel\w*|wissel\w*|verander\w*|switch\w*|passe[rz]?|change[rz]?|parle[rz]?|spreek|spreekt"
+    r"|spreken|antwoord\w*|repond\w*|répond\w*|langue|taal|vertaal\w*|tradui\w*|herhal\w*|verder|continue[rz]?)\b",
+    re.IGNORECASE,
+)
+
+
+def not_small_talk(text: str, intent: str) -> bool:
+    """Whether a message the classifier took for small talk is a question about something else."""
+    if intent not in SMALL_TALK or len(text.split()) <= LONG_MESSAGE_WORDS or not _ASKS.search(text):
+        return False
+    return intent != "request_language" or not _SWITCH.search(text)
 
 
 def _ngrams() -> FeatureUnion:
@@ -136,6 +159,10 @@ class SentenceIntentClassifier(GraphComponent, IntentClassifier):
             confidence = weights / weights.sum()
             order = np.argsort(-confidence)[:RANKING_LENGTH]
             ranking = [{"name": str(self.svm.classes_[i]), "confidence": float(confidence[i])} for i in order]
+            if not_small_talk(message.get(TEXT) or "", ranking[0]["name"]):
+                ranking = [r for r in ranking if r["name"] not in SMALL_TALK] + [
+                    r for r in ranking if r["name"] in SMALL_TALK
+                ]
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         return messages

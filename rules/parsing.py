@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -234,6 +235,11 @@ _SPOKEN_CENTS = re.compile(
 )
 _AFTER = {role: re.compile(rf"\s*(?:{pattern})", re.IGNORECASE) for role, pattern in ROLES.items()}
 _EUR_BEFORE = re.compile(r"(?:€|eur|euros?)\s*$", re.IGNORECASE)
+# "subside de 20.000", "subsidie van 25.000", "budget: 250k": a grant's amount without its currency.
+_MONEY_BEFORE = re.compile(
+    r"\b(?:subsides?|subventions?|subsidies?|budget|jaarbudget|montant|bedrag|enveloppe)\s*(?:de|d'|van|:|=)?\s*$",
+    re.IGNORECASE,
+)
 _ARTICLE_BEFORE = re.compile(r"(?:\bart\.?|\barticle|\bartikel|§)\s*$", re.IGNORECASE)
 _APPROX_BEFORE = re.compile(
     r"(?:\+\s*/\s*-|±|\+-|environ|ongeveer|ca\.?|circa|a peu pres|à peu près|zo'n)\s*$", re.IGNORECASE
@@ -324,6 +330,10 @@ def _role(before: str, after: str, mult: str, value: Decimal) -> str | None:
     if _DAY_AFTER.match(after) or _DATE_PART_BEFORE.search(before):
         return "date"
     if mult.endswith("€") or _EUR_BEFORE.search(before):
+        return "eur"
+    if _MONEY_BEFORE.search(unicodedata.normalize("NFKD", before).encode("ascii", "ignore").decode()) and not (
+        _AFTER["inhabitants"].match(after) or _AFTER["percent"].match(after)
+    ):
         return "eur"
     after = _ORDINALS.sub("", after)
     for role, pattern in _AFTER.items():

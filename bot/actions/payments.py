@@ -11,18 +11,24 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.answers import answer, call_events, calls_named
-from bot.actions.replies import kb, lang_of, latest_text, say_error, say_facts, say_issues
+from bot.actions.replies import kb, lang_of, latest_text, previous_texts, say_error, say_facts, say_issues
 from bot.actions.values import PaymentInput, beneficiary, payment_input, remembered_beneficiary, unknown_cpas
 from bot.sentences import unaccent
 from knowledge.models import Beneficiary
 from rules.deadlines import next_deadline
 from rules.errors import RuleError
 from rules.money import as_amount, format_date, format_eur, format_percent, to_cents
+from rules.parsing import read_quantities
 from rules.payments import PaymentTerms, advance_for, first_claim_due, remaining_for
 from rules.transfers import category_ceiling
 
 DEADLINES = ("cpas_2023.first_claim_deadline", "cpas_2023.second_claim_deadline")
 RULES = ("cpas_2023.advance_rate", "cpas_2023.first_claim_cap_rate")
+# A question on the first claim's cap that names no advance and nothing left over.
+FIRST_CLAIM_ASKED = re.compile(
+    r"^(?!.*\b(?:avance|voorschot|reste\w*|restant|over|nog|encore|solde|saldo)\b)"
+    r".*\b(?:1e|1ere|1re|premiere|eerste|1ste)\s+(?:declaration|decla|dc|schuldvordering|sv|vordering)"
+)
 # "When do we get the advance, and how much?": the rule says when.
 WHEN = re.compile(r"\b(quand|wanneer|a quel moment|op welk moment|when)\b")
 
@@ -37,6 +43,9 @@ def payments(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
         return [SlotSet("unknown_cpas", stranger), SlotSet("organisation", None)]
     named = None if given.grant else remembered_beneficiary(tracker)
     grant = given.grant or (named.total if named else None) or _slot_amount(tracker, "grant")
+    if grant is None and len(given.received) == 1 and FIRST_CLAIM_ASKED.search(unaccent(text)):
+        # "we hebben 106 997 € gekregen, hoeveel max in onze eerste schuldvordering?": what they got is the grant.
+        grant, given = given.received[0], PaymentInput()
     if "cpas_2022" in (calls_named(text) or [tracker.get_slot("call")]) and not named:
         return _call_2022(dispatcher, tracker, given, grant)
     if grant is None:
@@ -60,8 +69,8 @@ def _received(grant: Decimal, given: PaymentInput, terms: PaymentTerms) -> list[
     """What the message says was received: amounts, 'the advance', 'the first claim at its maximum'."""
     result = advance_for(grant, terms=terms)
     received = list(given.received)
-    if given.advance_received and result.advance not in received:
-        received.append(result.advance)
+    if (given.advance_received or given.first_claim) and result.advance not in received:
+        received.insert(0, result.advance)
     if given.first_claim_at_max and result.first_claim_max not in received[1:]:
         if result.advance not in received:
             received.append(result.advance)
@@ -78,8 +87,9 @@ def _compute(
     received = _received(result.grant, given, terms)
     earlier = _slot_amount(tracker, "received") if not given.grant else None
     if earlier is not None and given.received:
-        # "and after the first claim we got 55.000 more": what was received before still counts.
-        received = [earlier, *received]
+        # "and after the first claim we got 55.000 more": what was received before still counts (the advance among
+        # it, when this message gives the first claim's amount).
+        received = [earlier, *(given.received if given.first_claim else received)]
     elif earlier is not None and not received:
         received = [earlier]
     facts = [kb().fact(f) for f in RULES]
@@ -197,13 +207,33 @@ def transfers(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
     """2008 manual: a cost type may grow by at most 15 % of the grant, the total unchanged."""
     lang = lang_of(tracker)
     fact = kb().fact("ict_2008.transfer_rate")
-    given = payment_input(latest_text(tracker))
-    planned = (given.received or [Decimal(0)])[0]
+    text = latest_text(tracker)
+    given = payment_input(text)
+    if not given.grant:
+        # The amounts given just before: "subside de 20.000 dont 4.000 en investissement", then "jusqu'où ?".
+        text = next((t for t in previous_texts(tracker, 1) if payment_input(t).grant), text)
+        given = payment_input(text)
+    # The cost type's planned amount: the other amount of the message ("dont 4.000 en investissement").
+    others = [
+        q.value for q in read_quantities(text) if q.role in ("eur", None) and q.value >= 100 and q.value != given.grant
+    ]
+    planned = others[0] if others else Decimal(0)
     try:
         ceiling = category_ceiling(given.grant, planned, rate=fact.decimal)
     except RuleError as error:
         say_error(dispatcher, error, lang)
         return []
+    if not others:
+        # No planned amount given: how much any cost type may move.
+        dispatcher.utter_message(
+            response="utter_transfer_shift",
+            grant=format_eur(given.grant, lang),
+            rate=format_percent(fact.decimal, lang),
+            shift=format_eur(ceiling, lang),
+            rule=fact.text(lang),
+            source=kb().cite(fact.source, lang=lang),
+        )
+        return [SlotSet("call", "ict_2008")]
     dispatcher.utter_message(
         response="utter_transfer_ceiling",
         grant=format_eur(given.grant, lang),

@@ -14,12 +14,20 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.answers import answer, call_events, score_events
+from bot.actions.answers import answer, call_events, calls_named, score_events
 from bot.actions.beneficiary import BEYOND_ANNEX, beneficiary_answer, beyond_annex, describe, is_ranking_question
 from bot.actions.cluster import cluster
 from bot.actions.payments import cofinancing, payments, say_unknown_cpas, transfers
 from bot.actions.replies import intent_of, lang_of, latest_text, previous_texts, say_dont_know
-from bot.actions.values import beneficiary, numbers, payment_input, remember, remembered_beneficiary, unknown_cpas
+from bot.actions.values import (
+    GRANT_WORDS,
+    beneficiary,
+    numbers,
+    payment_input,
+    remember,
+    remembered_beneficiary,
+    unknown_cpas,
+)
 from bot.retrieval import clearly_unanswerable
 from bot.sentences import unaccent
 from rules.money import format_number
@@ -55,6 +63,8 @@ PAYMENT_HINT = re.compile(
 ASK_FOR_WORDS = re.compile(r"\b(demander|aanvragen|vragen|plafond|maximum|max|peut-on|mogen|recevoir|krijgen)\b")
 # The 2008 manual's rule on moving money between cost types.
 TRANSFER_WORDS = re.compile(r"\b(15 ?%|15 pour ?cent|15 procent|transfer\w*|verschuiv\w*|overdracht\w*)")
+# The 2008 manual's cost types, between which its 15 % rule moves money.
+COST_TYPES = re.compile(r"\b(investissements?|investering\w*|fonctionnement|werking\w*|personnel|personeel\w*)\b")
 # Asking whether a CPAS is among those selected.
 SELECTED_WORDS = re.compile(
     r"\b(retenu\w*|selectionn\w*|fait partie|font partie|soutenu\w*|beneficiaire\w*|laureat\w*"
@@ -119,7 +129,18 @@ def route(tracker: Tracker) -> str:
         and (CLUSTER_WORDS.search(plain) or any(q.role is None for q in quantities))
     ):
         return "cluster"
-    if TRANSFER_WORDS.search(plain) and money_given:
+    earlier = previous_texts(tracker, 1)
+    if TRANSFER_WORDS.search(plain) and (money_given or any(payment_input(t).given for t in earlier)):
+        # "… jusqu'où avec la règle des 15 % ?" after "subside de 20.000 dont 4.000 en investissement".
+        return "transfers"
+    in_2008 = "ict_2008" in [
+        *calls_named(text),
+        *(c for t in earlier for c in calls_named(t)),
+        tracker.get_slot("call"),
+    ]
+    if in_2008 and GRANT_WORDS.search(plain) and COST_TYPES.search(plain) and not PAYMENT_WORDS.search(plain):
+        # "et avec un subside de 25.000 dont 5.000 d'investissement ?" on the 2008 manual: its 15 % rule (not "une
+        # imprimante à 350 €, investissement ou fonctionnement ?": a price, no grant).
         return "transfers"
     about_payments = PAYMENT_WORDS.search(plain) or any(
         PAYMENT_WORDS.search(unaccent(t)) for t in previous_texts(tracker, 1)

@@ -36,6 +36,16 @@ _RECEIVED_AFTER = re.compile(
     r"^\s*(?:€|eur\w*)?\s*(?:d'|de\s+|als\s+|aan\s+)?(?:l'|het\s+)?(?:avance|voorschot)?\s*"
     r"(?:ontvangen|gehad|gekregen|binnen|recu|recus|touche|percu|verse|betaald|d'avance|voorschot)"
 )
+# An amount said to be the first claim's ("25.000 dans la première déclaration", "in de eerste schuldvordering
+# 40.000 gevraagd"): the advance came before it, so both count as received.
+_FIRST_CLAIM = r"(?:1e|1ere|1re|premiere|eerste|1ste)\s+(?:declaration|decla|dc|schuldvordering|sv|vordering)"
+_FIRST_CLAIM_AFTER = re.compile(
+    rf"^\s*(?:€|eur\w*)?\s*(?:dans|en|pour|via|in|met|voor|bij|op)\s+(?:la|de|notre|onze|het|ma|mijn)?\s*{_FIRST_CLAIM}"
+)
+_FIRST_CLAIM_BEFORE = re.compile(
+    rf"{_FIRST_CLAIM}(?:\s+de\s+creance)?\W+(?!\S*(?:recu|ontvangen|gekregen|touche|percu|verse|betaald))"
+    r"(?:\w+\W+){0,2}$"
+)
 _ANNUAL_AFTER = re.compile(
     r"^\s*(?:€|eur\w*)?\s*(?:par\s+an|per\s+jaar|/\s*an\b|/\s*jaar|annuel|par\s+annee"
     r"|(?:de\s+|d'|van\s+|als\s+)?(?:budget\s+annuel|jaarbudget|jaarlijks\s+budget))"
@@ -75,6 +85,8 @@ class PaymentInput:
     annual: Decimal | None = None
     advance_received: bool = False
     first_claim_at_max: bool = False
+    # One of `received` is the first claim's amount: the advance was received before it.
+    first_claim: bool = False
 
     @property
     def given(self) -> bool:
@@ -119,9 +131,11 @@ def payment_input(text: str) -> PaymentInput:
             kind = "spent"
         elif _RECEIVED_AFTER.match(after):
             kind = "received"
+        elif _FIRST_CLAIM_AFTER.match(after) or _FIRST_CLAIM_BEFORE.search(before):
+            kind = "first_claim"
         else:
             kind = _nearest_word(before)
-        kinds[kind].append(q)
+        kinds.setdefault(kind, []).append(q)
     found = PaymentInput(
         advance_received=bool(_ADVANCE_RECEIVED.search(spelled)), first_claim_at_max=bool(_FIRST_AT_MAX.search(spelled))
     )
@@ -131,7 +145,8 @@ def payment_input(text: str) -> PaymentInput:
         found.grant = kinds["grant"][0].value
     found.annual = kinds["annual"][0].value if kinds["annual"] else None
     found.spent = kinds["spent"][0].value if kinds["spent"] else None
-    found.received = [q.value for q in kinds["received"]]
+    found.received = [q.value for q in [*kinds["received"], *kinds.get("first_claim", [])]]
+    found.first_claim = bool(kinds.get("first_claim"))
     loose = [q.value for q in kinds[None]]
     if found.grant is None and loose:
         # "200.000, on a reçu 60.000": the largest amount without a word is the grant.

@@ -232,6 +232,44 @@ def test_a_follow_up_is_read_with_the_turn_before_and_its_own_words(domain, earl
     assert expected in replies[0] and "2008" not in replies[0]
 
 
+def test_a_first_claim_amount_counts_the_advance_before_it(domain, kb):
+    halle = next(b for b in kb.beneficiaries if b.id == "halle")
+    replies, _ = ask(
+        domain,
+        "we hebben in de eerste schuldvordering 40.000 gevraagd, hoeveel kunnen we nog vragen met de tweede?",
+        intent="ask_remaining",
+        lang="nl",
+        slots={"organisation": "halle"},
+    )
+    assert format_eur(halle.total - halle.advance - 40000, "nl") in replies[0]
+
+
+def test_the_2008_transfer_rule_computes_with_the_amounts_given_the_turn_before(domain):
+    replies, _ = ask(
+        domain,
+        "on peut monter les investissements jusqu'à combien avec la règle des 15% ?",
+        intent="ask_costs",
+        earlier=["appel 2008, on a un subside de 20.000 dont 4.000 en investissement"],
+    )
+    assert "4\u202f000,00 € + 15 % × 20\u202f000,00 € = 7\u202f000,00 €" in replies[0]
+
+
+@needs_index
+def test_a_price_is_not_a_grant_for_the_transfer_rule(domain):
+    replies, _ = ask(domain, "2008: laptop van 800 euro, is da een investering of een werkingskost?", lang="nl")
+    assert "15 %" not in replies[0]
+
+
+def test_what_was_got_before_a_first_claim_question_is_the_grant(domain):
+    replies, _ = ask(
+        domain,
+        "we hebben 106 997 € gekregen, hoeveel mogen we max vragen in onze eerste schuldvordering?",
+        intent="ask_remaining",
+        lang="nl",
+    )
+    assert "eerste schuldvordering: hoogstens € 32.099,10" in replies[0]
+
+
 def test_a_name_alone_describes_the_project(domain):
     _, replies = run(ActionInform(), tracker("OCMW Gent", slots={"language": "nl"}), domain)
     assert "Digiclusie Gent" in replies[0] and "€ 399.998,64" in replies[0]

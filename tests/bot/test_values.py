@@ -39,3 +39,20 @@ def test_an_annual_budget_is_not_the_grant():
 def test_an_annual_budget_after_its_amount_is_annual_too():
     found = payment_input("oproep 2022: 80.000 euro jaarbudget, hoeveel voorschot?")
     assert found.annual == Decimal("80000") and found.grant is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "on a rentré 25.000 dans la premiere declaration, il nous reste combien max pour la 2e ?",
+        "we hebben in de eerste schuldvordering 25.000 gevraagd, hoeveel kunnen we nog vragen?",
+    ],
+)
+def test_an_amount_claimed_in_the_first_claim_is_received_after_the_advance(text):
+    found = payment_input(text)
+    assert found.grant is None and found.received == [Decimal("25000")] and found.first_claim
+
+
+def test_an_amount_received_after_the_first_claim_is_no_first_claim_amount():
+    found = payment_input("et après la 1ère déclaration on a encore reçu 55.000, il reste combien ?")
+    assert found.received == [Decimal("55000")] and not found.first_claim

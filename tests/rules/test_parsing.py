@@ -86,7 +86,8 @@ def test_a_year_then_a_population_are_two_numbers():
 def test_a_slot_takes_only_a_number_of_its_role_or_one_said_without_role():
     assert numbers_for("après les 6 premiers mois, on a 42 000 habitants", "inhabitants") == [Decimal("42000")]
     assert numbers_for("après les 6 premiers mois", "inhabitants") == []
-    assert numbers_for("subside 200.000, on a reçu 60.000 €", "eur") == [Decimal("60000"), Decimal("200000")]
+    assert numbers_for("subside 200.000, on a reçu 60.000 €", "eur") == [Decimal("200000"), Decimal("60000")]
+    assert numbers_for("subsidie van 25.000, 15 %", "inhabitants") == []
     assert numbers_for("42 000 habitants, subside 120.000 €", "inhabitants") == [Decimal("42000")]
     assert numbers_for("subside 200.000", "eur") == [Decimal("200000")]
 
