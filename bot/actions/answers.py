@@ -131,6 +131,29 @@ def with_intent(ranking: Sequence[Scored], intent: str | None) -> list[Scored]:
     return sorted(scored, key=lambda s: -s.score)
 
 
+# "(art 7 §4)", "art. 8 de l'AR", "artikel 7, §2": staff cite the article they read.
+ARTICLE = re.compile(r"\bart(?:icle|ikel)?\.?\s*(\d+)(?:\s*,?\s*§\s*(\d+))?")
+ARTICLE_BONUS = 0.3
+
+
+def _refs_of(item_id: str) -> list[str]:
+    item = kb().item(item_id)
+    return [s.ref for s in item.sources] if isinstance(item, DataIssue) else [item.source.ref]
+
+
+def with_article(ranking: Sequence[Scored], text: str) -> list[Scored]:
+    """The ranking with the items of the article the message cites a little ahead."""
+    cited = ARTICLE.findall(unaccent(text))
+    if not cited:
+        return list(ranking)
+    patterns = [re.compile(rf"Art\. {a}(?!\d)" + (rf"\s*§\s*{p}(?!\d)" if p else "")) for a, p in cited]
+    scored = [
+        Scored(s.id, s.score + (ARTICLE_BONUS if any(p.match(r) for p in patterns for r in _refs_of(s.id)) else 0.0))
+        for s in ranking
+    ]
+    return sorted(scored, key=lambda s: -s.score)
+
+
 def _call_of(item_id: str) -> str | None:
     item = kb().item(item_id)
     return None if isinstance(item, DataIssue) else item.call
@@ -189,9 +212,47 @@ def choose(
     return chosen
 
 
+# Words a short follow-up swaps into the question before it: "et la 2e ?", "en in Wallonië?", "et pour 2022 ?".
+SWAPS = [
+    {
+        "1": r"1e|1ere|1re|premiere|premier|eerste|1ste",
+        "2": r"2e|2eme|2de|deuxieme|seconde|second|tweede",
+    },
+    {
+        "wal": r"wallonie|wallonia",
+        "fla": r"flandre|vlaanderen|flanders",
+        "bru": r"bruxelles|brussel|brussels",
+        "be": r"belgique|belgie|belgium",
+    },
+    {"2008": r"2008", "2022": r"2022", "2023": r"2023"},
+]
+SHORT_FOLLOW_UP_WORDS = 5
+
+
+def swapped(earlier: str, text: str) -> str | None:
+    """The question before with a short follow-up's word swapped in: "over welke periode gaat de eerste
+    schuldvordering?" + "en de tweede?" -> "over welke periode gaat de tweede schuldvordering?"."""
+    plain, before = unaccent(text), unaccent(earlier)
+    if len(plain.split()) > SHORT_FOLLOW_UP_WORDS:
+        return None
+    for kinds in SWAPS:
+        new = next((m for k, p in kinds.items() if (m := re.search(rf"\b(?:{p})\b", plain))), None)
+        old = next(
+            (
+                m
+                for k, p in kinds.items()
+                if (m := re.search(rf"\b(?:{p})\b", before)) and not re.search(rf"\b(?:{p})\b", plain)
+            ),
+            None,
+        )
+        if new and old:
+            return f"{earlier[: old.start()]}{text[new.start() : new.end()]}{earlier[old.end() :]}"
+    return None
+
+
 def in_context_of(earlier: str, text: str) -> list[Scored]:
     """A follow-up's ranking read with the turn before it, its own reading weighing OWN_WORDS beside it."""
-    together = {s.id: s.score for s in ranked(f"{earlier} {text}")}
+    together = {s.id: s.score for s in ranked(swapped(earlier, text) or f"{earlier} {text}")}
     alone = {s.id: s.score for s in ranked(text)}
     # An item outside one reading's top counts as that reading's last.
     last_together, last_alone = min(together.values()), min(alone.values())
@@ -214,7 +275,7 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> list[Scored
         threshold = STRICT_THRESHOLD
     two = asks_two_things(text)
     years = [y for y in _YEAR.findall(text) if y not in KNOWN_YEARS]
-    ranking = answerable(ranked(text))
+    ranking = with_article(answerable(ranked(text)), text)
     earlier = previous_texts(tracker, 1)
     chosen = choose(
         with_intent(ranking, intent), calls=calls, threshold=threshold, two=two, years=years, follow_up=bool(earlier)
