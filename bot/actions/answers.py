@@ -101,6 +101,23 @@ QUANTITY = re.compile(
     r"(?<![\d/])(?!(?:19|20)\d\d\b)\d|\b(deux|trois|quatre|cinq|six|sept|huit|neuf|dix|vingt|cent"
     r"|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|twintig|honderd|moitie|helft|double|dubbel)\b"
 )
+# "How much money" is answered only by an item that states an amount of money ("each ASBL received how much?" is
+# not answered by "24 ASBL were selected").
+MONEY_ASKED = re.compile(
+    r"\b(combien|hoeveel|quel montant|welk bedrag)\b[^?]{0,40}\b(recu|touche|obtenu|subsides?|subventions?|montant"
+    r"|budget|euros?|subsidie|geld|kreeg|kregen|gekregen|ontvangen|bedrag)\b"
+    r"|\b(recu|touche|obtenu|kreeg|kregen|gekregen|ontvangen)\b[^?]{0,30}\b(combien|hoeveel)\b"
+)
+MONEY = re.compile(r"\d[\d .,\u202f]*\s?(?:€|eur\b|euros?|millions?|miljoen|k€)|€\s?\d")
+# "When" is answered only by an item that states a date or a time (a year alone names a call, it says no when).
+WHEN_ASKED = re.compile(
+    r"\b(quand(?! meme)|wanneer|quelle date|welke datum|date limite|jusqu'a quand|tot wanneer|tegen wanneer|deadline)\b"
+)
+TIME = re.compile(
+    r"\b(janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre|januari|februari"
+    r"|maart|april|mei|juni|juli|augustus|oktober|trimestres?|kwarta\w*|mois|maand\w*|jours?|dag\w*|semaines?"
+    r"|we(?:e|)k\w*|ans?|annees?|jaar|jaren|debut|fin|begin|einde|avant|apres|voor|na|m\+\d+)\b|\d{1,2}[/.]\d{1,2}"
+)
 # Years that name no call of the documents (2024 deadlines aside): an answer must mention them.
 _YEAR = re.compile(r"\b20[2-3]\d\b")
 KNOWN_YEARS = {"2022", "2023"}
@@ -174,6 +191,11 @@ def states_quantity(item_id: str) -> bool:
     """Whether an item gives a figure (a year alone is no figure: it names a call)."""
     item = kb().item(item_id)
     return any(QUANTITY.search(unaccent(text)) for text in (item.fr, item.nl))
+
+
+def states(pattern: re.Pattern, item_id: str) -> bool:
+    item = kb().item(item_id)
+    return any(pattern.search(unaccent(text)) for text in (item.fr, item.nl))
 
 
 def mentions_years(item_id: str, years: Sequence[str]) -> bool:
@@ -291,7 +313,12 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> list[Scored
         )
         if in_context and (not chosen or in_context[0].score > chosen[0].score + CONTEXT_MARGIN):
             chosen = in_context
-    if HOW_MUCH.search(unaccent(text)) and not any(states_quantity(s.id) for s in chosen):
+    plain = unaccent(text)
+    if HOW_MUCH.search(plain) and not any(states_quantity(s.id) for s in chosen):
+        return []
+    if MONEY_ASKED.search(plain) and not any(states(MONEY, s.id) for s in chosen):
+        return []
+    if WHEN_ASKED.search(plain) and not any(states(TIME, s.id) for s in chosen):
         return []
     return chosen
 

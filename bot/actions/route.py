@@ -43,7 +43,7 @@ BUTTON_ROUTES = {
 PAYMENT_WORDS = re.compile(
     r"\b(avance|voorschot|declarations?|schuldvordering\w*|reste\w*|restant|overblijft|over"
     r"|solde|saldo|reclamer|vorderen|terugvragen|6 (?:premiers )?mois|6 maanden|six mois"
-    r"|zes maanden|claim\w*|deuxieme|2e|2eme|2de|tweede|seconde)\b"
+    r"|zes maanden|claim\w*|deuxieme|2e|2eme|2de|tweede|seconde|m ?\+ ?\d+)\b"
 )
 HOW_MUCH = re.compile(
     r"\b(combien|hoeveel|montant|bedrag|max\w*|quel\w* somme|ca fait|reste|over|krijgen|krijgt"

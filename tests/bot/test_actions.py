@@ -334,6 +334,28 @@ def test_a_figure_the_documents_do_not_give_is_not_answered_with_a_rule_without_
 
 
 @needs_index
+@pytest.mark.parametrize(
+    ("text", "lang", "dont_know"),
+    [
+        ("Pour l'appel acteurs sociaux, chaque ASBL a reçu combien ?", "fr", "Je ne trouve pas"),
+        ("wanneer sluit de oproep 2024 voor sociale actoren?", "nl", "Ik vind het antwoord niet"),
+    ],
+)
+def test_how_much_money_and_when_are_answered_only_by_an_amount_and_a_date(domain, text, lang, dont_know):
+    # "24 ASBL were selected" states a count, not money; "calls in 2022, 2023 and 2024" a year, not when one closes.
+    replies, _ = ask(domain, text, intent="ask_programme", lang=lang)
+    assert dont_know in replies[0] and "digilab@mi-is.be" in replies[-1]
+
+
+@needs_index
+def test_a_count_of_projects_is_no_money_question(domain):
+    replies, _ = ask(
+        domain, "combien de projets CPAS en Wallonie ont été financés par e-inclusion ?", intent="ask_programme"
+    )
+    assert "21" in replies[0] and "Je ne trouve pas" not in replies[0]
+
+
+@needs_index
 def test_a_how_much_question_answered_by_a_figure_still_gets_it(domain):
     replies, _ = ask(domain, "combien de projets ont été retenus en 2022 ?", intent="ask_programme")
     assert "40" in replies[0] and "Source" in replies[0]
