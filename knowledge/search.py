@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
@@ -104,8 +105,17 @@ def _too_short_alone(name_words: list[str], every: list[str]) -> bool:
     )
 
 
+@lru_cache(maxsize=1)
+def _common_words() -> frozenset[str]:
+    """French and Dutch function words: 'alle' is no typo of 'Halle', nor 'tous' of 'Tours'."""
+    from spacy.lang.fr.stop_words import STOP_WORDS as FR
+    from spacy.lang.nl.stop_words import STOP_WORDS as NL
+
+    return frozenset(normalise(" ".join([*FR, *NL])))
+
+
 def _score(words: list[str], name_words: list[str], *, prefix: bool) -> int:
-    """100 when a window of `words` spells the name, less per typo; 0 when it does not."""
+    """100 when a window of `words` spells the name, less per typo (never for a common word); 0 when it does not."""
     if not words or not name_words:
         return 0
     target = "".join(name_words)
@@ -115,6 +125,8 @@ def _score(words: list[str], name_words: list[str], *, prefix: bool) -> int:
         for start in range(0, max(len(words) - width + 1, 0)):
             window = "".join(words[start : start + width])
             distance = OSA.distance(window, target)
+            if distance and width == 1 and window in _common_words():
+                continue
             if distance <= _typos_allowed(len(target)):
                 best = max(best, 100 - 10 * distance)
     if prefix and best == 0:

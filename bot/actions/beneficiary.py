@@ -40,6 +40,10 @@ _SMALLEST = re.compile(r"\b(plus petit|plus bas|le moins|kleinste|laagste|minste
 def beneficiary_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
     """The project named now or earlier; the largest or smallest grant; else ask which one."""
     lang, text = lang_of(tracker), latest_text(tracker)
+    ranked = _by_amount(text) if is_ranking_question(text) else None
+    if ranked:
+        describe(dispatcher, ranked, lang, money_only=True)
+        return []
     named = remembered_beneficiary(tracker)
     stranger = None if beneficiary(tracker) else unknown_cpas(text)
     if stranger:

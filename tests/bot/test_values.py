@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from bot.actions.values import payment_input
+from bot.actions.values import _named_in, payment_input, unknown_cpas
 
 
 @pytest.mark.parametrize(
@@ -56,3 +56,13 @@ def test_an_amount_claimed_in_the_first_claim_is_received_after_the_advance(text
 def test_an_amount_received_after_the_first_claim_is_no_first_claim_amount():
     found = payment_input("et après la 1ère déclaration on a encore reçu 55.000, il reste combien ?")
     assert found.received == [Decimal("55000")] and not found.first_claim
+
+
+def test_a_project_named_as_an_example_is_not_the_askers_own():
+    assert _named_in("on voudrait un vélo cargo pour notre digicoach comme à Halle, c'est éligible ?") is None
+    assert _named_in("on est le CPAS de Halle, c'est éligible ?").id == "halle"
+
+
+def test_a_verb_after_ocmw_is_no_unknown_cpas():
+    assert unknown_cpas("welk OCMW of CPAS kreeg het hoogste bedrag in de bijlage?") is None
+    assert unknown_cpas("hoeveel kreeg OCMW Hasselt?") == "Hasselt"

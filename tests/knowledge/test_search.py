@@ -19,3 +19,8 @@ def test_a_short_commune_name_needs_its_cpas_around_it(kb):
 
 def test_a_commune_that_is_no_beneficiary_is_not_matched_to_another(kb):
     assert _ids(kb, "OCMW Hasselt") == []
+
+
+def test_a_common_word_is_no_typo_of_a_name(kb):
+    assert find_beneficiaries(kb, "als ik alle bedragen in de bijlage optel") == []
+    assert [m.beneficiary.id for m in find_beneficiaries(kb, "OCMW Hale")] == ["halle"]
