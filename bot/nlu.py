@@ -35,17 +35,18 @@ MODEL_FILE = "sentence_intent_classifier.pkl"
 RANKING_LENGTH = 10
 # Small talk that a long message with a question in it is not: "Bonjour, je reprends le dossier de ma collègue…
 # on peut acheter des laptops ?" asks about laptops; "komt er een infosessie in het Nederlands?" asks no switch.
-SMALL_TALK = {"greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "request_language"}
+SMALL_TALK = {"greet", "goodbye", "thank", "affirm", "deny", "request_language"}
 LONG_MESSAGE_WORDS = 8
 _ASKS = re.compile(
     r"\?|\b(est-ce|peut-on|pouvons|peut|puis|faut|quel\w*|combien|quand|comment|pourquoi|kan|kunnen|kunde|mag|mogen"
     r"|moet|moeten|welk\w*|hoeveel|wanneer|hoe|waarom|wat)\b",
     re.IGNORECASE,
 )
-# A request to change language says so ("passer en néerlandais", "antwoord in het Frans", "taal").
+# A request to change language says so ("passer en néerlandais", "antwoord in het Frans", "mag het in het Frans?").
 _SWITCH = re.compile(
     r"\b(overschakel\w*|schakel\w*|wissel\w*|verander\w*|switch\w*|passe[rz]?|change[rz]?|parle[rz]?|spreek|spreekt"
-    r"|spreken|antwoord\w*|repond\w*|répond\w*|langue|taal|vertaal\w*|tradui\w*|herhal\w*|verder|continue[rz]?)\b",
+    r"|spreken|antwoord\w*|repond\w*|répond\w*|langue|taal|vertaal\w*|tradui\w*|herhal\w*|verder|continue[rz]?"
+    r"|mag het|kan het|kunt ge|kun je|peut-on|pourriez|pouvez|svp|s.il vous pla\w+|aub|graag|liever)\b",
     re.IGNORECASE,
 )
 

@@ -22,6 +22,8 @@ def test_a_question_in_a_long_message_is_not_small_talk(text, intent):
     [
         ("Bonjour !", "greet"),
         ("kunt ge overschakelen naar het Frans, mijn collega is franstalig?", "request_language"),
+        ("mag het in het Frans? dat is voor mijn collega ook handiger", "request_language"),
+        ("suis-je en train de parler à un ordinateur ou à un humain ?", "bot_challenge"),
         ("merci beaucoup pour votre aide précieuse et bonne journée à toute l'équipe", "thank"),
         ("on peut acheter des laptops avec le subside, quel est le plafond ?", "ask_costs"),
     ],
