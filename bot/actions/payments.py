@@ -44,7 +44,7 @@ def payments(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
     named = None if given.grant else remembered_beneficiary(tracker)
     grant = given.grant or (named.total if named else None) or _slot_amount(tracker, "grant")
     if grant is None and len(given.received) == 1 and FIRST_CLAIM_ASKED.search(unaccent(text)):
-        # "we hebben 106 997 € gekregen, hoeveel max in onze eerste schuldvordering?": what they got is the grant.
+        # "we hebben … € gekregen, hoeveel max in onze eerste schuldvordering?": what they got is the grant.
         grant, given = given.received[0], PaymentInput()
     if "cpas_2022" in (calls_named(text) or [tracker.get_slot("call")]) and not named:
         return _call_2022(dispatcher, tracker, given, grant)

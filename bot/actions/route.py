@@ -142,9 +142,7 @@ def route(tracker: Tracker) -> str:
         # "et avec un subside de 25.000 dont 5.000 d'investissement ?" on the 2008 manual: its 15 % rule (not "une
         # imprimante à 350 €, investissement ou fonctionnement ?": a price, no grant).
         return "transfers"
-    about_payments = PAYMENT_WORDS.search(plain) or any(
-        PAYMENT_WORDS.search(unaccent(t)) for t in previous_texts(tracker, 1)
-    )
+    about_payments = PAYMENT_WORDS.search(plain) or any(PAYMENT_WORDS.search(unaccent(t)) for t in earlier)
     if money_given and (about_payments or intent in ("ask_advance", "ask_remaining")):
         return "payments"
     if intent in ("ask_advance", "ask_remaining") or (
