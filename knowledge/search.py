@@ -106,8 +106,8 @@ def _too_short_alone(name_words: list[str], every: list[str]) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _common_words() -> frozenset[str]:
-    """French and Dutch function words: 'alle' is no typo of 'Halle', nor 'tous' of 'Tours'."""
+def function_words() -> frozenset[str]:
+    """French and Dutch function words, lowercase ASCII: 'alle' is no typo of 'Halle', nor 'tous' of 'Tours'."""
     from spacy.lang.fr.stop_words import STOP_WORDS as FR
     from spacy.lang.nl.stop_words import STOP_WORDS as NL
 
@@ -125,7 +125,7 @@ def _score(words: list[str], name_words: list[str], *, prefix: bool) -> int:
         for start in range(0, max(len(words) - width + 1, 0)):
             window = "".join(words[start : start + width])
             distance = OSA.distance(window, target)
-            if distance and width == 1 and window in _common_words():
+            if distance and width == 1 and window in function_words():
                 continue
             if distance <= _typos_allowed(len(target)):
                 best = max(best, 100 - 10 * distance)

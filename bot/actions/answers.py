@@ -188,13 +188,9 @@ def fits(item_id: str, calls: Sequence[str], *, top: bool) -> bool:
     return call != "ict_2008" or top
 
 
-def states_quantity(item_id: str) -> bool:
-    """Whether an item gives a figure (a year alone is no figure: it names a call)."""
-    item = kb().item(item_id)
-    return any(QUANTITY.search(unaccent(text)) for text in (item.fr, item.nl))
-
-
 def states(pattern: re.Pattern, item_id: str) -> bool:
+    """Whether an item's wording says what `pattern` finds: a figure (QUANTITY: a year alone names a call, it is
+    no figure), an amount of money, a date or a time."""
     item = kb().item(item_id)
     return any(pattern.search(unaccent(text)) for text in (item.fr, item.nl))
 
@@ -315,7 +311,7 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> list[Scored
         if in_context and (not chosen or in_context[0].score > chosen[0].score + CONTEXT_MARGIN):
             chosen = in_context
     plain = unaccent(text)
-    if HOW_MUCH.search(plain) and not any(states_quantity(s.id) for s in chosen):
+    if HOW_MUCH.search(plain) and not any(states(QUANTITY, s.id) for s in chosen):
         return []
     if MONEY_ASKED.search(plain) and not any(states(MONEY, s.id) for s in chosen):
         return []

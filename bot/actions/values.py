@@ -13,7 +13,7 @@ from rasa_sdk.events import SlotSet
 from bot.actions.replies import entity_values, kb, latest_text
 from bot.sentences import unaccent
 from knowledge.models import Beneficiary
-from knowledge.search import find_beneficiaries
+from knowledge.search import find_beneficiaries, function_words
 from rules.parsing import Quantity, numbers_for, parse_number, read_quantities, spell_out_numbers
 
 # Words that say an amount is the grant ("subside de … €").
@@ -205,9 +205,6 @@ _CPAS_NAME = re.compile(
 @lru_cache(maxsize=1)
 def _common_words() -> frozenset:
     """Words that follow 'CPAS'/'OCMW' without naming one ('CPAS qui', 'OCMW heeft', 'CPAS 2023')."""
-    from spacy.lang.fr.stop_words import STOP_WORDS as FR
-    from spacy.lang.nl.stop_words import STOP_WORDS as NL
-
     domain = {
         "projet",
         "projets",
@@ -292,7 +289,7 @@ def _common_words() -> frozenset:
         "obtient",
         "obtenu",
     }
-    return frozenset({*FR, *NL, *domain})
+    return frozenset({*function_words(), *domain})
 
 
 def unknown_cpas(text: str) -> str | None:
