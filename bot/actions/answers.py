@@ -87,7 +87,7 @@ RELATED = {
 }
 _QUESTION_WORDS = (
     r"\b(quand|combien|comment|quel\w*|qui|quoi|ou|pourquoi|est-ce|wanneer|hoeveel|hoe|welk\w*|wie"
-    r"|waar|waarom|wat|mag|moet|kan|kunnen|peut|faut)\b"
+    r"|waar|waarom|wat|mag|mogen|moet|moeten|kan|kunnen|kunde|peut|peuvent|doit|doivent|faut)\b"
 )
 # A question for a figure ("combien", "à quel taux", "hoeveel") is not answered by an item that states none: the
 # documents say what must be repaid, not at what interest. Measured on the held-out questions: 73 of the 77 that ask
@@ -135,6 +135,29 @@ def asks_two_things(text: str) -> bool:
     if text.count("?") >= 2 or re.search(r"\bmin\w*\b.{0,12}\b(et|en|ou|of|/|-)\s*max", lowered):
         return True
     return len(re.findall(_QUESTION_WORDS, lowered)) >= 2 and bool(re.search(r"\b(et|en|ou|of)\b", lowered))
+
+
+# Where a message asking two things turns to the second: after a "?", or at "et"/"en"/"ou"/"of" before a question
+# word ("… par mail ? et on peut utiliser notre modèle ?", "het min en max bedrag en tot wanneer kon je indienen?").
+_SECOND_QUESTION = re.compile(
+    r"\?\s*|\s(?:et|en|ou|of)\s+(?=(?:tot |jusqu'|a partir de |vanaf |pour |voor |est-ce |is )?" + _QUESTION_WORDS + ")"
+)
+
+
+def question_parts(text: str) -> list[str]:
+    """The questions of a message that asks two things, each alone; a part of two words or less stays with its
+    neighbour ("quand et combien ?" is one question about one item)."""
+    cuts = [0]
+    for match in _SECOND_QUESTION.finditer(unaccent(text)):
+        cuts.append(match.end() if "?" in match.group() else match.start())
+    pieces = [text[a:b].strip() for a, b in zip(cuts, [*cuts[1:], len(text)], strict=True)]
+    parts: list[str] = []
+    for piece in filter(None, pieces):
+        if parts and (len(piece.split()) <= 2 or len(parts[-1].split()) <= 2):
+            parts[-1] = f"{parts[-1]} {piece}"
+        else:
+            parts.append(piece)
+    return parts
 
 
 def _topic_of(item_id: str) -> str:
@@ -299,6 +322,22 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> list[Scored
     chosen = choose(
         with_intent(ranking, intent), calls=calls, threshold=threshold, two=two, years=years, follow_up=bool(earlier)
     )
+    if two and len(parts := question_parts(text)) >= 2:
+        # Each question ranked alone: read whole, the first one's items fill the top and the second gets no answer.
+        each = [
+            choose(
+                with_intent(with_article(answerable(ranked(part)), part), intent),
+                calls=calls,
+                threshold=threshold,
+                two=False,
+                years=years,
+                follow_up=bool(earlier),
+            )[:1]
+            for part in parts
+        ]
+        apart = list({s.id: s for found in each for s in found}.values())
+        if len(apart) >= 2:
+            chosen = apart[:2]
     if earlier and not years:
         # "il doit contenir quoi ?" after "je remplis le rapport financier": the earlier turn says what "il" is.
         in_context = choose(

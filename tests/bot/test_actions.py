@@ -412,3 +412,22 @@ def test_a_bare_number_after_a_population_gets_that_populations_cluster(domain):
 def test_the_schedule_says_what_is_left_to_claim_after_the_advance(domain):
     replies, _ = ask(domain, "subvention de 120 000 €, quelle avance ?", intent="ask_advance")
     assert "avance 30 % : 36\u202f000,00 €, puis encore à réclamer : 84\u202f000,00 € (70 %)" in replies[-1]
+
+
+@needs_index
+@pytest.mark.parametrize(
+    ("text", "lang", "first", "second"),
+    [
+        (
+            "Les rapports, on les rédige comme on veut ? et on les envoie comment, par la poste ?",
+            "fr",
+            "modèles",
+            "électronique",
+        ),
+        ("Hoe dienen we de schuldvordering in, per post? En welk model voor het verslag?", "nl", "elektronisch", "modellen"),
+    ],
+)
+def test_two_questions_in_one_message_each_get_their_answer(domain, text, lang, first, second):
+    replies, _ = ask(domain, text, intent="ask_claim_documents", lang=lang)
+    said = " ".join(replies)
+    assert first in said and second in said
