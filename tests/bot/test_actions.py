@@ -424,7 +424,12 @@ def test_the_schedule_says_what_is_left_to_claim_after_the_advance(domain):
             "modèles",
             "électronique",
         ),
-        ("Hoe dienen we de schuldvordering in, per post? En welk model voor het verslag?", "nl", "elektronisch", "modellen"),
+        (
+            "Hoe dienen we de schuldvordering in, per post? En welk model voor het verslag?",
+            "nl",
+            "elektronisch",
+            "modellen",
+        ),
     ],
 )
 def test_two_questions_in_one_message_each_get_their_answer(domain, text, lang, first, second):
