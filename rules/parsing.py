@@ -201,6 +201,13 @@ def _dutch_words_value(text: str) -> int:
     return (_dutch_below_1000(head) or 1) * 1000 + _dutch_below_1000(tail)
 
 
+# What a number word counts, right after it ("onze mois", "onze %").
+_UNIT_AFTER = re.compile(
+    r"\s*(?:mille|cents?\b|€|eur|%|pour\s?cent|hab|inw|ans?\b|annees|mois|maand|jours?\b|devis|projets?|cpas)",
+    re.IGNORECASE,
+)
+
+
 def spell_out_numbers(text: str) -> str:
     """French and Dutch number words written as digits ('septante-cinq mille habitants' -> '75000 habitants')."""
 
@@ -208,8 +215,13 @@ def spell_out_numbers(text: str) -> str:
         words = [w for w in re.split(r"[\s-]+", match.group(0).lower()) if w != "et"]
         if words in (["un"], ["une"]):
             return match.group(0)  # "un CPAS", "une avance": an article, not a number
-        if words[0] in _FR_SCALES and re.search(r"\d\s*$", match.string[: match.start()]):
+        before, after = match.string[: match.start()], match.string[match.end() :]
+        if words[0] in _FR_SCALES and re.search(r"\d\s*$", before):
             return match.group(0)  # "42 mille": a multiplier of the digits before it
+        if words == ["cent"] and re.search(r"\bpour\s*$", before, re.IGNORECASE):
+            return match.group(0)  # "septante pour cent": the percent sign, not a hundred
+        if words == ["onze"] and not _UNIT_AFTER.match(after) and not re.search(r"(?:€|euros?)\s*$", before, re.I):
+            return match.group(0)  # "onze voorschot": Dutch for "our"; eleven only with what it counts
         return str(_french_words_value(words))
 
     text = _FR_RUN.sub(digits, text or "")

@@ -333,7 +333,7 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> list[Scored
                 years=years,
                 follow_up=bool(earlier),
             )[:1]
-            for part in parts
+            for n, part in enumerate(parts)
         ]
         apart = list({s.id: s for found in each for s in found}.values())
         if len(apart) >= 2:

@@ -87,6 +87,14 @@ def _after_a_population(tracker: Tracker) -> bool:
     return any(q.role == "inhabitants" for t in previous_texts(tracker, 1) for q in read_quantities(t))
 
 
+def named_before(tracker: Tracker) -> str | None:
+    """The CPAS outside the annex the conversation named: remembered, or in the turn before (a greeting naming it,
+    "bjr, CPAS de Namur", runs no action that would remember it)."""
+    return tracker.get_slot("unknown_cpas") or next(
+        (name for t in previous_texts(tracker, 1) if (name := unknown_cpas(t))), None
+    )
+
+
 def route(tracker: Tracker) -> str:
     """cluster | payments | cofinancing | transfers | beneficiary | beyond_annex | unknown_cpas | facts"""
     text, intent = latest_text(tracker), intent_of(tracker)
@@ -115,11 +123,11 @@ def route(tracker: Tracker) -> str:
     if named and ANNEX_WORDS.search(plain) and not RECEIVED_OR_SPENT.search(plain):
         return "beneficiary"
     stranger = (
-        None
-        if named
-        else unknown_cpas(text) or (None if remembered_beneficiary(tracker) else tracker.get_slot("unknown_cpas"))
+        None if named else unknown_cpas(text) or (None if remembered_beneficiary(tracker) else named_before(tracker))
     )
-    if stranger and (MONEY_WORDS.search(plain) or SELECTED_WORDS.search(plain)) and not money_given:
+    introduces = len(plain.split()) <= SHORT_FOLLOW_UP and "?" not in text and unknown_cpas(text)
+    if stranger and (MONEY_WORDS.search(plain) or SELECTED_WORDS.search(plain) or introduces) and not money_given:
+        # "wij zijn OCMW Hasselt", then "hoeveel bedraagt ons voorschot?": not among the 27, said at once.
         return "unknown_cpas"
     if COFINANCING_WORDS.search(plain) and money_given:
         return "cofinancing"
@@ -181,7 +189,7 @@ class ActionAnswer(Action):
         if chosen == "beyond_annex":
             return beyond_annex(dispatcher, tracker)
         if chosen == "unknown_cpas":
-            name = unknown_cpas(latest_text(tracker)) or tracker.get_slot("unknown_cpas")
+            name = unknown_cpas(latest_text(tracker)) or named_before(tracker)
             say_unknown_cpas(dispatcher, name, lang_of(tracker))
             return [SlotSet("unknown_cpas", name)]
         if chosen == "cofinancing":

@@ -315,4 +315,6 @@ def remember(tracker: Tracker) -> list[dict]:
     named = beneficiary(tracker)
     if named:
         events += [SlotSet("organisation", named.id), SlotSet("unknown_cpas", None)]
+    elif stranger := unknown_cpas(text):
+        events += [SlotSet("unknown_cpas", stranger), SlotSet("organisation", None)]
     return events

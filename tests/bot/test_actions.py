@@ -135,6 +135,15 @@ def test_an_unknown_cpas_is_told_so_without_another_cpas_figures_and_never_asked
     assert again[0].startswith("Ik vind het OCMW Hasselt niet")
 
 
+@needs_index
+def test_an_unknown_cpas_named_in_a_greeting_or_an_introduction_is_remembered(domain):
+    # The greeting runs no action: the next question still knows who asks.
+    replies, _ = ask(domain, "et notre avance, c'est combien ?", intent="ask_advance", earlier=["bjr, CPAS de Namur"])
+    assert replies[0].startswith("Je ne trouve pas le CPAS Namur parmi les 27") and "€" not in replies[0]
+    replies, slots = ask(domain, "wij zijn OCMW Hasselt", intent="ask_eligibility", lang="nl")
+    assert replies[0].startswith("Ik vind het OCMW Hasselt niet") and slots["unknown_cpas"] == "Hasselt"
+
+
 def test_a_cpas_in_a_longer_phrasing_is_found(domain, kb):
     tournai = next(b for b in kb.beneficiaries if "Tournai" in b.organisation)
     replies, _ = ask(

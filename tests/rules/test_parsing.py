@@ -64,11 +64,26 @@ def test_a_year_range_is_two_years_not_a_negative_number():
         ("pour 3 ans", "3", "years"),
         ("appel 2023", "2023", "year"),
         ("33k", "33000", None),
+        ("on a utilisé septante pour cent de l'avance", "70", "percent"),
+        ("onze mille habitants", "11000", "inhabitants"),
     ],
 )
 def test_each_number_is_read_with_its_role(text, value, role):
     first = read_quantities(text)[0]
     assert (first.value, first.role) == (Decimal(value), role)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wanneer wordt onze 2de schuldvordering gestort?",
+        "is onze subsidie al betaald?",
+        "+/- septante pour cent seulement",
+    ],
+)
+def test_dutch_onze_and_the_cent_of_pour_cent_are_no_numbers(text):
+    # "onze" is Dutch for "our", not eleven; "pour cent" is a percent sign, not a hundred.
+    assert all(q.value not in (Decimal(11), Decimal(100)) for q in read_quantities(text))
 
 
 def test_plus_minus_before_a_number_means_about_not_negative():
