@@ -283,9 +283,9 @@ def _value_forms(fact: Fact, lang: str) -> list[str]:
         day = fact.as_date
         first = {"fr": "1er", "nl": "1"}[lang] if day.day == 1 else str(day.day)
         month = f"{_MONTHS[lang][day.month - 1]} {day.year}"
-        # A month's last day may be said as the month: "avril 2024 inclus".
-        last_day = (day + timedelta(days=1)).month != day.month
-        return [f"{first} {month}", f"{day.day} {month}", *([month] if last_day else [])]
+        # A month's first or last day may be said as the month: "de novembre 2022", "avril 2024 inclus".
+        whole_month = day.day == 1 or (day + timedelta(days=1)).month != day.month
+        return [f"{first} {month}", f"{day.day} {month}", *([month] if whole_month else [])]
     number = fact.decimal * 100 if fact.unit == "ratio" else fact.decimal
     whole, _, cents = f"{number.normalize():f}".partition(".")
     grouped = [whole] + [_group(whole, sep) for sep in (" ", "\u202f", "\u00a0", ".")]

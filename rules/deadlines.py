@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from knowledge.models import Fact
 
@@ -33,3 +33,9 @@ def next_deadline(today: date, *, deadlines: Sequence[Fact]) -> NextDeadline:
 def all_past(dates: Sequence[date], *, today: date) -> bool:
     """True when a text's dates are all before `today` (a date on `today` still counts as open)."""
     return bool(dates) and max(dates) < today
+
+
+def project_end(start: date, years: int) -> date:
+    """The last day of a project of `years` years from `start`: the 2022 call's projects, funded from November
+    2022, end in October 2023, 2024 or 2025 for 1, 2 or 3 years (slides, Durée & calendrier)."""
+    return date(start.year + years, start.month, start.day) - timedelta(days=1)

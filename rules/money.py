@@ -71,6 +71,11 @@ _MONTHS = {
 }
 
 
+def format_month(day: date, lang: str) -> str:
+    """'octobre 2024' in French, 'oktober 2024' in Dutch."""
+    return f"{_MONTHS['nl' if lang == 'nl' else 'fr'][day.month - 1]} {day.year}"
+
+
 def format_date(day: date, lang: str) -> str:
     """'12 mai 2024' in French, '12 mei 2024' in Dutch."""
     return f"{day.day} {_MONTHS['nl' if lang == 'nl' else 'fr'][day.month - 1]} {day.year}"

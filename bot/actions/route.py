@@ -18,6 +18,7 @@ from bot.actions.answers import answer, call_events, calls_named, score_events
 from bot.actions.beneficiary import BEYOND_ANNEX, beneficiary_answer, beyond_annex, describe, is_ranking_question
 from bot.actions.cluster import cluster
 from bot.actions.payments import cofinancing, payments, say_unknown_cpas, transfers
+from bot.actions.period import duration_years, funding_period
 from bot.actions.replies import intent_of, lang_of, latest_text, previous_texts, say_dont_know
 from bot.actions.values import (
     GRANT_WORDS,
@@ -75,6 +76,10 @@ ANNEX_WORDS = re.compile(r"\b(excl\w*|htva|hors tva|btw|tva|totaal|total|bijlage
 RECEIVED_OR_SPENT = re.compile(r"\b(recu|ontvangen|gekregen|kregen|touche|depense\w*|uitgegeven|reste\w*|over)\b")
 
 
+# Asking when a period starts or ends.
+PERIOD_WORDS = re.compile(
+    r"\b(periode|quand|wanneer|jusqu|vanaf|a partir|debut|fin|einde|begin|loopt|termine|eindigt|lopen|looptijd)\b"
+)
 # A message this short that names a project asks the question before again, for this project.
 SHORT_FOLLOW_UP = 6
 # "leur", "notre", "hun project": the message is about the project named earlier.
@@ -96,7 +101,8 @@ def named_before(tracker: Tracker) -> str | None:
 
 
 def route(tracker: Tracker) -> str:
-    """cluster | payments | cofinancing | transfers | beneficiary | beyond_annex | unknown_cpas | facts"""
+    """cluster | payments | cofinancing | transfers | funding_period | beneficiary | beyond_annex | unknown_cpas |
+    facts"""
     text, intent = latest_text(tracker), intent_of(tracker)
     if not text.strip():
         # A button ("/ask_cluster"): its intent is all there is to go by.
@@ -141,15 +147,24 @@ def route(tracker: Tracker) -> str:
     if TRANSFER_WORDS.search(plain) and (money_given or any(payment_input(t).given for t in earlier)):
         # "… jusqu'où avec la règle des 15 % ?" after "subside de 20.000 dont 4.000 en investissement".
         return "transfers"
-    in_2008 = "ict_2008" in [
+    calls_in_conversation = [
         *calls_named(text),
         *(c for t in earlier for c in calls_named(t)),
         tracker.get_slot("call"),
     ]
+    in_2008 = "ict_2008" in calls_in_conversation
     if in_2008 and GRANT_WORDS.search(plain) and COST_TYPES.search(plain) and not PAYMENT_WORDS.search(plain):
         # "et avec un subside de 25.000 dont 5.000 d'investissement ?" on the 2008 manual: its 15 % rule (not "une
         # imprimante à 350 €, investissement ou fonctionnement ?": a price, no grant).
         return "transfers"
+    if (
+        "cpas_2022" in calls_in_conversation
+        and PERIOD_WORDS.search(plain)
+        and duration_years(tracker) is not None
+        and not money_given
+    ):
+        # "notre projet (appel 2022) dure 2 ans", then "nos dépenses, entre quand et quand ?": its own period.
+        return "funding_period"
     about_payments = PAYMENT_WORDS.search(plain) or any(PAYMENT_WORDS.search(unaccent(t)) for t in earlier)
     if money_given and (about_payments or intent in ("ask_advance", "ask_remaining")):
         return "payments"
@@ -196,6 +211,8 @@ class ActionAnswer(Action):
             return cofinancing(dispatcher, tracker)
         if chosen == "transfers":
             return transfers(dispatcher, tracker)
+        if chosen == "funding_period":
+            return funding_period(dispatcher, tracker)
         said = answer(dispatcher, tracker)
         if not said:
             if intent_of(tracker) == "out_of_scope":

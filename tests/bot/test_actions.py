@@ -445,3 +445,30 @@ def test_two_questions_in_one_message_each_get_their_answer(domain, text, lang, 
     replies, _ = ask(domain, text, intent="ask_claim_documents", lang=lang)
     said = " ".join(replies)
     assert first in said and second in said
+
+
+@pytest.mark.parametrize(
+    ("earlier", "text", "lang", "period"),
+    [
+        (
+            "pour l'appel 2022 notre projet dure 2 ans",
+            "nos dépenses, c'est entre quand et quand ?",
+            "fr",
+            "novembre 2022 à octobre 2024",
+        ),
+        (
+            "ons project uit de oproep 2022 loopt 1 jaar",
+            "tot wanneer mogen we uitgaven doen?",
+            "nl",
+            "november 2022 tot oktober 2023",
+        ),
+    ],
+)
+def test_a_2022_projects_length_gives_its_own_funding_period(domain, earlier, text, lang, period):
+    replies, slots = ask(domain, text, intent="ask_deadlines", lang=lang, earlier=[earlier])
+    assert period in replies[0] and slots["call"] == "cpas_2022"
+
+
+def test_a_2022_project_longer_than_the_slides_allow_gets_the_allowed_lengths_not_a_computed_period(domain):
+    replies, _ = ask(domain, "appel 2022, projet de 4 ans : jusqu'à quand ?", intent="ask_deadlines")
+    assert "1, 2 ou 3 ans" in replies[0] and "2026" not in replies[0]

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from rules.deadlines import next_deadline
+from rules.deadlines import next_deadline, project_end
 
 
 @pytest.fixture
@@ -29,3 +29,9 @@ def test_the_next_deadline_and_days_left(deadlines, today, expected, days):
 def test_after_the_last_deadline_none_is_left(deadlines):
     result = next_deadline(date(2026, 11, 23), deadlines=deadlines)
     assert result.next is None and len(result.passed) == 2
+
+
+@pytest.mark.parametrize("years, end", [(1, date(2023, 10, 31)), (2, date(2024, 10, 31)), (3, date(2025, 10, 31))])
+def test_a_2022_project_funded_from_november_2022_ends_in_october_after_its_years(years, end):
+    # The slides: "Financement du projet: 11.2022 – 10.2023/24/25" for a project of 1, 2 or 3 years.
+    assert project_end(date(2022, 11, 1), years) == end
