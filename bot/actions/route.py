@@ -80,6 +80,9 @@ RECEIVED_OR_SPENT = re.compile(r"\b(recu|ontvangen|gekregen|kregen|touche|depens
 PERIOD_WORDS = re.compile(
     r"\b(periode|quand|wanneer|jusqu|vanaf|a partir|debut|fin|einde|begin|loopt|termine|eindigt|lopen|looptijd)\b"
 )
+# A question this short on the advance, once the grant is known, asks it for that grant.
+ADVANCE_WORDS = re.compile(r"\b(avance|voorschot)\b")
+SHORT_ADVANCE_QUESTION = 8
 # A message this short that names a project asks the question before again, for this project.
 SHORT_FOLLOW_UP = 6
 # "leur", "notre", "hun project": the message is about the project named earlier.
@@ -167,6 +170,9 @@ def route(tracker: Tracker) -> str:
         return "funding_period"
     about_payments = PAYMENT_WORDS.search(plain) or any(PAYMENT_WORDS.search(unaccent(t)) for t in earlier)
     if money_given and (about_payments or intent in ("ask_advance", "ask_remaining")):
+        return "payments"
+    if ADVANCE_WORDS.search(plain) and tracker.get_slot("grant") and len(plain.split()) <= SHORT_ADVANCE_QUESTION:
+        # "ons subsidiebedrag is 89.801 euro", then "en het voorschot? wanneer wordt da gestort?": computed on it.
         return "payments"
     if intent in ("ask_advance", "ask_remaining") or (
         PAYMENT_WORDS.search(plain)

@@ -17,7 +17,7 @@ from knowledge.search import find_beneficiaries, function_words
 from rules.parsing import Quantity, numbers_for, parse_number, read_quantities, spell_out_numbers
 
 # Words that say an amount is the grant ("subside de … €").
-GRANT_WORDS = re.compile(r"\b(subside|subsides|subvention|subsidie|budget|jaarbudget|toegekend|accorde\w*)\b")
+GRANT_WORDS = re.compile(r"\b(subsides?|subventions?|subsidie\w*|budget|jaarbudget|toegekend|accorde\w*)\b")
 _ROLE_OF_ENTITY = {"population": "inhabitants", "amount": "eur"}
 # What an amount is, from the nearest of these words before it (accents dropped).
 _AMOUNT_WORDS = {

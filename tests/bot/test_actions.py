@@ -472,3 +472,16 @@ def test_a_2022_projects_length_gives_its_own_funding_period(domain, earlier, te
 def test_a_2022_project_longer_than_the_slides_allow_gets_the_allowed_lengths_not_a_computed_period(domain):
     replies, _ = ask(domain, "appel 2022, projet de 4 ans : jusqu'à quand ?", intent="ask_deadlines")
     assert "1, 2 ou 3 ans" in replies[0] and "2026" not in replies[0]
+
+
+def test_a_short_advance_question_after_the_grant_was_given_computes_it(domain):
+    # "ons totale subsidiebedrag is …": the grant is remembered (slot), the advance follows from it.
+    replies, _ = ask(
+        domain,
+        "en het voorschot? wanneer wordt da gestort?",
+        intent="ask_payment_schedule",
+        lang="nl",
+        slots={"grant": "89801"},
+        earlier=["ons totale subsidiebedrag is 89.801 euro incl. btw"],
+    )
+    assert "€ 26.940,30" in replies[0]
