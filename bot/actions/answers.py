@@ -140,7 +140,11 @@ def asks_two_things(text: str) -> bool:
 # Where a message asking two things turns to the second: after a "?", or at "et"/"en"/"ou"/"of" before a question
 # word ("… par mail ? et on peut utiliser notre modèle ?", "het min en max bedrag en tot wanneer kon je indienen?").
 _SECOND_QUESTION = re.compile(
-    r"\?\s*|\s(?:et|en|ou|of)\s+(?=(?:tot |jusqu'|a partir de |vanaf |pour |voor |est-ce |is )?" + _QUESTION_WORDS + ")"
+    r"\?\s*"
+    r"|\s(?:et|ou)\s+(?=(?:jusqu'|a partir de |pour |est-ce )?(?:quand|combien|comment|quel\w*|qui|quoi|ou|pourquoi"
+    r"|est-ce|peut|peuvent|doit|doivent|faut|on peut|on doit|il faut)\b)"
+    r"|\s(?:en|of)\s+(?=(?:tot |vanaf |voor )?(?:wanneer|hoeveel|hoe|welk\w*|wie|waar|waarom|wat|mag|mogen|moet|moeten"
+    r"|kan|kunnen|kunde|is|zijn)\b)"
 )
 
 
@@ -200,15 +204,15 @@ def _call_of(item_id: str) -> str | None:
     return None if isinstance(item, DataIssue) else item.call
 
 
-def fits(item_id: str, calls: Sequence[str], *, top: bool) -> bool:
+def fits(item_id: str, calls: Sequence[str]) -> bool:
     """Whether an item is about a call the asker means."""
     call = _call_of(item_id)
     if call is None or call in GENERAL:
         return True
     if calls:
         return call in calls or any(call in RELATED[c] for c in calls)
-    # No call named: the 2008 call only when its item is clearly the best.
-    return call != "ict_2008" or top
+    # No call named: never the 2008 call, which staff name when they mean it ("manuel", "2008", "TIC").
+    return call != "ict_2008"
 
 
 def states(pattern: re.Pattern, item_id: str) -> bool:
@@ -230,19 +234,14 @@ def choose(
     threshold: float,
     two: bool,
     years: Sequence[str] = (),
-    follow_up: bool = False,
 ) -> list[Scored]:
     """The item that answers (and a second one when the question asks two things), or none.
 
     A question about a year the documents do not cover ("the 2025 call", "the 2024 barometer") is not
     answered by an item that never mentions that year."""
-    # In a conversation already going on, the 2008 call comes in only when named: "et par téléphone ?" after
-    # Digilab's e-mail asks for its phone number, not whether the 2008 call paid phone bills.
-    fitting = [
-        s
-        for i, s in enumerate(ranking)
-        if fits(s.id, calls, top=i == 0 and not follow_up) and mentions_years(s.id, years)
-    ]
+    # The 2008 call comes in only when named: "et par téléphone ?" after Digilab's e-mail asks for its phone number,
+    # not whether the 2008 call paid phone bills.
+    fitting = [s for s in ranking if fits(s.id, calls) and mentions_years(s.id, years)]
     if not fitting or fitting[0].score < threshold:
         return []
     chosen = fitting[:1]
@@ -319,9 +318,7 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> list[Scored
     years = [y for y in _YEAR.findall(text) if y not in KNOWN_YEARS]
     ranking = with_article(answerable(ranked(text)), text)
     earlier = previous_texts(tracker, 1)
-    chosen = choose(
-        with_intent(ranking, intent), calls=calls, threshold=threshold, two=two, years=years, follow_up=bool(earlier)
-    )
+    chosen = choose(with_intent(ranking, intent), calls=calls, threshold=threshold, two=two, years=years)
     if two and len(parts := question_parts(text)) >= 2:
         # Each question ranked alone: read whole, the first one's items fill the top and the second gets no answer.
         each = [
@@ -331,9 +328,8 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> list[Scored
                 threshold=threshold,
                 two=False,
                 years=years,
-                follow_up=bool(earlier),
             )[:1]
-            for n, part in enumerate(parts)
+            for part in parts
         ]
         apart = list({s.id: s for found in each for s in found}.values())
         if len(apart) >= 2:
@@ -345,7 +341,6 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> list[Scored
             calls=calls,
             threshold=threshold,
             two=two,
-            follow_up=True,
         )
         if in_context and (not chosen or in_context[0].score > chosen[0].score + CONTEXT_MARGIN):
             chosen = in_context
