@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -12,7 +13,14 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.answers import answer, call_events, calls_named
 from bot.actions.replies import kb, lang_of, latest_text, previous_texts, say_error, say_facts, say_issues
-from bot.actions.values import PaymentInput, beneficiary, payment_input, remembered_beneficiary, unknown_cpas
+from bot.actions.values import (
+    GRANT_WORDS,
+    PaymentInput,
+    beneficiary,
+    payment_input,
+    remembered_beneficiary,
+    unknown_cpas,
+)
 from bot.sentences import unaccent
 from knowledge.models import Beneficiary
 from rules.deadlines import next_deadline
@@ -31,6 +39,12 @@ FIRST_CLAIM_ASKED = re.compile(
 )
 # "When do we get the advance, and how much?": the rule says when.
 WHEN = re.compile(r"\b(quand|wanneer|a quel moment|op welk moment|when)\b")
+DEADLINE_ASKED = re.compile(r"\b(date limite|deadline|uiterlijk|pour quand|delai|termijn|tegen wanneer)\b")
+# Which claim declaration a message is about.
+FIRST_CLAIM_WORDS = re.compile(
+    r"\b(?:1e|1ere|1re|premiere|eerste|1ste)\s+(?:declaration|decla|dc|schuldvordering|sv|vordering)"
+)
+SECOND_CLAIM = re.compile(r"\b(?:2e|2eme|2de|deuxieme|seconde|tweede|laatste|derniere)\b")
 
 
 def payments(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
@@ -41,7 +55,13 @@ def payments(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
     if stranger and not given.grant:
         say_unknown_cpas(dispatcher, stranger, lang)
         return [SlotSet("unknown_cpas", stranger), SlotSet("organisation", None)]
-    named = None if given.grant else remembered_beneficiary(tracker)
+    remembered = remembered_beneficiary(tracker)
+    if given.grant and remembered and given.grant < remembered.total and not GRANT_WORDS.search(unaccent(text)):
+        # "En 1re décla on a demandé 8.000 €" from the CPAS de Plombières: its grant is the annex's, the amount was
+        # claimed (after the advance, when it was the first claim's).
+        first = given.first_claim or bool(FIRST_CLAIM_WORDS.search(unaccent(text)))
+        given = replace(given, grant=None, received=[given.grant, *given.received], first_claim=first)
+    named = None if given.grant else remembered
     grant = given.grant or (named.total if named else None) or _slot_amount(tracker, "grant")
     if grant is None and len(given.received) == 1 and FIRST_CLAIM_ASKED.search(unaccent(text)):
         # "we hebben … € gekregen, hoeveel max in onze eerste schuldvordering?": what they got is the grant.
@@ -139,8 +159,11 @@ def _compute(
             response="utter_claim_deadlines_passed",
             dates=" ; ".join(format_date(f.as_date, lang) for f in upcoming.passed),
         )
-    if WHEN.search(unaccent(latest_text(tracker))):
-        say_facts(dispatcher, [kb().fact(RULES[0])], lang)
+    plain = unaccent(latest_text(tracker))
+    if WHEN.search(plain) or DEADLINE_ASKED.search(plain):
+        # "… et c'est pour quand la date limite ?": the deadline of the claim asked about, else when the advance comes.
+        claim = 1 if SECOND_CLAIM.search(plain) else 0 if FIRST_CLAIM_WORDS.search(plain) else None
+        say_facts(dispatcher, [kb().fact(DEADLINES[claim] if claim is not None else RULES[0])], lang)
     if named:
         say_issues(dispatcher, kb().issues_of(named.id), lang)
     total = sum(received, Decimal(0))

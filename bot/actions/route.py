@@ -42,7 +42,7 @@ BUTTON_ROUTES = {
 }
 # Words that ask for a payment figure, and words that ask for an amount at all (accents dropped).
 PAYMENT_WORDS = re.compile(
-    r"\b(avance|voorschot|declarations?|schuldvordering\w*|reste\w*|restant|overblijft|over"
+    r"\b(avance|voorschot|declarations?|decla|sv|dc|schuldvordering\w*|reste\w*|restant|overblijft|over"
     r"|solde|saldo|reclamer|vorderen|terugvragen|6 (?:premiers )?mois|6 maanden|six mois"
     r"|zes maanden|claim\w*|deuxieme|2e|2eme|2de|tweede|seconde|m ?\+ ?\d+)\b"
 )
@@ -140,12 +140,6 @@ def route(tracker: Tracker) -> str:
         return "unknown_cpas"
     if COFINANCING_WORDS.search(plain) and money_given:
         return "cofinancing"
-    if (
-        intent == "ask_cluster"
-        and not PAYMENT_WORDS.search(plain)
-        and (CLUSTER_WORDS.search(plain) or any(q.role is None for q in quantities))
-    ):
-        return "cluster"
     earlier = previous_texts(tracker, 1)
     if TRANSFER_WORDS.search(plain) and (money_given or any(payment_input(t).given for t in earlier)):
         # "… jusqu'où avec la règle des 15 % ?" after "subside de 20.000 dont 4.000 en investissement".
@@ -160,6 +154,13 @@ def route(tracker: Tracker) -> str:
         # "et avec un subside de 25.000 dont 5.000 d'investissement ?" on the 2008 manual: its 15 % rule (not "une
         # imprimante à 350 €, investissement ou fonctionnement ?": a price, no grant).
         return "transfers"
+    if (
+        intent == "ask_cluster"
+        and not PAYMENT_WORDS.search(plain)
+        and (CLUSTER_WORDS.search(plain) or any(q.role is None for q in quantities))
+    ):
+        # After the 15 % rule: "subsidie van 25.000 en geplande personeelskosten van 18.000" is no population.
+        return "cluster"
     if (
         "cpas_2022" in calls_in_conversation
         and PERIOD_WORDS.search(plain)

@@ -43,8 +43,8 @@ _FIRST_CLAIM_AFTER = re.compile(
     rf"^\s*(?:€|eur\w*)?\s*(?:dans|en|pour|via|in|met|voor|bij|op)\s+(?:la|de|notre|onze|het|ma|mijn)?\s*{_FIRST_CLAIM}"
 )
 _FIRST_CLAIM_BEFORE = re.compile(
-    rf"{_FIRST_CLAIM}(?:\s+de\s+creance)?\W+(?!\S*(?:recu|ontvangen|gekregen|touche|percu|verse|betaald))"
-    r"(?:\w+\W+){0,2}$"
+    rf"{_FIRST_CLAIM}(?:\s+de\s+creance)?\W+"
+    r"(?:(?!(?:recu|ontvangen|gekregen|touche|percu|verse|betaald)\b)\w+\W+){0,4}$"
 )
 _ANNUAL_AFTER = re.compile(
     r"^\s*(?:€|eur\w*)?\s*(?:par\s+an|per\s+jaar|/\s*an\b|/\s*jaar|annuel|par\s+annee"

@@ -485,3 +485,27 @@ def test_a_short_advance_question_after_the_grant_was_given_computes_it(domain):
         earlier=["ons totale subsidiebedrag is 89.801 euro incl. btw"],
     )
     assert "€ 26.940,30" in replies[0]
+
+
+def test_an_amount_claimed_by_a_cpas_named_earlier_is_no_grant_and_the_deadline_asked_is_said(domain, kb):
+    # The CPAS de Plombières got its annex advance; "8.000 € in the first claim" is what it claimed, not its grant.
+    plombieres = next(b for b in kb.beneficiaries if "Plombières" in b.organisation)
+    replies, _ = ask(
+        domain,
+        "En 1re decla on a demandé 8.000 €. Il reste combien max pour la 2e, et c'est pour quand la date limite ?",
+        intent="ask_remaining",
+        slots={"organisation": plombieres.id},
+    )
+    left = plombieres.total - plombieres.advance - 8000
+    said = " ".join(replies)
+    assert f"Encore à réclamer : {format_eur(left, 'fr')}" in replies[0] and "10 novembre 2024" in said
+
+
+def test_the_2008_transfer_rule_wins_over_a_cluster_reading_of_its_amounts(domain):
+    replies, _ = ask(
+        domain,
+        "Handleiding 2008, 15%: subsidie van 25.000 en geplande personeelskosten van 18.000. Tot hoeveel max?",
+        intent="ask_cluster",
+        lang="nl",
+    )
+    assert "€ 21.750,00" in replies[0] and "inwoners" not in replies[0]
