@@ -24,7 +24,9 @@ _MONEY = re.compile(
 # A question about what the project does wants its description too, even beside an amount.
 _WHAT_IT_DOES = re.compile(
     r"\b(doet|doen ze|que fait|que font|fait quoi|font quoi|consiste|inhoud|beschrijving|description|omschrijving"
-    r"|waarover|c'est quoi)\b"
+    r"|waarover|c'est quoi|c quoi|principe|concept|idee|bedoeling|contenu|modules?|referents?|activites|acties|luiken"
+    r"|volets|gebruik\w*|utilis\w*|prevoi\w*|voorzien|bestaat|outils?|middelen|combien de cpas|hoeveel ocmw\w*"
+    r"|compose\w*|samengesteld|leden|membres)\b"
 )
 # What the annex row cannot say about a project: the people it reached, its results, its second year.
 BEYOND_ANNEX = re.compile(
@@ -43,7 +45,7 @@ def beneficiary_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> li
     ranked = _by_amount(text) if is_ranking_question(text) else None
     if ranked:
         describe(dispatcher, ranked, lang, money_only=True)
-        return []
+        return [SlotSet("organisation", ranked.id)]  # "en hoeveel voorschot is da?" is about this one
     named = remembered_beneficiary(tracker)
     stranger = None if beneficiary(tracker) else unknown_cpas(text)
     if stranger:
@@ -57,7 +59,7 @@ def beneficiary_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> li
     ranked = _by_amount(text)
     if ranked:
         describe(dispatcher, ranked, lang, money_only=True)
-        return []
+        return [SlotSet("organisation", ranked.id)]
     if named:
         plain = unaccent(text)
         describe(dispatcher, named, lang, money_only=bool(_MONEY.search(plain)) and not _WHAT_IT_DOES.search(plain))

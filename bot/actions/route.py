@@ -80,13 +80,19 @@ RECEIVED_OR_SPENT = re.compile(r"\b(recu|ontvangen|gekregen|kregen|touche|depens
 PERIOD_WORDS = re.compile(
     r"\b(periode|quand|wanneer|jusqu|vanaf|a partir|debut|fin|einde|begin|loopt|termine|eindigt|lopen|looptijd)\b"
 )
+# Asking how many CPAS or projects (a count of the documents, whoever was named before).
+HOW_MANY_PROJECTS = re.compile(
+    r"\b(combien de|hoeveel)\s+(cpas|ocmw\w*|projets?|projecten|beneficiaires|begunstigden|laureats)\b"
+)
 # A question this short on the advance, once the grant is known, asks it for that grant.
 ADVANCE_WORDS = re.compile(r"\b(avance|voorschot)\b")
 SHORT_ADVANCE_QUESTION = 8
 # A message this short that names a project asks the question before again, for this project.
 SHORT_FOLLOW_UP = 6
 # "leur", "notre", "hun project": the message is about the project named earlier.
-REFERS_BACK = re.compile(r"\b(ils|elles|leur|leurs|eux|nous|notre|nos|on|we|ons|onze|ze|zij|hun|projet|project)\b")
+REFERS_BACK = re.compile(
+    r"\b(ils|elles|leur|leurs|eux|nous|notre|nos|on|we|ons|onze|ze|zij|hun|projet|project|da|dat|die|ca|cela)\b"
+)
 MIN_MAX = re.compile(r"\b(min\w*|max\w*|plafond|bovengrens|ondergrens)\b")
 
 
@@ -127,6 +133,9 @@ def route(tracker: Tracker) -> str:
         return "beyond_annex"
     if is_ranking_question(text):
         return "beneficiary"
+    if not named and HOW_MANY_PROJECTS.search(plain):
+        # "et combien de CPAS ont été retenus ?" after a project: the decree's count, not that project again.
+        return "facts"
     if not money_given and not named and clearly_unanswerable(text):
         return "facts"
     if named and ANNEX_WORDS.search(plain) and not RECEIVED_OR_SPENT.search(plain):
@@ -138,6 +147,15 @@ def route(tracker: Tracker) -> str:
     if stranger and (MONEY_WORDS.search(plain) or SELECTED_WORDS.search(plain) or introduces) and not money_given:
         # "wij zijn OCMW Hasselt", then "hoeveel bedraagt ons voorschot?": not among the 27, said at once.
         return "unknown_cpas"
+    if (
+        not named
+        and REFERS_BACK.search(plain)
+        and (MONEY_WORDS.search(plain) or ANNEX_WORDS.search(plain))
+        and not money_given
+        and remembered_beneficiary(tracker)
+    ):
+        # "en hoeveel krijgen ze incl. btw?", "en hoeveel voorschot is da?" after a project was named or found.
+        return "payments" if PAYMENT_WORDS.search(plain) else "beneficiary"
     if COFINANCING_WORDS.search(plain) and money_given:
         return "cofinancing"
     earlier = previous_texts(tracker, 1)

@@ -509,3 +509,25 @@ def test_the_2008_transfer_rule_wins_over_a_cluster_reading_of_its_amounts(domai
         lang="nl",
     )
     assert "€ 21.750,00" in replies[0] and "inwoners" not in replies[0]
+
+
+@needs_index
+def test_a_follow_up_on_the_project_found_before_gets_its_figures(domain, kb):
+    # "Digikar" names the project in the first turn; "ze" in the next is that project's CPAS.
+    digikar = next(b for b in kb.beneficiaries if b.project == "Digikar")
+    replies, _ = ask(
+        domain,
+        "en hoeveel krijgen ze incl. btw?",
+        intent="ask_cluster",
+        lang="nl",
+        slots={"organisation": digikar.id},
+        earlier=["welk OCMW doet da project met de Digikar?"],
+    )
+    assert format_eur(digikar.total, "nl") in replies[0]
+
+
+def test_what_a_project_does_is_described_beside_its_amounts(domain):
+    replies, _ = ask(
+        domain, "Integra Plus : c quoi le principe et combien ils touchent TVAC ?", intent="ask_beneficiary"
+    )
+    assert any("Connec'toi" in r and "Durbuy" in r for r in replies)
