@@ -38,6 +38,15 @@ OWN_WORDS = 0.5
 SECOND_MARGIN = 0.65
 TIE_MARGIN = 0.3
 SECOND_SLACK = 0.15
+# Asking what happens when a rule is not kept: the refusal or refund item that says it comes second, even ranked
+# further down (the question's other words are about the rule).
+CONSEQUENCE = re.compile(
+    r"\b(et sinon|sinon|si on ne|si nous ne|risque\w*|consequences?|sanctions?|gevolg\w*|riskeren|risico\w*"
+    r"|wat als|wat gebeurt|te laat|en retard|trop tard|hors delai|pas a temps|niet op tijd|respecte pas|respecte\w* pas"
+    r"|niet naleven|niet nale\w*|niet respecte\w*)\b"
+)
+SANCTIONS = ("refusal", "refund")
+SANCTION_SLACK = 0.6
 # The intent is a hint: items of its topics get a small lead over items of other topics.
 INTENT_BONUS = 0.1
 INTENT_TOPICS: dict[str, Sequence[str]] = {
@@ -345,6 +354,11 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> list[Scored
         if in_context and (not chosen or in_context[0].score > chosen[0].score + CONTEXT_MARGIN):
             chosen = in_context
     plain = unaccent(text)
+    if chosen and CONSEQUENCE.search(plain) and not any(_topic_of(s.id) in SANCTIONS for s in chosen):
+        # "on est obligés d'accepter ? et sinon ?", "wa riskeren we?": the rule, then what not keeping it costs.
+        pool = in_context_of(earlier[0], text) if earlier else ranked(text)
+        sanctions = [s for s in answerable(pool) if _topic_of(s.id) in SANCTIONS]
+        chosen = [*chosen[:1], *choose(sanctions, calls=calls, threshold=threshold - SANCTION_SLACK, two=False)[:1]]
     if HOW_MUCH.search(plain) and not any(states(QUANTITY, s.id) for s in chosen):
         return []
     if MONEY_ASKED.search(plain) and not any(states(MONEY, s.id) for s in chosen):

@@ -202,8 +202,14 @@ def cofinancing(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict
     """2022 call: from the 2nd year, 20 % of the eligible expenses are the CPAS's own share (slides)."""
     lang = lang_of(tracker)
     fact = kb().fact("cpas_2022.cofinancing_rate")
-    given = payment_input(latest_text(tracker))
+    # The amounts of this message, else of the one before ("dépenses prévues en année 2 : 100.000", then "le
+    # cofinancement, ça fait combien ?").
+    texts = [latest_text(tracker), *previous_texts(tracker, 1)]
+    given = next((g for g in map(payment_input, texts) if g.given), PaymentInput())
     base = given.spent or given.grant or given.annual
+    if base is None:
+        say_facts(dispatcher, [fact], lang)
+        return [SlotSet("call", "cpas_2022")]
     dispatcher.utter_message(
         response="utter_cofinancing",
         expenses=format_eur(base, lang),

@@ -156,7 +156,10 @@ def route(tracker: Tracker) -> str:
     ):
         # "en hoeveel krijgen ze incl. btw?", "en hoeveel voorschot is da?" after a project was named or found.
         return "payments" if PAYMENT_WORDS.search(plain) else "beneficiary"
-    if COFINANCING_WORDS.search(plain) and money_given:
+    if COFINANCING_WORDS.search(plain) and (
+        money_given or any(payment_input(t).given for t in previous_texts(tracker, 1)) or HOW_MUCH.search(plain)
+    ):
+        # With the amounts (now or just before) the share is computed; asked "how much" without them, the rule.
         return "cofinancing"
     earlier = previous_texts(tracker, 1)
     if TRANSFER_WORDS.search(plain) and (money_given or any(payment_input(t).given for t in earlier)):

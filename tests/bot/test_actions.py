@@ -531,3 +531,26 @@ def test_what_a_project_does_is_described_beside_its_amounts(domain):
         domain, "Integra Plus : c quoi le principe et combien ils touchent TVAC ?", intent="ask_beneficiary"
     )
     assert any("Connec'toi" in r and "Durbuy" in r for r in replies)
+
+
+@needs_index
+@pytest.mark.parametrize(
+    ("earlier", "text", "lang", "sanction"),
+    [
+        ("Digilab vient faire un contrôle chez nous", "on doit accepter ? et sinon ?", "fr", "rembours"),
+        ("", "het DNSH-principe, wat als we dat niet naleven?", "nl", "terugbetaling"),
+    ],
+)
+def test_what_breaking_a_rule_costs_comes_with_the_rule(domain, earlier, text, lang, sanction):
+    replies, _ = ask(domain, text, intent="inform", lang=lang, earlier=[earlier] if earlier else [])
+    assert sanction in " ".join(replies)
+
+
+def test_the_2022_cofinancing_is_computed_on_the_expenses_given_the_turn_before(domain):
+    replies, slots = ask(
+        domain,
+        "le cofinancement à charge du CPAS, ça fait combien pour cette année-là ?",
+        intent="ask_cofinancing",
+        earlier=["projet de 3 ans (appel 2022), dépenses éligibles prévues en année 2 : 100.000"],
+    )
+    assert "20 000,00 €" in replies[0].replace("\u202f", " ") and slots["call"] == "cpas_2022"
