@@ -254,7 +254,9 @@ _MONEY_BEFORE = re.compile(
 )
 _ARTICLE_BEFORE = re.compile(r"(?:\bart\.?|\barticle|\bartikel|§)\s*$", re.IGNORECASE)
 _APPROX_BEFORE = re.compile(
-    r"(?:\+\s*/\s*-|±|\+-|environ|ongeveer|ca\.?|circa|a peu pres|à peu près|zo'n)\s*$", re.IGNORECASE
+    r"(?:\+\s*/\s*-|±|\+-|\+\s*(?:ou|of)\s*-|plus ou moins|meer of minder|min of meer|environ|ongeveer|ca\.?|circa"
+    r"|a peu pres|à peu près|zo'n)\s*$",
+    re.IGNORECASE,
 )
 CALENDAR_YEARS = range(1990, 2041)
 

@@ -30,6 +30,8 @@ from rules.parsing import read_quantities
 from rules.payments import PaymentTerms, advance_for, first_claim_due, remaining_for
 from rules.transfers import category_ceiling
 
+# A grant said within this share of a named project's annex total is that total, rounded by the asker.
+ROUNDED = Decimal("0.02")
 DEADLINES = ("cpas_2023.first_claim_deadline", "cpas_2023.second_claim_deadline")
 RULES = ("cpas_2023.advance_rate", "cpas_2023.first_claim_cap_rate")
 # A question on the first claim's cap that names no advance and nothing left over.
@@ -56,7 +58,10 @@ def payments(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
         say_unknown_cpas(dispatcher, stranger, lang)
         return [SlotSet("unknown_cpas", stranger), SlotSet("organisation", None)]
     remembered = remembered_beneficiary(tracker)
-    if given.grant and remembered and given.grant < remembered.total and not GRANT_WORDS.search(unaccent(text)):
+    if given.grant and remembered and abs(given.grant - remembered.total) <= remembered.total * ROUNDED:
+        # "Jemeppe-sur-Sambre, subside de nonante-deux mille et des poussières": the annex's exact grant.
+        given = replace(given, grant=None)
+    elif given.grant and remembered and given.grant < remembered.total and not GRANT_WORDS.search(unaccent(text)):
         # "En 1re décla on a demandé 8.000 €" from the CPAS de Plombières: its grant is the annex's, the amount was
         # claimed (after the advance, when it was the first claim's).
         first = given.first_claim or bool(FIRST_CLAIM_WORDS.search(unaccent(text)))
@@ -129,8 +134,10 @@ def _compute(
             response="utter_first_claim_due",
             spent=eur(to_cents(as_amount(given.spent))),
             advance=eur(result.advance),
+            beyond=eur(max(to_cents(as_amount(given.spent)) - result.advance, Decimal("0.00"))),
             due=eur(due),
             first_claim_max=eur(result.first_claim_max),
+            cap_rate=format_percent(terms.first_claim_rate, lang),
         )
     if named:
         dispatcher.utter_message(

@@ -554,3 +554,16 @@ def test_the_2022_cofinancing_is_computed_on_the_expenses_given_the_turn_before(
         earlier=["projet de 3 ans (appel 2022), dépenses éligibles prévues en année 2 : 100.000"],
     )
     assert "20 000,00 €" in replies[0].replace("\u202f", " ") and slots["call"] == "cpas_2022"
+
+
+def test_a_rounded_grant_and_costs_paid_of_a_named_project_give_its_first_claim(domain, kb):
+    # "nonante-deux mille et des poussières" is Jemeppe-sur-Sambre's annex grant; "payé … de frais" was spent.
+    jemeppe = next(b for b in kb.beneficiaries if "Jemeppe" in b.organisation)
+    replies, _ = ask(
+        domain,
+        "pour le projet de Jemeppe-sur-Sambre (subside de nonante-deux mille et des poussières) on aura payé "
+        "+ ou - septante mille euros de frais fin avril : combien max dans la première déclaration ?",
+        intent="ask_remaining",
+    )
+    said = " ".join(replies)
+    assert f"à réclamer : {format_eur(jemeppe.advance, 'fr')}" in said and format_eur(jemeppe.total, "fr") in said

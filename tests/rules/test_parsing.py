@@ -86,6 +86,14 @@ def test_dutch_onze_and_the_cent_of_pour_cent_are_no_numbers(text):
     assert all(q.value not in (Decimal(11), Decimal(100)) for q in read_quantities(text))
 
 
+@pytest.mark.parametrize(
+    "text", ["+ ou - 60.000 €", "plus ou moins 60.000 €", "+ of - 60.000 euro", "min of meer 60.000 euro"]
+)
+def test_every_way_of_saying_about_reads_an_approximate_positive_amount(text):
+    (q,) = read_quantities(text)
+    assert (q.value, q.role, q.approximate) == (Decimal(60000), "eur", True)
+
+
 def test_plus_minus_before_a_number_means_about_not_negative():
     (q,) = read_quantities("+/- 33.000 inwoners")
     assert q.value == Decimal("33000") and q.approximate
