@@ -38,6 +38,21 @@ OWN_WORDS = 0.5
 SECOND_MARGIN = 0.65
 TIE_MARGIN = 0.3
 SECOND_SLACK = 0.15
+# Asking for both bounds of an amount, and how an item states one.
+BOTH_BOUNDS = re.compile(
+    r"\bmin\w*\b.{0,25}\b(?:et|en|/|-|ou|of)\s*(?:le |het |de )?max|\bmax\w*\b.{0,25}\b(?:et|en|/|-)\s*min"
+)
+_MIN = re.compile(r"\b(minimum|minimaal|minstens|au moins|ten minste)\b")
+_MAX = re.compile(r"\b(maximum|maximaal|hoogstens|au plus|au maximum|ne peut pas depasser|mag niet meer)\b")
+
+
+def _bound_of(item_id: str) -> str | None:
+    """'min' or 'max' for an item stating one bound of an amount only, else None."""
+    text = unaccent(kb().item(item_id).fr)
+    low, high = bool(_MIN.search(text)), bool(_MAX.search(text))
+    return "min" if low and not high else "max" if high and not low else None
+
+
 # Asking what happens when a rule is not kept: the refusal or refund item that says it comes second, even ranked
 # further down (the question's other words are about the rule).
 CONSEQUENCE = re.compile(
@@ -354,6 +369,16 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> list[Scored
         if in_context and (not chosen or in_context[0].score > chosen[0].score + CONTEXT_MARGIN):
             chosen = in_context
     plain = unaccent(text)
+    if len(chosen) == 1 and BOTH_BOUNDS.search(plain):
+        # "montant min et max ?": a minimum item calls for its maximum (the 2008 manual gives them apart).
+        first = _bound_of(chosen[0].id)
+        pool = answerable(in_context_of(earlier[0], text) if earlier else ranked(text))
+        other = [
+            s
+            for s in pool
+            if first and _bound_of(s.id) not in (None, first) and _call_of(s.id) == _call_of(chosen[0].id)
+        ]
+        chosen += other[:1]
     if chosen and CONSEQUENCE.search(plain) and not any(_topic_of(s.id) in SANCTIONS for s in chosen):
         # "on est obligés d'accepter ? et sinon ?", "wa riskeren we?": the rule, then what not keeping it costs.
         pool = in_context_of(earlier[0], text) if earlier else ranked(text)

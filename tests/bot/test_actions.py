@@ -567,3 +567,11 @@ def test_a_rounded_grant_and_costs_paid_of_a_named_project_give_its_first_claim(
     )
     said = " ".join(replies)
     assert f"à réclamer : {format_eur(jemeppe.advance, 'fr')}" in said and format_eur(jemeppe.total, "fr") in said
+
+
+@needs_index
+def test_a_minimum_asked_with_its_maximum_brings_both(domain):
+    # The 2008 manual states the minimum and the maximum in two sentences, two items.
+    replies, _ = ask(domain, "handleiding 2008: minimum en maximum subsidiebedrag?", intent="ask_programme", lang="nl")
+    said = " ".join(replies)
+    assert "€ 10.000" in said and "€ 30.000" in said
