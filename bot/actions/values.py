@@ -30,6 +30,10 @@ _AMOUNT_WORDS = {
 _VAT_AFTER = re.compile(r"^\s*(?:€|eur\w*)?\s*(?:de\s+|van\s+|aan\s+)?(?:tva|btw)\b")
 _VAT_BEFORE = re.compile(r"(?:tva|btw)\s*(?:de|van|:)?\s*$")
 _EXCL_AFTER = re.compile(r"^\s*(?:€|eur\w*)?\s*(?:htva|hors\s+tva|excl\w*|zonder\s+btw|ex\.?\s+btw)")
+# "235.022,50 TVAC", "€ 89.801 incl. btw": the grant's total, VAT included (never an amount received).
+_TOTAL_AFTER = re.compile(
+    r"^\s*(?:€|eur\w*)?\s*(?:tvac|ttc|tva\s+compris\w*|incl\w*\.?\s+(?:btw|tva)|btw\s+inbegrepen)\b"
+)
 _GRANT_AFTER = re.compile(r"^\s*(?:€|eur\w*)?\s*(?:de\s+|d'|aan\s+|van\s+)?(?:subside|subvention|subsidie|toegekend)")
 _SPENT_AFTER = re.compile(
     r"^\s*(?:€|eur\w*)?\s*(?:aan\s+\w+\s+)?(?:uitgegeven|besteed|depense|de\s+depenses|uitgaven|de\s+frais|d'achats"
@@ -126,6 +130,8 @@ def payment_input(text: str) -> PaymentInput:
             kind = "vat"
         elif _EXCL_AFTER.match(after):
             kind = "excl"
+        elif _TOTAL_AFTER.match(after):
+            kind = "total"
         elif _ANNUAL_AFTER.match(after) or _ANNUAL_BEFORE.search(before):
             kind = "annual"
         elif _GRANT_AFTER.match(after):
@@ -146,6 +152,8 @@ def payment_input(text: str) -> PaymentInput:
         found.grant = kinds["excl"][0].value + sum((v.value for v in kinds["vat"][:1]), Decimal(0))
     elif kinds["grant"]:
         found.grant = kinds["grant"][0].value
+    elif kinds.get("total"):
+        found.grant = kinds["total"][0].value
     found.annual = kinds["annual"][0].value if kinds["annual"] else None
     found.spent = kinds["spent"][0].value if kinds["spent"] else None
     found.received = [q.value for q in [*kinds["received"], *kinds.get("first_claim", [])]]

@@ -66,3 +66,9 @@ def test_a_project_named_as_an_example_is_not_the_askers_own():
 def test_a_verb_after_ocmw_is_no_unknown_cpas():
     assert unknown_cpas("welk OCMW of CPAS kreeg het hoogste bedrag in de bijlage?") is None
     assert unknown_cpas("hoeveel kreeg OCMW Hasselt?") == "Hasselt"
+
+
+def test_a_total_vat_included_is_the_grant_never_an_amount_received():
+    # The annex row retyped: excl. VAT + VAT = total incl. VAT, then the advance received.
+    found = payment_input("Genk: 224.522,50 HTVA + 10.500 TVA = 235.022,50 TVAC, avance 70.506,75. Il reste combien ?")
+    assert found.grant == Decimal("235022.50") and found.received == [Decimal("70506.75")]
