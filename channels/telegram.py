@@ -18,6 +18,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 
 from channels.citations import passage_urls
 from channels.rasa import LANGUAGES, SOURCE_LABELS, Answer, AssistantUnavailable, Button, RasaClient, answers_from_rasa
+from helpdesk.masking import mask_logs
 from knowledge.loader import default_knowledge
 from settings import TELEGRAM_API_BASE_URL, Settings, get_settings
 
@@ -312,6 +313,14 @@ async def close_assistant(application: Application) -> None:
     await application.bot_data["assistant"].aclose()
 
 
+def configure_logging() -> None:
+    """The bridge's logs: no bot token (httpx logs every request URL at INFO, and Telegram's URLs carry it), and
+    no personal data (a failed update's traceback can quote the user's message, e-mail or phone number)."""
+    logging.basicConfig(format="%(asctime)s %(name)s %(levelname)s %(message)s", level=logging.INFO)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    mask_logs()
+
+
 def main() -> None:
     """Run the bridge: long polling, or a webhook when TELEGRAM_WEBHOOK_URL is set."""
     settings = get_settings()
@@ -320,9 +329,7 @@ def main() -> None:
             "TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather, then "
             "export TELEGRAM_BOT_TOKEN=<its token> and run `make telegram` again."
         )
-    logging.basicConfig(format="%(asctime)s %(name)s %(levelname)s %(message)s", level=logging.INFO)
-    # httpx logs every request URL at INFO, and Telegram's URLs carry the bot token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    configure_logging()
     default_knowledge()  # a broken knowledge file stops the bridge now, not at the first message
 
     if settings.telegram_webhook_url:

@@ -1,5 +1,7 @@
 """The bridge's pure parts: cutting long texts, Rasa replies as keyboards, the payload map, languages, settings."""
 
+import io
+import logging
 import re
 from pathlib import Path
 
@@ -275,3 +277,17 @@ def test_a_dutch_source_links_to_the_dutch_page():
     )
     [(text, _)] = telegram_messages(answers, PayloadMap(), base_url="https://digilab.example")
     assert text.endswith("\nhttps://digilab.example/sources/decree_2023?lang=nl#art-6-1")
+
+
+def test_the_bridge_logs_no_personal_data_of_a_failed_update():
+    # The bridge's own logging set-up, as `make telegram` runs it: a handler on the root logger, then the filter.
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    logging.getLogger().addHandler(handler)
+    try:
+        channels.telegram.configure_logging()
+        channels.telegram.logger.warning("Update from %s failed: %s", "marie@cpasliege.be", "bel me op 0475 12 34 56")
+    finally:
+        logging.getLogger().removeHandler(handler)
+    assert "marie@cpasliege.be" not in stream.getvalue() and "0475" not in stream.getvalue()
+    assert "[e-mail]" in stream.getvalue()
