@@ -32,6 +32,7 @@ class Purged:
     tickets: int = 0
     feedback_texts: int = 0
     events: int = 0
+    review_labels: int = 0
 
 
 @dataclass
@@ -59,9 +60,22 @@ def purge(settings: Settings, *, now: datetime | None = None) -> Purged:
     with session_scope(settings.database_url) as session:
         purged.tickets = _purge_tickets(session, before=now - timedelta(days=settings.ticket_retention_days))
         purged.feedback_texts = _blank_feedback(session, before=now - timedelta(days=settings.feedback_retention_days))
+        purged.review_labels = _unlink_labels(
+            session, before=now - timedelta(days=settings.conversation_retention_days)
+        )
     before = (now - timedelta(days=settings.conversation_retention_days)).timestamp()
     purged.events = _delete_events(settings.tracker_store_url, EVENTS.c.timestamp < before)
     return purged
+
+
+def _unlink_labels(session: Session, *, before: datetime) -> int:
+    # What staff made of an old question stays (its masked wording is a training example); the conversation it was
+    # asked in goes with that conversation's events: no sender id, in the key either ("sender@epoch").
+    old = (ReviewLabel.labelled_at < before) & (ReviewLabel.conversation_id != "")
+    rows = session.execute(select(ReviewLabel).where(old)).scalars().all()
+    for row in rows:
+        row.conversation_id, row.item_key = "", f"purged-{row.id}"
+    return len(rows)
 
 
 def _purge_tickets(session: Session, *, before: datetime) -> int:
@@ -169,6 +183,8 @@ def purge_report(purged: Purged, settings: Settings) -> str:
             f"tickets older than {settings.ticket_retention_days} days: {purged.tickets} removed",
             f"feedback texts older than {settings.feedback_retention_days} days: {purged.feedback_texts} blanked",
             f"conversation events older than {settings.conversation_retention_days} days: {purged.events} removed",
+            f"review labels older than {settings.conversation_retention_days} days: {purged.review_labels} unlinked "
+            "from their conversation",
         ]
     )
 

@@ -7,7 +7,7 @@ import pytest
 from helpdesk.analytics import TIMEZONE, helpdesk_stats, read_events
 from helpdesk.db import session_scope
 from helpdesk.feedback import feedback_counts, record_feedback
-from helpdesk.models import Feedback, TicketAnswer
+from helpdesk.models import Feedback, ReviewLabel, TicketAnswer
 from helpdesk.privacy import main, purge
 from helpdesk.tickets import answer_ticket, create_ticket, list_tickets
 from settings import Settings
@@ -94,6 +94,35 @@ def test_old_conversations_leave_the_tracker_store_and_the_statistics(
     assert "la météo à Namur ?" in [t.text for t in before.fallbacks]
     assert "la météo à Namur ?" not in [t.text for t in after.fallbacks]
     assert _senders(tracker_url) == {"a", "b", "c", "d"}
+
+
+def _review_label(database_url, *, sender, days_ago):
+    with session_scope(database_url) as session:
+        session.add(
+            ReviewLabel(
+                item_key=f"{sender}@{(NOW - timedelta(days=days_ago)).timestamp()}",
+                kinds="fallback",
+                conversation_id=sender,
+                language="fr",
+                question="une avance pour [e-mail] ?",
+                reply="",
+                label="fact",
+                fact_id="cpas_2023.advance_rate",
+                labelled_by="agent@digilab.be",
+                labelled_at=NOW - timedelta(days=days_ago),
+            )
+        )
+
+
+def test_old_review_labels_keep_what_staff_taught_but_no_longer_point_to_a_conversation(settings, database_url):
+    _review_label(database_url, sender="web-old", days_ago=400)
+    _review_label(database_url, sender="web-new", days_ago=3)
+    assert purge(settings, now=NOW).review_labels == 1
+    with session_scope(database_url) as session:
+        rows = {r.fact_id + "|" + r.conversation_id: r for r in session.query(ReviewLabel)}
+        keys = sorted(r.item_key for r in rows.values())
+    assert set(rows) == {"cpas_2023.advance_rate|", "cpas_2023.advance_rate|web-new"}
+    assert not any("web-old" in key for key in keys)
 
 
 def test_purge_on_the_command_line_says_what_it_removed(settings, database_url, capsys):
