@@ -38,6 +38,12 @@ OWN_WORDS = 0.5
 SECOND_MARGIN = 0.65
 TIE_MARGIN = 0.3
 SECOND_SLACK = 0.15
+# Asking for the names of a set the documents only count ("liste des 8 projets bruxellois", "welke 24 vzw's").
+NAMES_OF_COUNTED = re.compile(
+    r"\b(liste|lijst|quel\w*|welke|noms?|namen)\b[^?]{0,20}?\b\d+\s+(?:\w+\s+)?"
+    r"(asbl|vzw\w*|projets|projecten|organisations|organisaties|cpas|ocmw\w*)\b"
+)
+ANNEX = re.compile(r"\b(annexe|bijlage)\b")
 # Asking for both bounds of an amount, and how an item states one.
 BOTH_BOUNDS = re.compile(
     r"\bmin\w*\b.{0,25}\b(?:et|en|/|-|ou|of)\s*(?:le |het |de )?max|\bmax\w*\b.{0,25}\b(?:et|en|/|-)\s*min"
@@ -369,6 +375,9 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> list[Scored
         if in_context and (not chosen or in_context[0].score > chosen[0].score + CONTEXT_MARGIN):
             chosen = in_context
     plain = unaccent(text)
+    if NAMES_OF_COUNTED.search(plain) and "cpas_2023" not in calls and not ANNEX.search(plain):
+        # "c'est quelles les 24 ASBL sélectionnées ?": the documents count them, they name only the 2023 annex's.
+        return []
     if len(chosen) == 1 and BOTH_BOUNDS.search(plain):
         # "montant min et max ?": a minimum item calls for its maximum (the 2008 manual gives them apart).
         first = _bound_of(chosen[0].id)

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.answers import answer, calls_named
 from bot.actions.payments import say_unknown_cpas
-from bot.actions.replies import kb, lang_of, latest_text, say_dont_know, say_facts, say_issues
+from bot.actions.replies import kb, lang_of, latest_text, previous_texts, say_dont_know, say_facts, say_issues
 from bot.actions.values import beneficiary, remembered_beneficiary, unknown_cpas
 from bot.sentences import unaccent
 from knowledge.models import Beneficiary
@@ -51,8 +51,10 @@ def beneficiary_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> li
     if stranger:
         say_unknown_cpas(dispatcher, stranger, lang)
         return [SlotSet("unknown_cpas", stranger), SlotSet("organisation", None)]
-    calls = calls_named(text)
-    if calls and "cpas_2023" not in calls and not named:
+    # The call asked about, now or in the turn before ("Liège avait un projet en 2022", then "ils avaient reçu
+    # combien ?"): the annex gives the 2023 decree's amounts only.
+    calls = calls_named(text) or [c for t in previous_texts(tracker, 1) for c in calls_named(t)]
+    if calls and "cpas_2023" not in calls and (not named or _MONEY.search(unaccent(text))):
         # The documents list the beneficiaries of the 2023 decree only: no other call's winners or amounts.
         say_dont_know(dispatcher, lang)
         return []

@@ -575,3 +575,28 @@ def test_a_minimum_asked_with_its_maximum_brings_both(domain):
     replies, _ = ask(domain, "handleiding 2008: minimum en maximum subsidiebedrag?", intent="ask_programme", lang="nl")
     said = " ".join(replies)
     assert "€ 10.000" in said and "€ 30.000" in said
+
+
+@needs_index
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("c'est quelles les 24 ASBL sélectionnées ?", "fr"),
+        ("geef me de lijst van de 11 Vlaamse projecten van 2022", "nl"),
+    ],
+)
+def test_the_names_of_a_set_the_documents_only_count_are_not_known(domain, text, lang):
+    replies, _ = ask(domain, text, intent="ask_programme", lang=lang)
+    assert "digilab@mi-is.be" in replies[-1] and not any("Source" in r or "Bron" in r for r in replies)
+
+
+def test_a_2023_project_asked_about_the_2022_call_gets_no_2023_amount(domain, kb):
+    liege = next(b for b in kb.beneficiaries if "Liège" in b.organisation)
+    replies, _ = ask(
+        domain,
+        "c'était quoi le montant qu'ils avaient reçu à ce moment-là ?",
+        intent="ask_beneficiary",
+        slots={"organisation": liege.id},
+        earlier=["le CPAS de Liège avait déjà un projet au 1er appel (2022)"],
+    )
+    assert format_eur(liege.total, "fr") not in " ".join(replies) and "digilab@mi-is.be" in replies[-1]
