@@ -12,6 +12,11 @@ from tests.bot.conftest import run, tracker
 needs_index = pytest.mark.model
 
 
+def project(kb, name):
+    """The 2023 beneficiary whose organisation or project name contains `name`."""
+    return next(b for b in kb.beneficiaries if name in b.organisation or name == b.project)
+
+
 def ask(domain, text, *, intent="inform", lang="fr", slots=None, earlier=()):
     """The replies of the one entry for questions, and the slots it sets."""
     events, replies = run(
@@ -145,7 +150,7 @@ def test_an_unknown_cpas_named_in_a_greeting_or_an_introduction_is_remembered(do
 
 
 def test_a_cpas_in_a_longer_phrasing_is_found(domain, kb):
-    tournai = next(b for b in kb.beneficiaries if "Tournai" in b.organisation)
+    tournai = project(kb, "Tournai")
     replies, _ = ask(
         domain, "combien a reçu le CPAS de Tournai dans l'arrêté royal du 8 décembre 2023 ?", intent="ask_beneficiary"
     )
@@ -195,7 +200,7 @@ def test_the_largest_or_smallest_grant_of_the_annex_is_found(domain, kb, text, l
 
 
 def test_a_short_follow_up_naming_another_project_asks_the_same_for_it(domain, kb):
-    anderlues = next(b for b in kb.beneficiaries if "Anderlues" in b.organisation)
+    anderlues = project(kb, "Anderlues")
     replies, _ = ask(
         domain, "et pour nous a Anderlues ?", intent="nlu_fallback", earlier=["L'avance du CPAS d'Ans c'est combien ?"]
     )
@@ -489,7 +494,7 @@ def test_a_short_advance_question_after_the_grant_was_given_computes_it(domain):
 
 def test_an_amount_claimed_by_a_cpas_named_earlier_is_no_grant_and_the_deadline_asked_is_said(domain, kb):
     # The CPAS de Plombières got its annex advance; "8.000 € in the first claim" is what it claimed, not its grant.
-    plombieres = next(b for b in kb.beneficiaries if "Plombières" in b.organisation)
+    plombieres = project(kb, "Plombières")
     replies, _ = ask(
         domain,
         "En 1re decla on a demandé 8.000 €. Il reste combien max pour la 2e, et c'est pour quand la date limite ?",
@@ -514,7 +519,7 @@ def test_the_2008_transfer_rule_wins_over_a_cluster_reading_of_its_amounts(domai
 @needs_index
 def test_a_follow_up_on_the_project_found_before_gets_its_figures(domain, kb):
     # "Digikar" names the project in the first turn; "ze" in the next is that project's CPAS.
-    digikar = next(b for b in kb.beneficiaries if b.project == "Digikar")
+    digikar = project(kb, "Digikar")
     replies, _ = ask(
         domain,
         "en hoeveel krijgen ze incl. btw?",
@@ -558,7 +563,7 @@ def test_the_2022_cofinancing_is_computed_on_the_expenses_given_the_turn_before(
 
 def test_a_rounded_grant_and_costs_paid_of_a_named_project_give_its_first_claim(domain, kb):
     # "nonante-deux mille et des poussières" is Jemeppe-sur-Sambre's annex grant; "payé … de frais" was spent.
-    jemeppe = next(b for b in kb.beneficiaries if "Jemeppe" in b.organisation)
+    jemeppe = project(kb, "Jemeppe")
     replies, _ = ask(
         domain,
         "pour le projet de Jemeppe-sur-Sambre (subside de nonante-deux mille et des poussières) on aura payé "
@@ -591,7 +596,7 @@ def test_the_names_of_a_set_the_documents_only_count_are_not_known(domain, text,
 
 
 def test_a_2023_project_asked_about_the_2022_call_gets_no_2023_amount(domain, kb):
-    liege = next(b for b in kb.beneficiaries if "Liège" in b.organisation)
+    liege = project(kb, "Liège")
     replies, _ = ask(
         domain,
         "c'était quoi le montant qu'ils avaient reçu à ce moment-là ?",
