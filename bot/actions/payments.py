@@ -62,8 +62,8 @@ def payments(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
         # "Jemeppe-sur-Sambre, subside de nonante-deux mille et des poussières": the annex's exact grant.
         given = replace(given, grant=None)
     elif given.grant and remembered and given.grant < remembered.total and not GRANT_WORDS.search(unaccent(text)):
-        # "En 1re décla on a demandé 8.000 €" from the CPAS de Plombières: its grant is the annex's, the amount was
-        # claimed (after the advance, when it was the first claim's).
+        # "En 1re décla on a demandé …" from a CPAS of the annex: its grant is the annex's, the amount was claimed
+        # (after the advance, when it was the first claim's).
         first = given.first_claim or bool(FIRST_CLAIM_WORDS.search(unaccent(text)))
         given = replace(given, grant=None, received=[given.grant, *given.received], first_claim=first)
     named = None if given.grant else remembered

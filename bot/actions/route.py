@@ -194,7 +194,7 @@ def route(tracker: Tracker) -> str:
     if money_given and (about_payments or intent in ("ask_advance", "ask_remaining")):
         return "payments"
     if ADVANCE_WORDS.search(plain) and tracker.get_slot("grant") and len(plain.split()) <= SHORT_ADVANCE_QUESTION:
-        # "ons subsidiebedrag is 89.801 euro", then "en het voorschot? wanneer wordt da gestort?": computed on it.
+        # The grant given the turn before, then "en het voorschot? wanneer wordt da gestort?": computed on it.
         return "payments"
     if intent in ("ask_advance", "ask_remaining") or (
         PAYMENT_WORDS.search(plain)

@@ -30,7 +30,7 @@ _AMOUNT_WORDS = {
 _VAT_AFTER = re.compile(r"^\s*(?:€|eur\w*)?\s*(?:de\s+|van\s+|aan\s+)?(?:tva|btw)\b")
 _VAT_BEFORE = re.compile(r"(?:tva|btw)\s*(?:de|van|:)?\s*$")
 _EXCL_AFTER = re.compile(r"^\s*(?:€|eur\w*)?\s*(?:htva|hors\s+tva|excl\w*|zonder\s+btw|ex\.?\s+btw)")
-# "235.022,50 TVAC", "€ 89.801 incl. btw": the grant's total, VAT included (never an amount received).
+# An amount followed by "TVAC" or "incl. btw": the grant's total, VAT included (never an amount received).
 _TOTAL_AFTER = re.compile(
     r"^\s*(?:€|eur\w*)?\s*(?:tvac|ttc|tva\s+compris\w*|incl\w*\.?\s+(?:btw|tva)|btw\s+inbegrepen)\b"
 )
