@@ -38,6 +38,10 @@ OWN_WORDS = 0.5
 SECOND_MARGIN = 0.65
 TIE_MARGIN = 0.3
 SECOND_SLACK = 0.15
+# A question for a figure, an amount or a date that the best items do not state: the first RESCUE_DEPTH items are
+# searched for one that does, down to RESCUE_SLACK below the threshold.
+RESCUE_DEPTH = 3
+RESCUE_SLACK = 0.15
 # Asking for the names of a set the documents only count ("liste des 8 projets bruxellois", "welke 24 vzw's").
 NAMES_OF_COUNTED = re.compile(
     r"\b(liste|lijst|quel\w*|welke|noms?|namen)\b[^?]{0,20}?\b\d+\s+(?:\w+\s+)?"
@@ -393,6 +397,18 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> list[Scored
         pool = in_context_of(earlier[0], text) if earlier else ranked(text)
         sanctions = [s for s in answerable(pool) if _topic_of(s.id) in SANCTIONS]
         chosen = [*chosen[:1], *choose(sanctions, calls=calls, threshold=threshold - SANCTION_SLACK, two=False)[:1]]
+    asked = [
+        kind
+        for question, kind in ((HOW_MUCH, QUANTITY), (MONEY_ASKED, MONEY), (WHEN_ASKED, TIME))
+        if question.search(plain)
+    ]
+    if asked and not all(any(states(kind, s.id) for s in chosen) for kind in asked):
+        # "tot wanneer kon ge indienen?": the best of the first items that says what is asked, a little less sure.
+        pool = with_intent(answerable(in_context_of(earlier[0], text) if earlier else ranking), intent)
+        stating = [s for s in pool[:RESCUE_DEPTH] if all(states(kind, s.id) for kind in asked)]
+        rescued = choose(stating, calls=calls, threshold=threshold - RESCUE_SLACK, two=False, years=years)[:1]
+        if rescued:
+            chosen = rescued
     if HOW_MUCH.search(plain) and not any(states(QUANTITY, s.id) for s in chosen):
         return []
     if MONEY_ASKED.search(plain) and not any(states(MONEY, s.id) for s in chosen):

@@ -605,3 +605,12 @@ def test_a_2023_project_asked_about_the_2022_call_gets_no_2023_amount(domain, kb
         earlier=["le CPAS de Liège avait déjà un projet au 1er appel (2022)"],
     )
     assert format_eur(liege.total, "fr") not in " ".join(replies) and "digilab@mi-is.be" in replies[-1]
+
+
+@needs_index
+def test_a_when_question_gets_the_item_that_says_when_even_a_little_less_sure(domain):
+    # The manual's context and who may apply rank first for these words; the deadline is the one that says when.
+    replies, _ = ask(
+        domain, "oproep 2008 ICT-opleiding: tot wanneer kon ge indienen?", intent="ask_deadlines", lang="nl"
+    )
+    assert "24 november 2008" in replies[0]
