@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.actions.answers import answer, call_events, calls_named
 from bot.actions.replies import kb, lang_of, latest_text, previous_texts, say_error, say_facts, say_issues
 from bot.actions.values import (
+    FIRST_CLAIM,
     GRANT_WORDS,
     PaymentInput,
     beneficiary,
@@ -36,16 +37,12 @@ DEADLINES = ("cpas_2023.first_claim_deadline", "cpas_2023.second_claim_deadline"
 RULES = ("cpas_2023.advance_rate", "cpas_2023.first_claim_cap_rate")
 # A question on the first claim's cap that names no advance and nothing left over.
 FIRST_CLAIM_ASKED = re.compile(
-    r"^(?!.*\b(?:avance|voorschot|reste\w*|restant|over|nog|encore|solde|saldo)\b)"
-    r".*\b(?:1e|1ere|1re|premiere|eerste|1ste)\s+(?:declaration|decla|dc|schuldvordering|sv|vordering)"
+    r"^(?!.*\b(?:avance|voorschot|reste\w*|restant|over|nog|encore|solde|saldo)\b).*" + FIRST_CLAIM.pattern
 )
 # "When do we get the advance, and how much?": the rule says when.
 WHEN = re.compile(r"\b(quand|wanneer|a quel moment|op welk moment|when)\b")
 DEADLINE_ASKED = re.compile(r"\b(date limite|deadline|uiterlijk|pour quand|delai|termijn|tegen wanneer)\b")
-# Which claim declaration a message is about.
-FIRST_CLAIM_WORDS = re.compile(
-    r"\b(?:1e|1ere|1re|premiere|eerste|1ste)\s+(?:declaration|decla|dc|schuldvordering|sv|vordering)"
-)
+# The second (or last) claim declaration, beside values.FIRST_CLAIM.
 SECOND_CLAIM = re.compile(r"\b(?:2e|2eme|2de|deuxieme|seconde|tweede|laatste|derniere)\b")
 
 
@@ -64,7 +61,7 @@ def payments(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
     elif given.grant and remembered and given.grant < remembered.total and not GRANT_WORDS.search(unaccent(text)):
         # "En 1re décla on a demandé …" from a CPAS of the annex: its grant is the annex's, the amount was claimed
         # (after the advance, when it was the first claim's).
-        first = given.first_claim or bool(FIRST_CLAIM_WORDS.search(unaccent(text)))
+        first = given.first_claim or bool(FIRST_CLAIM.search(unaccent(text)))
         given = replace(given, grant=None, received=[given.grant, *given.received], first_claim=first)
     named = None if given.grant else remembered
     grant = given.grant or (named.total if named else None) or _slot_amount(tracker, "grant")
@@ -169,7 +166,7 @@ def _compute(
     plain = unaccent(latest_text(tracker))
     if WHEN.search(plain) or DEADLINE_ASKED.search(plain):
         # "… et c'est pour quand la date limite ?": the deadline of the claim asked about, else when the advance comes.
-        claim = 1 if SECOND_CLAIM.search(plain) else 0 if FIRST_CLAIM_WORDS.search(plain) else None
+        claim = 1 if SECOND_CLAIM.search(plain) else 0 if FIRST_CLAIM.search(plain) else None
         say_facts(dispatcher, [kb().fact(DEADLINES[claim] if claim is not None else RULES[0])], lang)
     if named:
         say_issues(dispatcher, kb().issues_of(named.id), lang)

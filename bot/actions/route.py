@@ -140,10 +140,9 @@ def route(tracker: Tracker) -> str:
         return "facts"
     if named and ANNEX_WORDS.search(plain) and not RECEIVED_OR_SPENT.search(plain):
         return "beneficiary"
-    stranger = (
-        None if named else unknown_cpas(text) or (None if remembered_beneficiary(tracker) else named_before(tracker))
-    )
-    introduces = len(plain.split()) <= SHORT_FOLLOW_UP and "?" not in text and unknown_cpas(text)
+    own = None if named else unknown_cpas(text)
+    stranger = own or (None if named or remembered_beneficiary(tracker) else named_before(tracker))
+    introduces = own and len(plain.split()) <= SHORT_FOLLOW_UP and "?" not in text
     if stranger and (MONEY_WORDS.search(plain) or SELECTED_WORDS.search(plain) or introduces) and not money_given:
         # "wij zijn OCMW Hasselt", then "hoeveel bedraagt ons voorschot?": not among the 27, said at once.
         return "unknown_cpas"
@@ -156,12 +155,12 @@ def route(tracker: Tracker) -> str:
     ):
         # "en hoeveel krijgen ze incl. btw?", "en hoeveel voorschot is da?" after a project was named or found.
         return "payments" if PAYMENT_WORDS.search(plain) else "beneficiary"
+    earlier = previous_texts(tracker, 1)
     if COFINANCING_WORDS.search(plain) and (
-        money_given or any(payment_input(t).given for t in previous_texts(tracker, 1)) or HOW_MUCH.search(plain)
+        money_given or any(payment_input(t).given for t in earlier) or HOW_MUCH.search(plain)
     ):
         # With the amounts (now or just before) the share is computed; asked "how much" without them, the rule.
         return "cofinancing"
-    earlier = previous_texts(tracker, 1)
     if TRANSFER_WORDS.search(plain) and (money_given or any(payment_input(t).given for t in earlier)):
         # "… jusqu'où avec la règle des 15 % ?" after "subside de 20.000 dont 4.000 en investissement".
         return "transfers"

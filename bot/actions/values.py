@@ -46,6 +46,8 @@ _RECEIVED_AFTER = re.compile(
 # An amount said to be the first claim's ("25.000 dans la première déclaration", "in de eerste schuldvordering
 # 40.000 gevraagd"): the advance came before it, so both count as received.
 _FIRST_CLAIM = r"(?:1e|1ere|1re|premiere|eerste|1ste)\s+(?:declaration|decla|dc|schuldvordering|sv|vordering)"
+# A message about the first claim declaration (accents dropped).
+FIRST_CLAIM = re.compile(rf"\b{_FIRST_CLAIM}")
 _FIRST_CLAIM_AFTER = re.compile(
     rf"^\s*(?:€|eur\w*)?\s*(?:dans|en|pour|via|in|met|voor|bij|op)\s+(?:la|de|notre|onze|het|ma|mijn)?\s*{_FIRST_CLAIM}"
 )
