@@ -352,6 +352,8 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> list[Scored
     years = [y for y in _YEAR.findall(text) if y not in KNOWN_YEARS]
     ranking = with_article(answerable(ranked(text)), text)
     earlier = previous_texts(tracker, 1)
+    # The message read with the turn before it (a follow-up), else alone: where the checks below look further.
+    around = answerable(in_context_of(earlier[0], text)) if earlier else ranking
     chosen = choose(with_intent(ranking, intent), calls=calls, threshold=threshold, two=two, years=years)
     if two and len(parts := question_parts(text)) >= 2:
         # Each question ranked alone: read whole, the first one's items fill the top and the second gets no answer.
@@ -371,7 +373,7 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> list[Scored
     if earlier and not years:
         # "il doit contenir quoi ?" after "je remplis le rapport financier": the earlier turn says what "il" is.
         in_context = choose(
-            with_intent(answerable(in_context_of(earlier[0], text)), intent),
+            with_intent(around, intent),
             calls=calls,
             threshold=threshold,
             two=two,
@@ -385,17 +387,15 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> list[Scored
     if len(chosen) == 1 and BOTH_BOUNDS.search(plain):
         # "montant min et max ?": a minimum item calls for its maximum (the 2008 manual gives them apart).
         first = _bound_of(chosen[0].id)
-        pool = answerable(in_context_of(earlier[0], text) if earlier else ranked(text))
         other = [
             s
-            for s in pool
+            for s in around
             if first and _bound_of(s.id) not in (None, first) and _call_of(s.id) == _call_of(chosen[0].id)
         ]
         chosen += other[:1]
     if chosen and CONSEQUENCE.search(plain) and not any(_topic_of(s.id) in SANCTIONS for s in chosen):
         # "on est obligés d'accepter ? et sinon ?", "wa riskeren we?": the rule, then what not keeping it costs.
-        pool = in_context_of(earlier[0], text) if earlier else ranked(text)
-        sanctions = [s for s in answerable(pool) if _topic_of(s.id) in SANCTIONS]
+        sanctions = [s for s in around if _topic_of(s.id) in SANCTIONS]
         chosen = [*chosen[:1], *choose(sanctions, calls=calls, threshold=threshold - SANCTION_SLACK, two=False)[:1]]
     asked = [
         kind
@@ -404,8 +404,7 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> list[Scored
     ]
     if asked and not all(any(states(kind, s.id) for s in chosen) for kind in asked):
         # "tot wanneer kon ge indienen?": the best of the first items that says what is asked, a little less sure.
-        pool = with_intent(answerable(in_context_of(earlier[0], text) if earlier else ranking), intent)
-        stating = [s for s in pool[:RESCUE_DEPTH] if all(states(kind, s.id) for kind in asked)]
+        stating = [s for s in with_intent(around, intent)[:RESCUE_DEPTH] if all(states(kind, s.id) for kind in asked)]
         rescued = choose(stating, calls=calls, threshold=threshold - RESCUE_SLACK, two=False, years=years)[:1]
         if rescued:
             chosen = rescued

@@ -23,10 +23,10 @@ from bot.actions.replies import intent_of, lang_of, latest_text, previous_texts,
 from bot.actions.values import (
     GRANT_WORDS,
     beneficiary,
+    named_earlier,
     numbers,
     payment_input,
     remember,
-    remembered_beneficiary,
     unknown_cpas,
 )
 from bot.retrieval import clearly_unanswerable
@@ -129,7 +129,9 @@ def route(tracker: Tracker) -> str:
         return "cluster"
     money_given = payment_input(text).given
     named = beneficiary(tracker)
-    if BEYOND_ANNEX.search(plain) and (named or (REFERS_BACK.search(plain) and remembered_beneficiary(tracker))):
+    # Named now, else earlier: looked up once (naming is a fuzzy search of every project's names).
+    remembered = named or named_earlier(tracker)
+    if BEYOND_ANNEX.search(plain) and (named or (REFERS_BACK.search(plain) and remembered)):
         return "beyond_annex"
     if is_ranking_question(text):
         return "beneficiary"
@@ -141,7 +143,7 @@ def route(tracker: Tracker) -> str:
     if named and ANNEX_WORDS.search(plain) and not RECEIVED_OR_SPENT.search(plain):
         return "beneficiary"
     own = None if named else unknown_cpas(text)
-    stranger = own or (None if named or remembered_beneficiary(tracker) else named_before(tracker))
+    stranger = own or (None if remembered else named_before(tracker))
     introduces = own and len(plain.split()) <= SHORT_FOLLOW_UP and "?" not in text
     if stranger and (MONEY_WORDS.search(plain) or SELECTED_WORDS.search(plain) or introduces) and not money_given:
         # "wij zijn OCMW Hasselt", then "hoeveel bedraagt ons voorschot?": not among the 27, said at once.
@@ -151,7 +153,7 @@ def route(tracker: Tracker) -> str:
         and REFERS_BACK.search(plain)
         and (MONEY_WORDS.search(plain) or ANNEX_WORDS.search(plain))
         and not money_given
-        and remembered_beneficiary(tracker)
+        and remembered
     ):
         # "en hoeveel krijgen ze incl. btw?", "en hoeveel voorschot is da?" after a project was named or found.
         return "payments" if PAYMENT_WORDS.search(plain) else "beneficiary"
@@ -196,9 +198,7 @@ def route(tracker: Tracker) -> str:
         # The grant given the turn before, then "en het voorschot? wanneer wordt da gestort?": computed on it.
         return "payments"
     if intent in ("ask_advance", "ask_remaining") or (
-        PAYMENT_WORDS.search(plain)
-        and HOW_MUCH.search(plain)
-        and (tracker.get_slot("grant") or remembered_beneficiary(tracker))
+        PAYMENT_WORDS.search(plain) and HOW_MUCH.search(plain) and (tracker.get_slot("grant") or remembered)
     ):
         return "payments"
     if tracker.get_slot("population") and ASK_FOR_WORDS.search(plain) and not about_payments:

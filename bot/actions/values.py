@@ -199,9 +199,11 @@ def beneficiary(tracker: Tracker) -> Beneficiary | None:
 
 def remembered_beneficiary(tracker: Tracker) -> Beneficiary | None:
     """The beneficiary this message names, else the one named earlier in the conversation."""
-    named = beneficiary(tracker)
-    if named:
-        return named
+    return beneficiary(tracker) or named_earlier(tracker)
+
+
+def named_earlier(tracker: Tracker) -> Beneficiary | None:
+    """The beneficiary the conversation named before this message (the `organisation` slot)."""
     slot = tracker.get_slot("organisation")
     if not slot:
         return None
