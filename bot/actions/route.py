@@ -43,8 +43,8 @@ BUTTON_ROUTES = {
 # Words that ask for a payment figure, and words that ask for an amount at all (accents dropped).
 PAYMENT_WORDS = re.compile(
     r"\b(avance|voorschot|declarations?|decla|sv|dc|schuldvordering\w*|reste\w*|restant|overblijft|over"
-    r"|solde|saldo|reclamer|vorderen|terugvragen|6 (?:premiers )?mois|6 maanden|six mois"
-    r"|zes maanden|claim\w*|deuxieme|2e|2eme|2de|tweede|seconde|m ?\+ ?\d+)\b"
+    r"|solde|saldo|reclamer|vorderen|terugvragen|(?:6|six|zes) (?:premiers |eerste )?(?:mois|maand\w*)"
+    r"|claim\w*|deuxieme|2e|2eme|2de|tweede|seconde|m ?\+ ?\d+)\b"
 )
 HOW_MUCH = re.compile(
     r"\b(combien|hoeveel|montant|bedrag|max\w*|quel\w* somme|ca fait|reste|over|krijgen|krijgt"
@@ -91,9 +91,19 @@ SHORT_ADVANCE_QUESTION = 8
 SHORT_FOLLOW_UP = 6
 # "leur", "notre", "hun project": the message is about the project named earlier.
 REFERS_BACK = re.compile(
-    r"\b(ils|elles|leur|leurs|eux|nous|notre|nos|on|we|ons|onze|ze|zij|hun|projet|project|da|dat|die|ca|cela)\b"
+    r"\b(ils|elles|leur|leurs|eux|nous|notre|nos|on|we|ons|onze|ze|zij|hun|projet|project|da|dat|die|ca|cela"
+    r"|daarvan|ervan|hiervan|dont)\b"
 )
-MIN_MAX = re.compile(r"\b(min\w*|max\w*|plafond|bovengrens|ondergrens)\b")
+# "leur projet", "hun project", "ce projet": a project named before, not the asker's own.
+THEIR_PROJECT = re.compile(r"\b(ils|elles|leur|leurs|eux|ze|zij|hun|(?:ce|cet|dat|da|dit|die) (?:projet|project))\b")
+# Asking what a project is, does or whom it is for: its description in the decree.
+ABOUT_A_PROJECT = re.compile(
+    r"\b(doet|doen ze|que fait|que font|fait quoi|font quoi|consiste|inhoud|beschrijving|description|omschrijving"
+    r"|waarover gaat|qu'est-ce que c'est|s'adresse\w*|destine a qui|pour qui|voor wie|richt\w* (?:zich|het)"
+    r"|doelgroep\w*|doelpubliek|public cible)\b"
+    r"|\b(?:(?:wat|wa) is (?:da|dat|dit|het)(?: (?:eigenlijk|juist|precies))?|c'?est quoi(?: ce projet)?)\s*(?:\?|$)"
+)
+MIN_MAX = re.compile(r"\b(min\w*|max\w*|plafond|plancher|bovengrens|ondergrens)\b")
 
 
 def _after_a_population(tracker: Tracker) -> bool:
@@ -120,10 +130,13 @@ def route(tracker: Tracker) -> str:
     quantities = read_quantities(text)
     if any(q.role == "inhabitants" for q in quantities):
         return "cluster"
-    if (
-        _after_a_population(tracker)
-        and not PAYMENT_WORDS.search(plain)
-        and (any(q.role is None for q in quantities) or (not quantities and MIN_MAX.search(plain)))
+    short = len(plain.split()) <= SHORT_FOLLOW_UP
+    if not PAYMENT_WORDS.search(plain) and (
+        (
+            _after_a_population(tracker)
+            and (any(q.role is None for q in quantities) or (not quantities and MIN_MAX.search(plain)))
+        )
+        or (tracker.get_slot("population") and short and not quantities and MIN_MAX.search(plain))
     ):
         # "et si on était 140 000 ?", "en het minimum?" right after a question with a population: still the cluster.
         return "cluster"
@@ -141,6 +154,9 @@ def route(tracker: Tracker) -> str:
     if not money_given and not named and clearly_unanswerable(text):
         return "facts"
     if named and ANNEX_WORDS.search(plain) and not RECEIVED_OR_SPENT.search(plain):
+        return "beneficiary"
+    if (named or (remembered and THEIR_PROJECT.search(plain))) and ABOUT_A_PROJECT.search(plain) and not money_given:
+        # "die Digikar van Puurs-Sint-Amands, wa is da eigenlijk?", "leur projet s'adresse à qui ?": its description.
         return "beneficiary"
     own = None if named else unknown_cpas(text)
     stranger = own or (None if remembered else named_before(tracker))

@@ -1,5 +1,7 @@
 """Actions answer from the rules and the knowledge base, in the asker's language, with the source."""
 
+from decimal import Decimal
+
 import pytest
 from rasa_sdk.events import SlotSet
 
@@ -163,6 +165,45 @@ def test_beneficiary_digikar_in_dutch(domain):
         domain, "wat is dat project?", intent="ask_beneficiary", lang="nl", slots={"organisation": "puurs_sint_amands"}
     )
     assert "Digikar" in replies[0] and "€ 103.172,23" in replies[0] and "Bron: Koninklijk besluit" in replies[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "slots", "expected"),
+    [
+        ("die Digikar van Puurs-Sint-Amands, wa is da eigenlijk?", "nl", {}, "mobiele ontmoetingsplek"),
+        ("leur projet s'adresse a qui exactement ?", "fr", {"organisation": "lessines"}, "femmes de 25 à 55 ans"),
+    ],
+)
+def test_what_a_named_project_is_or_whom_it_is_for_gets_its_description(domain, text, lang, slots, expected):
+    replies, _ = ask(domain, text, intent="nlu_fallback", lang=lang, slots=slots)
+    assert expected in replies[0] and ("Art. 5 §3" in replies[0])
+
+
+def test_how_much_of_it_was_vat_is_about_the_project_named_before(domain, kb):
+    halle = next(b for b in kb.beneficiaries if b.id == "halle")
+    replies, _ = ask(
+        domain, "en hoeveel daarvan was btw?", intent="ask_programme", lang="nl", slots={"organisation": "halle"}
+    )
+    assert format_eur(halle.vat, "nl") in replies[0]
+
+
+def test_what_a_project_may_have_received_after_six_months_is_computed_on_its_grant(domain, kb):
+    oostende = next(b for b in kb.beneficiaries if b.id == "oostende")
+    replies, _ = ask(
+        domain,
+        "hoeveel kunnen we maximaal ontvangen hebben na de eerste zes maand?",
+        intent="ask_remaining",
+        lang="nl",
+        slots={"organisation": "oostende"},
+    )
+    assert format_eur(oostende.total * Decimal("0.6"), "nl") in " ".join(replies)
+
+
+def test_the_floor_after_the_ceiling_is_still_the_cluster_of_the_population_given(domain):
+    replies, _ = ask(
+        domain, "et le plancher ?", intent="nlu_fallback", slots={"population": "200000"}, earlier=["le plafond ?"]
+    )
+    assert "minimum 60\u202f000,00 €" in replies[0]
 
 
 @pytest.mark.parametrize(
