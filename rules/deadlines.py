@@ -39,3 +39,14 @@ def project_end(start: date, years: int) -> date:
     """The last day of a project of `years` years from `start`: the 2022 call's projects, funded from November
     2022, end in October 2023, 2024 or 2025 for 1, 2 or 3 years (slides, Durée & calendrier)."""
     return date(start.year + years, start.month, start.day) - timedelta(days=1)
+
+
+def place_in_period(span: tuple[date, date], start: date, end: date) -> str:
+    """'before', 'after' or 'within': where a day or a month of expenses falls against a funding period from `start`
+    to `end` inclusive (a month straddling either end is within: part of it is covered)."""
+    first, last = span
+    if last < start:
+        return "before"
+    if first > end:
+        return "after"
+    return "within"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 _SPACES = "\u00a0\u202f\u2009 "
@@ -381,16 +381,42 @@ _DATE_DIGITS = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b")
 
 def parse_dates(text: str) -> list[date]:
     """Every full date in a text, in order; impossible ones are skipped."""
+    return [day for _, (day, _) in sorted(((m.start(), span) for m, span in _dated(text)), key=lambda f: f[0])]
+
+
+_MONTH_YEAR = re.compile(r"(?<![\d.])\b(" + "|".join(_MONTHS) + r")\s+(\d{4})\b", re.IGNORECASE)
+_DAY_BEFORE = re.compile(r"\d{1,2}(?:er|e|ste)?\s+$")
+
+
+def parse_spans(text: str) -> list[tuple[date, date]]:
+    """Every day or month a text names, as (first day, last day), in order: "15/11/2024" is one day, "en décembre
+    2024" the whole month."""
+    spans = [(m.start(), d) for m, d in _dated(text)]
+    for match in _MONTH_YEAR.finditer(text or ""):
+        if _DAY_BEFORE.search(text[: match.start()]):
+            continue  # "3 november 2024": a day, found above
+        month, year = _MONTHS[match.group(1).lower()], int(match.group(2))
+        first = date(year, month, 1)
+        last = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+        spans.append((match.start(), (first, last)))
+    return [span for _, span in sorted(spans)]
+
+
+def _dated(text: str) -> list[tuple[re.Match[str], tuple[date, date]]]:
     found = []
-    for match in _DATE_WORDS.finditer(text or ""):
-        day, month, year = int(match.group(1)), _MONTHS[match.group(2).lower()], int(match.group(3))
-        found.append((match.start(), day, month, year))
-    for match in _DATE_DIGITS.finditer(text or ""):
-        found.append((match.start(), int(match.group(1)), int(match.group(2)), int(match.group(3))))
-    dates = []
-    for _, day, month, year in sorted(found):
+    for match in [*_DATE_WORDS.finditer(text or ""), *_DATE_DIGITS.finditer(text or "")]:
+        groups = match.groups()
+        month = _MONTHS[groups[1].lower()] if not groups[1].isdigit() else int(groups[1])
         try:
-            dates.append(date(year, month, day))
+            day = date(int(groups[2]), month, int(groups[0]))
         except ValueError:
             continue
-    return dates
+        found.append((match, (day, day)))
+    return found
+
+
+def without_dates(text: str) -> str:
+    """The text with its days and months blanked: "payé en mars 2024" names no year of a call."""
+    for pattern in (_DATE_WORDS, _DATE_DIGITS, _MONTH_YEAR):
+        text = pattern.sub(lambda m: " " * len(m.group()), text or "")
+    return text

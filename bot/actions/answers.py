@@ -20,6 +20,7 @@ from bot.retrieval import Scored, answerable, ranked
 from bot.sentences import unaccent
 from knowledge.loader import DataIssue
 from knowledge.models import CostItem
+from rules.parsing import without_dates
 
 # Measured on the dev half of `make eval`: below it, the best item answers another question.
 THRESHOLD = -0.45
@@ -349,7 +350,7 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> list[Scored
     if intent == "out_of_scope":
         threshold = STRICT_THRESHOLD
     two = asks_two_things(text)
-    years = [y for y in _YEAR.findall(text) if y not in KNOWN_YEARS]
+    years = [y for y in _YEAR.findall(without_dates(text)) if y not in KNOWN_YEARS]
     ranking = with_article(answerable(ranked(text)), text)
     earlier = previous_texts(tracker, 1)
     # The message read with the turn before it (a follow-up), else alone: where the checks below look further.

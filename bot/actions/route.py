@@ -18,7 +18,7 @@ from bot.actions.answers import answer, call_events, calls_named, score_events
 from bot.actions.beneficiary import BEYOND_ANNEX, beneficiary_answer, beyond_annex, describe, is_ranking_question
 from bot.actions.cluster import cluster
 from bot.actions.payments import cofinancing, payments, say_unknown_cpas, transfers
-from bot.actions.period import duration_years, funding_period
+from bot.actions.period import duration_years, expense_period, expense_span, funding_period
 from bot.actions.replies import intent_of, lang_of, latest_text, previous_texts, say_dont_know
 from bot.actions.values import (
     GRANT_WORDS,
@@ -120,8 +120,8 @@ def named_before(tracker: Tracker) -> str | None:
 
 
 def route(tracker: Tracker) -> str:
-    """cluster | payments | cofinancing | transfers | funding_period | beneficiary | beyond_annex | unknown_cpas |
-    facts"""
+    """cluster | payments | cofinancing | transfers | funding_period | expense_period | beneficiary | beyond_annex |
+    unknown_cpas | facts"""
     text, intent = latest_text(tracker), intent_of(tracker)
     if not text.strip():
         # A button ("/ask_cluster"): its intent is all there is to go by.
@@ -207,6 +207,9 @@ def route(tracker: Tracker) -> str:
     ):
         # "notre projet (appel 2022) dure 2 ans", then "nos dépenses, entre quand et quand ?": its own period.
         return "funding_period"
+    if not {"cpas_2022", "ict_2008"} & set(calls_in_conversation) and expense_span(tracker):
+        # "laptops gekocht op 3 november 2024, kunde da nog op de subsidie zetten?": the decree's period decides.
+        return "expense_period"
     about_payments = PAYMENT_WORDS.search(plain) or any(PAYMENT_WORDS.search(unaccent(t)) for t in earlier)
     if money_given and (about_payments or intent in ("ask_advance", "ask_remaining")):
         return "payments"
@@ -256,6 +259,11 @@ class ActionAnswer(Action):
             return transfers(dispatcher, tracker)
         if chosen == "funding_period":
             return funding_period(dispatcher, tracker)
+        if chosen == "expense_period":
+            # Outside the period, that settles it; inside, what was bought decides: the item that answers follows.
+            if expense_period(dispatcher, tracker, expense_span(tracker)):
+                return call_events(tracker)
+            return [*call_events(tracker), *score_events(answer(dispatcher, tracker))]
         said = answer(dispatcher, tracker)
         if not said:
             if intent_of(tracker) == "out_of_scope":

@@ -655,3 +655,35 @@ def test_a_when_question_gets_the_item_that_says_when_even_a_little_less_sure(do
         domain, "oproep 2008 ICT-opleiding: tot wanneer kon ge indienen?", intent="ask_deadlines", lang="nl"
     )
     assert "24 november 2008" in replies[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "earlier", "expected"),
+    [
+        (
+            "we hebben op 3 november 2024 laptops gekocht (KB 2023), kunde da nog op de subsidie zetten?",
+            "nl",
+            [],
+            "valt na de periode",
+        ),
+        (
+            "son salaire d'octobre 2023 peut aller sur le subside de l'AR de décembre 2023 ?",
+            "fr",
+            [],
+            "tombe avant la période",
+        ),
+        ("kunnen die nog op het project?", "nl", ["we kochten laptops op 15.11.2024"], "valt na de periode"),
+    ],
+)
+def test_an_expense_outside_the_decrees_period_is_said_not_covered(domain, text, lang, earlier, expected):
+    replies, _ = ask(domain, text, intent="ask_costs", lang=lang, earlier=earlier)
+    assert expected in replies[0] and ("31 octobre 2024" in replies[0] or "31 oktober 2024" in replies[0])
+    assert "Art. 4" in replies[0] and len(replies) == 1
+
+
+def test_an_expense_within_the_period_gets_the_period_then_what_answers_about_it(domain):
+    replies, _ = ask(
+        domain, "on a acheté des tablettes en mars 2024, on peut les mettre sur le subside ?", intent="ask_costs"
+    )
+    assert "tombe dans la période" in replies[0] and "mars 2024" in replies[0]
+    assert len(replies) == 2 and "Source" in replies[1]

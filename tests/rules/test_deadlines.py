@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from rules.deadlines import next_deadline, project_end
+from rules.deadlines import next_deadline, place_in_period, project_end
 
 
 @pytest.fixture
@@ -35,3 +35,17 @@ def test_after_the_last_deadline_none_is_left(deadlines):
 def test_a_2022_project_funded_from_november_2022_ends_in_october_after_its_years(years, end):
     # The slides: "Financement du projet: 11.2022 – 10.2023/24/25" for a project of 1, 2 or 3 years.
     assert project_end(date(2022, 11, 1), years) == end
+
+
+@pytest.mark.parametrize(
+    ("span", "place"),
+    [
+        ((date(2024, 11, 3), date(2024, 11, 3)), "after"),
+        ((date(2023, 10, 1), date(2023, 10, 31)), "before"),
+        ((date(2024, 10, 31), date(2024, 10, 31)), "within"),
+        ((date(2023, 11, 1), date(2023, 11, 1)), "within"),
+        ((date(2024, 10, 15), date(2024, 11, 14)), "within"),
+    ],
+)
+def test_an_expense_falls_before_within_or_after_a_funding_period(span, place):
+    assert place_in_period(span, date(2023, 11, 1), date(2024, 10, 31)) == place

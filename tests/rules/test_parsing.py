@@ -164,3 +164,16 @@ def test_cents_said_after_the_currency_belong_to_the_amount(text, amount):
 )
 def test_a_count_after_an_amount_is_not_its_cents(text, amount):
     assert read_quantities(text)[0].value == Decimal(amount)
+
+
+def test_a_day_or_a_month_of_spending_is_read_as_a_span_of_days():
+    from datetime import date
+
+    from rules.parsing import parse_spans
+
+    assert parse_spans("une facture du 15/11/2024, et une formation en décembre 2024 ?") == [
+        (date(2024, 11, 15), date(2024, 11, 15)),
+        (date(2024, 12, 1), date(2024, 12, 31)),
+    ]
+    assert parse_spans("laptops gekocht op 3 november 2024") == [(date(2024, 11, 3), date(2024, 11, 3))]
+    assert parse_spans("salaire de février 2024, facture du 31/02/2024") == [(date(2024, 2, 1), date(2024, 2, 29))]
