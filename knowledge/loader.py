@@ -78,6 +78,8 @@ class KnowledgeBase:
     references_nl: dict[str, str] = field(default_factory=dict)
     # Questions people asked, labelled in the helpdesk review queue and committed (data/reviewed/*.yml).
     reviewed: Reviewed = field(default_factory=Reviewed)
+    # Items answering the same question for different calls (counterparts.yml), one per call in each group.
+    counterparts: list[tuple[str, ...]] = field(default_factory=list)
 
     def ref_text(self, ref: SourceRef, lang: str) -> str:
         """The article, section or slide in the asker's language ('Annexe' is 'Bijlage' in Dutch)."""
@@ -88,6 +90,9 @@ class KnowledgeBase:
     def item(self, item_id: str) -> Fact | CostItem | DataIssue:
         """The fact, cost item or recorded disagreement of that id."""
         return self._items[item_id]
+
+    def has(self, item_id: str) -> bool:
+        return item_id in self._items
 
     @cached_property
     def _items(self) -> dict[str, Fact | CostItem | DataIssue]:
@@ -174,6 +179,20 @@ def _reasons(exc: ValidationError) -> str:
     return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
 
 
+def _counterparts(path: Path, facts: dict[str, Fact]) -> list[tuple[str, ...]]:
+    """Groups of facts answering one question for different calls: every id a fact, no call twice in a group."""
+    groups = []
+    for number, group in enumerate(_section(path, "counterparts") if path.exists() else []):
+        unknown = [i for i in group if i not in facts]
+        if unknown:
+            raise KnowledgeError(path, f"counterparts[{number}]", f"no fact {unknown}")
+        calls = [facts[i].call for i in group]
+        if len(set(calls)) != len(calls):
+            raise KnowledgeError(path, f"counterparts[{number}]", "two facts of one call")
+        groups.append(tuple(group))
+    return groups
+
+
 def _section(path: Path, key: str) -> list:
     data = read_yaml(path)
     unknown = set(data) - {key}
@@ -235,6 +254,7 @@ def load_knowledge(data_dir: Path = DATA_DIR, messages_file: Path = MESSAGES_FIL
     kb.references_nl = _references_nl(data_dir / "references_nl.yml", kb)
     kb.questions = _questions(data_dir / "questions", {*facts, *cost_ids, *(d.id for d in recorded)})
     kb.reviewed = _reviewed(data_dir / "reviewed", {*facts, *cost_ids, *(d.id for d in recorded)})
+    kb.counterparts = _counterparts(data_dir / "counterparts.yml", facts)
     kb.issues = [DataIssue(d.id, d.topic, tuple(d.sources), fr=d.fr, nl=d.nl, facts=tuple(d.facts)) for d in recorded]
     kb.issues += annex_issues(kb)
     unknown_docs = sorted({r.doc for r in _all_refs(kb)} - set(sources))

@@ -257,6 +257,36 @@ def states(pattern: re.Pattern, item_id: str) -> bool:
     return any(pattern.search(unaccent(text)) for text in (item.fr, item.nl))
 
 
+# A question about one call worded like another call's item: the item of the call asked about stands in for it, this
+# much less sure ("appel 2022 : dépenses éligibles à partir de quand ?" reads like the 2023 decree's period).
+COUNTERPART_PENALTY = 0.1
+# No call named: the call the asker most likely means, the 2023 decree (managing a grant), then the 2022 call.
+LIKELY_CALLS = ("cpas_2023", "cpas_2022")
+
+
+def counterpart(item_id: str, calls: Sequence[str]) -> str | None:
+    """The item of a call asked about that answers what an item of another call answers: the same key in that call
+    ("cpas_2022.vat" for "ict_2008.vat"), else its group in knowledge/data/counterparts.yml."""
+    key = item_id.partition(".")[2]
+    groups = [g for g in kb().counterparts if item_id in g]
+    for call in calls or LIKELY_CALLS:
+        if kb().has(twin := f"{call}.{key}") and twin != item_id:
+            return twin
+        found = next((i for g in groups for i in g if _call_of(i) == call), None)
+        if found:
+            return found
+    return None
+
+
+def with_counterparts(ranking: Sequence[Scored], calls: Sequence[str]) -> list[Scored]:
+    """The ranking with, when its best item is about another call than the one asked, that item's counterpart."""
+    if not ranking or fits(ranking[0].id, calls) or not (twin := counterpart(ranking[0].id, calls)):
+        return list(ranking)
+    scores = {s.id: s.score for s in ranking}
+    scores[twin] = max(scores.get(twin, float("-inf")), ranking[0].score - COUNTERPART_PENALTY)
+    return sorted((Scored(i, v) for i, v in scores.items()), key=lambda s: (-s.score, s.id))
+
+
 def mentions_years(item_id: str, years: Sequence[str]) -> bool:
     item = kb().item(item_id)
     return all(y in item.fr for y in years)
@@ -276,7 +306,7 @@ def choose(
     answered by an item that never mentions that year."""
     # The 2008 call comes in only when named: "et par téléphone ?" after Digilab's e-mail asks for its phone number,
     # not whether the 2008 call paid phone bills.
-    fitting = [s for s in ranking if fits(s.id, calls) and mentions_years(s.id, years)]
+    fitting = [s for s in with_counterparts(ranking, calls) if fits(s.id, calls) and mentions_years(s.id, years)]
     if not fitting or fitting[0].score < threshold:
         return []
     chosen = fitting[:1]

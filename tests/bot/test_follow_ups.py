@@ -46,3 +46,26 @@ def test_the_items_of_a_cited_article_come_forward():
     ahead = with_article(ranking, "art. 8 de l'AR : si le projet n'atteint pas les cibles ?")
     assert ahead[0].id == "cpas_2023.refund_cases" and ahead[0].score == pytest.approx(-0.4)
     assert with_article(ranking, "si le projet n'atteint pas les cibles ?") == ranking
+
+
+@pytest.mark.parametrize(
+    ("best", "calls", "expected"),
+    [
+        ("cpas_2023.period_start", ["cpas_2022"], "cpas_2022.funding_period"),
+        ("ict_2008.coverage_rate", ["cpas_2022"], "cpas_2022.cofinancing_rate"),
+        ("cpas_2023.vat", ["ict_2008"], "ict_2008.vat"),
+        ("ict_2008.period_end", [], "cpas_2023.period_end"),
+    ],
+)
+def test_a_question_worded_like_another_calls_item_gets_the_item_of_the_call_asked(best, calls, expected):
+    from bot.actions.answers import THRESHOLD, choose
+
+    ranking = [Scored(best, -0.1), Scored("programme.budget_project_page", -0.9)]
+    chosen = choose(ranking, calls=calls, threshold=THRESHOLD, two=False)
+    assert [s.id for s in chosen] == [expected] and chosen[0].score == pytest.approx(-0.2)
+
+
+def test_an_item_without_a_counterpart_in_the_call_asked_is_not_replaced():
+    from bot.actions.answers import THRESHOLD, choose
+
+    assert choose([Scored("ict_2008.min_grant", -0.1)], calls=["cpas_2022"], threshold=THRESHOLD, two=False) == []

@@ -184,3 +184,20 @@ def test_a_value_its_sentences_do_not_say_is_refused(data_copy, old, new):
     _break(data_copy / "parameters.yml", old, new)
     with pytest.raises(KnowledgeError, match=r"does not say its value"):
         load_knowledge(data_copy, MESSAGES_FILE)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "error"),
+    [
+        (
+            "cpas_2022.cofinancing_rate]",
+            "cpas_2022.cofinancing]",
+            r"counterparts\[\d+\]: no fact \['cpas_2022.cofinancing'\]",
+        ),
+        ("[ict_2008.coverage_rate, ", "[ict_2008.payment_delay, ict_2008.coverage_rate, ", "two facts of one call"),
+    ],
+)
+def test_counterparts_name_facts_one_per_call(data_copy, old, new, error):
+    _break(data_copy / "counterparts.yml", old, new)
+    with pytest.raises(KnowledgeError, match=error):
+        load_knowledge(data_copy, MESSAGES_FILE)
