@@ -52,7 +52,10 @@ ANNEX = re.compile(r"\b(annexe|bijlage)\b")
 # Asking for both bounds of an amount, and how an item states one.
 BOTH_BOUNDS = re.compile(
     r"\bmin\w*\b.{0,25}\b(?:et|en|/|-|ou|of)\s*(?:le |het |de )?max|\bmax\w*\b.{0,25}\b(?:et|en|/|-)\s*min"
+    r"|\b(fourchette|vork|bandbreedte|marge|entre combien et combien|van hoeveel tot hoeveel|plancher et plafond)\b"
 )
+# Asked for a range ("la fourchette"), an item stating a bound answers even this much below the threshold.
+BOUNDS_SLACK = 0.3
 _MIN = re.compile(r"\b(minimum|minimaal|minstens|au moins|ten minste)\b")
 _MAX = re.compile(r"\b(maximum|maximaal|hoogstens|au plus|au maximum|ne peut pas depasser|mag niet meer)\b")
 
@@ -69,10 +72,13 @@ def _bound_of(item_id: str) -> str | None:
 CONSEQUENCE = re.compile(
     r"\b(et sinon|sinon|si on ne|si nous ne|risque\w*|consequences?|sanctions?|gevolg\w*|riskeren|risico\w*"
     r"|wat als|wat gebeurt|te laat|en retard|trop tard|hors delai|pas a temps|niet op tijd|respecte pas|respecte\w* pas"
-    r"|niet naleven|niet nale\w*|niet respecte\w*)\b"
+    r"|niet naleven|niet nale\w*|niet respecte\w*|loupe\w*|rate la date|gemist|overschreden|depasse la date"
+    r"|un probleme|c'est grave|een probleem|is da erg|is dat erg)\b"
 )
 SANCTIONS = ("refusal", "refund")
+LATE = re.compile(r"\b(te laat|en retard|trop tard|hors delai|pas a temps|niet op tijd|loupe\w*|gemist|overschreden)")
 SANCTION_SLACK = 0.6
+LATE_TOPICS = ("deadlines", "claim_documents", "payment")
 # The intent is a hint: items of its topics get a small lead over items of other topics.
 INTENT_BONUS = 0.1
 INTENT_TOPICS: dict[str, Sequence[str]] = {
@@ -415,16 +421,25 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> list[Scored
     if NAMES_OF_COUNTED.search(plain) and "cpas_2023" not in calls and not ANNEX.search(plain):
         # "c'est quelles les 24 ASBL sélectionnées ?": the documents count them, they name only the 2023 annex's.
         return []
+    if BOTH_BOUNDS.search(plain) and not any(_bound_of(s.id) for s in chosen):
+        # "c'était quoi la fourchette du subside ?": the best of the first items stating a bound, a little less sure.
+        bounds = [s for s in with_intent(around, intent) if _bound_of(s.id)]
+        chosen = choose(bounds, calls=calls, threshold=threshold - BOUNDS_SLACK, two=False, years=years)[:1] or chosen
     if len(chosen) == 1 and BOTH_BOUNDS.search(plain):
         # "montant min et max ?": a minimum item calls for its maximum (the 2008 manual gives them apart).
-        first = _bound_of(chosen[0].id)
-        other = [
-            s
-            for s in around
-            if first and _bound_of(s.id) not in (None, first) and _call_of(s.id) == _call_of(chosen[0].id)
-        ]
-        chosen += other[:1]
-    if chosen and CONSEQUENCE.search(plain) and not any(_topic_of(s.id) in SANCTIONS for s in chosen):
+        first, item = _bound_of(chosen[0].id), kb().item(chosen[0].id)
+        # The other bound of the same call and topic, ranked or not: "la fourchette" asks for both whatever the score.
+        same = [] if isinstance(item, CostItem | DataIssue) else [f.id for f in kb().about(item.topic, item.call)]
+        ranked_first = [s.id for s in around if s.id in same]
+        other = [i for i in [*ranked_first, *same] if first and _bound_of(i) not in (None, first)]
+        chosen += [Scored(other[0], chosen[0].score)] if other else []
+    late = bool(chosen) and LATE.search(plain) is not None and _topic_of(chosen[0].id) in LATE_TOPICS
+    if late and not any(_topic_of(s.id) == "refusal" for s in chosen):
+        # A claim or a document sent late is refused or paid in part (Art. 7 §8): the rule, then the refusal rule of
+        # its call, ranked or not (not the refund of money already paid).
+        refusal = [f.id for f in kb().about("refusal", _call_of(chosen[0].id))]
+        chosen = [*chosen[:1], *[Scored(i, chosen[0].score) for i in refusal[:1]]]
+    elif chosen and CONSEQUENCE.search(plain) and not any(_topic_of(s.id) in SANCTIONS for s in chosen):
         # "on est obligés d'accepter ? et sinon ?", "wa riskeren we?": the rule, then what not keeping it costs.
         sanctions = [s for s in around if _topic_of(s.id) in SANCTIONS]
         chosen = [*chosen[:1], *choose(sanctions, calls=calls, threshold=threshold - SANCTION_SLACK, two=False)[:1]]

@@ -687,3 +687,20 @@ def test_an_expense_within_the_period_gets_the_period_then_what_answers_about_it
     )
     assert "tombe dans la période" in replies[0] and "mars 2024" in replies[0]
     assert len(replies) == 2 and "Source" in replies[1]
+
+
+@needs_index
+def test_the_range_of_a_grant_gets_both_bounds(domain):
+    replies, _ = ask(
+        domain, "vieux manuel 2008 (TIC) : c'était quoi la fourchette du subside ?", intent="ask_objectives"
+    )
+    said = " ".join(replies).replace("\u202f", " ")
+    assert "10 000 €" in said and "30 000 €" in said and "Source" in said
+
+
+@needs_index
+def test_a_claim_sent_late_gets_the_refusal_rule(domain):
+    replies, _ = ask(
+        domain, "on a loupé la date de la 1ere décla, on peut l'envoyer fin mai ? on sera quand même remboursés ?"
+    )
+    assert "est refusé" in " ".join(replies) and "Art. 7 §8" in " ".join(replies)
