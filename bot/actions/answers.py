@@ -160,6 +160,12 @@ TIME = re.compile(
     r"|maart|april|mei|juni|juli|augustus|oktober|trimestres?|kwarta\w*|mois|maand\w*|jours?|dag\w*|semaines?"
     r"|we(?:e|)k\w*|ans?|annees?|jaar|jaren|debut|fin|begin|einde|avant|apres|voor|na|m\+\d+)\b|\d{1,2}[/.]\d{1,2}"
 )
+# Asking when money is paid.
+_PAID = r"(?:verse\w*|paye\w*|vire\w*|rembourse\w*|uitbetaald|betaald|gestort|overgemaakt|storten|uitbetalen)"
+PAID_WHEN = re.compile(
+    rf"\b(?:quand(?! meme)|wanneer|delai|termijn|combien de temps|hoe lang|hoelang)\b.{{0,40}}\b{_PAID}\b"
+    rf"|\b{_PAID}\b.{{0,30}}\b(?:quand(?! meme)|wanneer)\b"
+)
 # Years that name no call of the documents (2024 deadlines aside): an answer must mention them.
 _YEAR = re.compile(r"\b20[2-3]\d\b")
 KNOWN_YEARS = {"2022", "2023"}
@@ -443,6 +449,13 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> list[Scored
         # "on est obligés d'accepter ? et sinon ?", "wa riskeren we?": the rule, then what not keeping it costs.
         sanctions = [s for s in around if _topic_of(s.id) in SANCTIONS]
         chosen = [*chosen[:1], *choose(sanctions, calls=calls, threshold=threshold - SANCTION_SLACK, two=False)[:1]]
+    if earlier and len(chosen) == 1 and PAID_WHEN.search(plain) and _topic_of(chosen[0].id) != "payment":
+        # "we hebben onze eerste schuldvordering ingediend" then "wanneer wordt die uitbetaald?": when money is paid,
+        # not the deadline the turn before was about.
+        paying = [
+            s for s in [*with_intent(around, intent), *with_intent(ranking, intent)] if _topic_of(s.id) == "payment"
+        ]
+        chosen = choose(paying, calls=calls, threshold=threshold - RESCUE_SLACK, two=False, years=years)[:1] or chosen
     asked = [
         kind
         for question, kind in ((HOW_MUCH, QUANTITY), (MONEY_ASKED, MONEY), (WHEN_ASKED, TIME))

@@ -273,14 +273,20 @@ def test_on_est_a_ans_names_the_cpas_and_the_total_says_vat_included(domain, kb)
             "fr",
             "508 85 86",
         ),
-        pytest.param(
+        (
+            # When money is paid, not the deadline the turn before was about.
             "Is de tweede schuldvordering begrensd?",
             "en wanneer wordt die uitbetaald?",
             "ask_payment_schedule",
             "nl",
             "goedkeuring",
-            # Known gap (issue 8): the turn before outweighs the follow-up, which gets the deadline again.
-            marks=pytest.mark.xfail(strict=True, reason="the earlier turn's deadline still wins"),
+        ),
+        (
+            "we hebben onze eerste schuldvordering ingediend op 10 mei",
+            "weet ge wanneer die uitbetaald wordt?",
+            "ask_payment_schedule",
+            "nl",
+            "goedkeuring",
         ),
     ],
 )
