@@ -67,16 +67,17 @@ def _bound_of(item_id: str) -> str | None:
     return "min" if low and not high else "max" if high and not low else None
 
 
+# Saying a claim or a document is, or will be, late.
+_LATE = r"te laat|en retard|trop tard|hors delai|pas a temps|niet op tijd|loupe\w*|gemist|overschreden"
+LATE = re.compile(rf"\b({_LATE})")
 # Asking what happens when a rule is not kept: the refusal or refund item that says it comes second, even ranked
 # further down (the question's other words are about the rule).
 CONSEQUENCE = re.compile(
-    r"\b(et sinon|sinon|si on ne|si nous ne|risque\w*|consequences?|sanctions?|gevolg\w*|riskeren|risico\w*"
-    r"|wat als|wat gebeurt|te laat|en retard|trop tard|hors delai|pas a temps|niet op tijd|respecte pas|respecte\w* pas"
-    r"|niet naleven|niet nale\w*|niet respecte\w*|loupe\w*|rate la date|gemist|overschreden|depasse la date"
-    r"|un probleme|c'est grave|een probleem|is da erg|is dat erg)\b"
+    rf"\b(et sinon|sinon|si on ne|si nous ne|risque\w*|consequences?|sanctions?|gevolg\w*|riskeren|risico\w*"
+    rf"|wat als|wat gebeurt|{_LATE}|respecte pas|respecte\w* pas|niet naleven|niet nale\w*|niet respecte\w*"
+    rf"|rate la date|depasse la date|un probleme|c'est grave|een probleem|is da erg|is dat erg)\b"
 )
 SANCTIONS = ("refusal", "refund")
-LATE = re.compile(r"\b(te laat|en retard|trop tard|hors delai|pas a temps|niet op tijd|loupe\w*|gemist|overschreden)")
 SANCTION_SLACK = 0.6
 LATE_TOPICS = ("deadlines", "claim_documents", "payment")
 # The intent is a hint: items of its topics get a small lead over items of other topics.
