@@ -345,6 +345,9 @@ def _role(before: str, after: str, mult: str, value: Decimal) -> str | None:
         return "date"
     if mult.endswith("€") or _EUR_BEFORE.search(before):
         return "eur"
+    if not mult and value in CALENDAR_YEARS and not _AFTER["eur"].match(after):
+        # "les subsides de 2008", "de subsidie van 2023": a year names a call, it is no amount.
+        return "year"
     if _MONEY_BEFORE.search(unicodedata.normalize("NFKD", before).encode("ascii", "ignore").decode()) and not (
         _AFTER["inhabitants"].match(after) or _AFTER["percent"].match(after)
     ):

@@ -369,6 +369,25 @@ def swapped(earlier: str, text: str) -> str | None:
     return None
 
 
+def conjoined(text: str) -> list[str]:
+    """A message naming two of a kind side by side, once with each: "c quand la deadline pour la 1ère et la 2ème
+    décla ?" asks two deadlines, "de 2022 et 2023" two calls; none when it names no such pair."""
+    plain = unaccent(text)
+    for kinds in SWAPS:
+        either = "|".join(kinds.values())
+        pair = re.search(
+            rf"\b({either})\b\s*(?:et|en|ou|of|&|/|\+)\s*(?:(?:la|le|les|l'|de|het|die|du)\s*)?\b({either})\b", plain
+        )
+        if pair and _kind(kinds, pair.group(1)) != _kind(kinds, pair.group(2)):
+            head, tail = text[: pair.start()], text[pair.end() :]
+            return [f"{head}{text[pair.start(i) : pair.end(i)]}{tail}" for i in (1, 2)]
+    return []
+
+
+def _kind(kinds: dict[str, str], word: str) -> str | None:
+    return next((k for k, pattern in kinds.items() if re.fullmatch(pattern, word)), None)
+
+
 def in_context_of(earlier: str, text: str) -> list[Scored]:
     """A follow-up's ranking read with the turn before it, its own reading weighing OWN_WORDS beside it."""
     together = {s.id: s.score for s in ranked(swapped(earlier, text) or f"{earlier} {text}")}
@@ -399,7 +418,10 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> list[Scored
     # The message read with the turn before it (a follow-up), else alone: where the checks below look further.
     around = answerable(in_context_of(earlier[0], text)) if earlier else ranking
     chosen = choose(with_intent(ranking, intent), calls=calls, threshold=threshold, two=two, years=years)
-    if two and len(parts := question_parts(text)) >= 2:
+    parts = question_parts(text) if two else []
+    if len(parts) < 2:
+        parts = conjoined(text)
+    if len(parts) >= 2:
         # Each question ranked alone: read whole, the first one's items fill the top and the second gets no answer.
         each = [
             choose(

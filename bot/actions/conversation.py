@@ -9,6 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.replies import kb, lang_of
+from bot.actions.route import ActionAnswer
 
 
 class ActionDontKnow(Action):
@@ -24,12 +25,15 @@ class ActionDontKnow(Action):
 
 
 class ActionSwitchLanguage(Action):
-    """The language slot is already set by the slot-mapping validation; confirm it."""
+    """The language slot is already set by the slot-mapping validation; confirm it. A message that names no language
+    was no such request ("en Vlaanderen en Brussel?" after a figure for Wallonia): it is answered as a question."""
 
     def name(self) -> str:
         return "action_switch_language"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
+        if next(tracker.get_latest_entity_values("language"), None) is None:
+            return ActionAnswer().run(dispatcher, tracker, domain)
         dispatcher.utter_message(response="utter_language_switched")
         return []
 

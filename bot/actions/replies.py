@@ -47,10 +47,15 @@ def say_items(dispatcher: CollectingDispatcher, items: Sequence[Item], lang: str
             dispatcher.utter_message(
                 response=f"utter_cost_{item.verdict}", answer=item.text(lang), source=kb().cite(item.source, lang=lang)
             )
-    for fact in facts:
-        dates = [fact.as_date] if fact.unit == "date" else parse_dates(fact.fr)
-        if fact.topic in DATED_TOPICS and all_past(dates, today=today):
-            dispatcher.utter_message(response=DATED_TOPICS[fact.topic])
+    past = [
+        fact.topic
+        for fact in facts
+        if fact.topic in DATED_TOPICS
+        and all_past([fact.as_date] if fact.unit == "date" else parse_dates(fact.fr), today=today)
+    ]
+    for topic in dict.fromkeys(past):
+        # Said once: "these deadlines are past" after the two claim deadlines, not the same sentence twice.
+        dispatcher.utter_message(response=DATED_TOPICS[topic] + ("_all" if past.count(topic) > 1 else ""))
     linked = [i for i in items if isinstance(i, DataIssue)]
     linked += [i for f in facts for i in kb().issues_of_fact(f.id) if i not in linked]
     say_issues(dispatcher, linked, lang)

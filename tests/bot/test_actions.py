@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from rasa_sdk.events import SlotSet
 
-from bot.actions.conversation import ActionDontKnow
+from bot.actions.conversation import ActionDontKnow, ActionSwitchLanguage
 from bot.actions.route import ActionAnswer, ActionInform, route
 from rules.money import format_eur
 from tests.bot.conftest import run, tracker
@@ -711,3 +711,40 @@ def test_a_claim_sent_late_gets_the_refusal_rule(domain):
         domain, "on a loupé la date de la 1ere décla, on peut l'envoyer fin mai ? on sera quand même remboursés ?"
     )
     assert "est refusé" in " ".join(replies) and "Art. 7 §8" in " ".join(replies)
+
+
+@needs_index
+def test_the_first_and_the_second_claim_asked_together_get_both_deadlines_and_one_notice(domain):
+    replies, _ = ask(domain, "c quand la deadline pour la 1ère et la 2ème décla de créance (AR 2023)?")
+    said = " ".join(replies)
+    assert "12 mai 2024" in said and "10 novembre 2024" in said
+    assert replies.count("Attention : ces échéances sont dépassées.") == 1
+    assert not any("cette échéance" in r for r in replies)
+
+
+@needs_index
+def test_a_follow_up_taken_for_a_language_request_is_answered_as_a_question(domain):
+    """'en Vlaanderen en Brussel?' names regions, not a language: the figures, not a language switch."""
+    events, replies = run(
+        ActionSwitchLanguage(),
+        tracker(
+            "en Vlaanderen en Brussel?",
+            intent="request_language",
+            slots={"language": "nl"},
+            earlier=["barometer digitale inclusie: in welk gewest is de digitale kwetsbaarheid het hoogst?"],
+        ),
+        domain,
+    )
+    said = " ".join(replies)
+    assert "46 %" in said and "39 %" in said and "Bron" in said and "Nederlands" not in said
+    _, replies = run(
+        ActionSwitchLanguage(),
+        tracker(
+            "in het Nederlands aub",
+            intent="request_language",
+            entities=[{"entity": "language", "value": "nl"}],
+            slots={"language": "nl"},
+        ),
+        domain,
+    )
+    assert replies == ["Goed, ik ga verder in het Nederlands."]
