@@ -388,14 +388,28 @@ def _kind(kinds: dict[str, str], word: str) -> str | None:
     return next((k for k, pattern in kinds.items() if re.fullmatch(pattern, word)), None)
 
 
+# A short follow-up whose subject is a word pointing back ("wat moet daar allemaal in?", "il doit contenir quoi ?") is
+# about what the turn before named: its own words weigh less, and the reading with the turn before is preferred.
+POINTS_BACK = re.compile(r"\b(daar\w*|erin|ervan|erover|erbij|erop|il|elle|ca|cela|celui-ci|celle-ci|dedans)\b")
+VAGUE_WORDS = 8
+VAGUE_OWN_WORDS = 0.2
+
+
+def points_back(text: str) -> bool:
+    plain = unaccent(text)
+    return len(plain.split()) <= VAGUE_WORDS and POINTS_BACK.search(plain) is not None
+
+
 def in_context_of(earlier: str, text: str) -> list[Scored]:
-    """A follow-up's ranking read with the turn before it, its own reading weighing OWN_WORDS beside it."""
+    """A follow-up's ranking read with the turn before it, its own reading weighing OWN_WORDS beside it (less when
+    it points back)."""
     together = {s.id: s.score for s in ranked(swapped(earlier, text) or f"{earlier} {text}")}
     alone = {s.id: s.score for s in ranked(text)}
+    own = VAGUE_OWN_WORDS if points_back(text) else OWN_WORDS
     # An item outside one reading's top counts as that reading's last.
     last_together, last_alone = min(together.values()), min(alone.values())
     fused = [
-        Scored(i, round((together.get(i, last_together) + OWN_WORDS * alone.get(i, last_alone)) / (1 + OWN_WORDS), 4))
+        Scored(i, round((together.get(i, last_together) + own * alone.get(i, last_alone)) / (1 + own), 4))
         for i in {*together, *alone}
     ]
     return sorted(fused, key=lambda s: (-s.score, s.id))
@@ -438,13 +452,14 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> list[Scored
             chosen = apart[:2]
     if earlier and not years:
         # "il doit contenir quoi ?" after "je remplis le rapport financier": the earlier turn says what "il" is.
+        vague = points_back(text)
         in_context = choose(
             with_intent(around, intent),
             calls=calls,
-            threshold=threshold,
+            threshold=threshold - (RESCUE_SLACK if vague else 0.0),
             two=two,
         )
-        if in_context and (not chosen or in_context[0].score > chosen[0].score + CONTEXT_MARGIN):
+        if in_context and (vague or not chosen or in_context[0].score > chosen[0].score + CONTEXT_MARGIN):
             chosen = in_context
     plain = unaccent(text)
     if NAMES_OF_COUNTED.search(plain) and "cpas_2023" not in calls and not ANNEX.search(plain):

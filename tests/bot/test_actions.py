@@ -276,6 +276,14 @@ def test_on_est_a_ans_names_the_cpas_and_the_total_says_vat_included(domain, kb)
             "nl",
             "goedkeuring",
         ),
+        (
+            # "daar" is the report of the turn before: what it holds, not which costs the grant may hold.
+            "we zijn het financieel rapport aan het opmaken",
+            "wat moet daar allemaal in?",
+            "nlu_fallback",
+            "nl",
+            "KBO-nummer",
+        ),
     ],
 )
 def test_a_follow_up_is_read_with_the_turn_before_and_its_own_words(domain, earlier, text, intent, lang, expected):
