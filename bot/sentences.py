@@ -15,7 +15,6 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-
 # The encoder's tokenizer, parsed once: its pure-Python reading of sp.model took 2 s of every server start (a restarted
 # action server's 5.6 s); unpickled, 0.2 s.
 TOKENIZER_FILE = Path(__file__).resolve().parent.parent / "models" / "sentencepiece.pkl"

@@ -17,7 +17,11 @@ from rules.parsing import parse_dates
 
 Item = Fact | CostItem | DataIssue
 # Topics whose dates are deadlines or periods: when they are all past, the answer says so.
-DATED_TOPICS = {"deadlines": "utter_deadline_passed", "period": "utter_period_over"}
+# What is said when one dated fact of a topic is past, and when several are.
+DATED_TOPICS = {
+    "deadlines": ("utter_deadline_passed", "utter_deadline_passed_all"),
+    "period": ("utter_period_over", "utter_period_over_all"),
+}
 
 
 def kb() -> KnowledgeBase:
@@ -55,7 +59,7 @@ def say_items(dispatcher: CollectingDispatcher, items: Sequence[Item], lang: str
     ]
     for topic in dict.fromkeys(past):
         # Said once: "these deadlines are past" after the two claim deadlines, not the same sentence twice.
-        dispatcher.utter_message(response=DATED_TOPICS[topic] + ("_all" if past.count(topic) > 1 else ""))
+        dispatcher.utter_message(response=DATED_TOPICS[topic][past.count(topic) > 1])
     linked = [i for i in items if isinstance(i, DataIssue)]
     linked += [i for f in facts for i in kb().issues_of_fact(f.id) if i not in linked]
     say_issues(dispatcher, linked, lang)

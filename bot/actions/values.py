@@ -193,8 +193,20 @@ def _first_named(texts: list[str]) -> Beneficiary | None:
 
 
 def beneficiary(tracker: Tracker) -> Beneficiary | None:
-    """The 2023 beneficiary the message names (tagged entity first, then the whole text)."""
-    return _first_named([*entity_values(tracker, "organisation"), latest_text(tracker)])
+    """The 2023 beneficiary the message names (tagged entity first, then the whole text), else the one whose advance
+    it quotes to the cent."""
+    text = latest_text(tracker)
+    return _first_named([*entity_values(tracker, "organisation"), text]) or with_advance(text)
+
+
+def with_advance(text: str) -> Beneficiary | None:
+    """The project whose advance in the annex is the message's one amount with cents: "ons voorschot was 35.990,94
+    euro, hoeveel is onze totale subsidie?" is Eeklo's. Cents make it that project's; a round amount is anyone's."""
+    amounts = [q.value for q in read_quantities(text) if q.role in (None, "eur")]
+    if len(amounts) != 1 or amounts[0] == amounts[0].to_integral_value():
+        return None
+    found = [b for b in kb().beneficiaries if b.advance == amounts[0]]
+    return found[0] if len(found) == 1 else None
 
 
 def remembered_beneficiary(tracker: Tracker) -> Beneficiary | None:

@@ -756,3 +756,28 @@ def test_a_follow_up_taken_for_a_language_request_is_answered_as_a_question(doma
         domain,
     )
     assert replies == ["Goed, ik ga verder in het Nederlands."]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "organisation", "expected"),
+    [
+        # The advance quoted to the cent is a project's in the annex: its grant is known, what is left is computed.
+        (
+            "on a reçu une avance de 35 249,85 €, combien peut-on encore réclamer ?",
+            "fr",
+            "lessines",
+            "82\u202f249,64 €",
+        ),
+        ("ons voorschot was 35.990,94 euro. hoeveel is onze totale subsidie dan?", "nl", "eeklo", "€ 119.969,80"),
+    ],
+)
+def test_an_advance_quoted_to_the_cent_names_its_project_and_its_grant(domain, text, lang, organisation, expected):
+    replies, slots = ask(domain, text, intent="ask_remaining", lang=lang)
+    assert expected in replies[0] and slots.get("organisation") == organisation
+
+
+def test_a_round_advance_names_no_project(domain):
+    replies, slots = ask(
+        domain, "on a reçu une avance de 30 000 €, combien peut-on encore réclamer ?", intent="ask_remaining"
+    )
+    assert "organisation" not in slots and "Donnez-moi le montant de votre subvention" in " ".join(replies)
