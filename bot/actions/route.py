@@ -63,7 +63,7 @@ PAYMENT_HINT = re.compile(
 # Asking how much one may apply for.
 ASK_FOR_WORDS = re.compile(r"\b(demander|aanvragen|vragen|plafond|maximum|max|peut-on|mogen|recevoir|krijgen)\b")
 # The 2008 manual's rule on moving money between cost types.
-TRANSFER_WORDS = re.compile(r"\b(15 ?%|15 pour ?cent|15 procent|transfer\w*|verschuiv\w*|overdracht\w*)")
+TRANSFER_WORDS = re.compile(r"\b(15 ?%|15 pour ?cent|15 procent|transfer\w*|\w*verschuiv\w*|overdracht\w*)")
 # The 2008 manual's cost types, between which its 15 % rule moves money.
 COST_TYPES = re.compile(r"\b(investissements?|investering\w*|fonctionnement|werking\w*|personnel|personeel\w*)\b")
 # Asking whether a CPAS is among those selected.

@@ -315,6 +315,19 @@ def _common_words() -> frozenset:
         "touche",
         "obtient",
         "obtenu",
+        # Other verbs after an asked CPAS: "welk OCMW zit erachter?", "quel CPAS porte ce projet ?".
+        "zit",
+        "zitten",
+        "staat",
+        "staan",
+        "doet",
+        "draagt",
+        "trekt",
+        "porte",
+        "portent",
+        "gere",
+        "fait",
+        "mene",
     }
     return frozenset({*function_words(), *domain})
 

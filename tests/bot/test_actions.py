@@ -781,3 +781,12 @@ def test_a_round_advance_names_no_project(domain):
         domain, "on a reçu une avance de 30 000 €, combien peut-on encore réclamer ?", intent="ask_remaining"
     )
     assert "organisation" not in slots and "Donnez-moi le montant de votre subvention" in " ".join(replies)
+
+
+def test_the_2008_transfer_rule_is_computed_on_a_dutch_compound_word(domain):
+    replies, _ = ask(
+        domain,
+        "Budgetverschuiving tussen kostensoorten in de 2008-oproep: hoeveel mag dat zijn bij een subsidie van 18.000?",
+        lang="nl",
+    )
+    assert "€ 2.700,00" in replies[0] and "15 %" in replies[0]

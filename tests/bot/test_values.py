@@ -66,6 +66,8 @@ def test_a_project_named_as_an_example_is_not_the_askers_own():
 def test_a_verb_after_ocmw_is_no_unknown_cpas():
     assert unknown_cpas("welk OCMW of CPAS kreeg het hoogste bedrag in de bijlage?") is None
     assert unknown_cpas("hoeveel kreeg OCMW Hasselt?") == "Hasselt"
+    assert unknown_cpas("welk OCMW zit erachter en hoeveel is hun voorschot?") is None
+    assert unknown_cpas("quel CPAS porte ce projet ?") is None
 
 
 def test_a_total_vat_included_is_the_grant_never_an_amount_received():
