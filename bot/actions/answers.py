@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date
+from typing import NamedTuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -415,12 +416,19 @@ def in_context_of(earlier: str, text: str) -> list[Scored]:
     return sorted(fused, key=lambda s: (-s.score, s.id))
 
 
-def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> list[Scored]:
+class Choice(NamedTuple):
+    """The items that answer a message, and the part of it none answers (when only some of its questions are)."""
+
+    items: list[Scored]
+    rest: str | None = None
+
+
+def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> Choice:
     """The items answering the latest message, read in the context of the previous one when it is vague."""
     text = latest_text(tracker)
     if not text.strip():
         # A button carries an intent and no words: the facts that intent is about, for the call being managed.
-        return [Scored(i, 1.0) for i in BUTTON_ITEMS.get(intent_of(tracker) or "", ())]
+        return Choice([Scored(i, 1.0) for i in BUTTON_ITEMS.get(intent_of(tracker) or "", ())])
     calls = calls_named(text) or [c for c in [tracker.get_slot("call")] if c]
     intent = intent_of(tracker)
     if intent == "out_of_scope":
@@ -432,6 +440,7 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> list[Scored
     # The message read with the turn before it (a follow-up), else alone: where the checks below look further.
     around = answerable(in_context_of(earlier[0], text)) if earlier else ranking
     chosen = choose(with_intent(ranking, intent), calls=calls, threshold=threshold, two=two, years=years)
+    rest = None
     parts = question_parts(text) if two else []
     if len(parts) < 2:
         parts = conjoined(text)
@@ -450,6 +459,11 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> list[Scored
         apart = list({s.id: s for found in each for s in found}.values())
         if len(apart) >= 2:
             chosen = apart[:2]
+        elif apart and not chosen:
+            # "l'avance est versée à quel moment ? faut-il la demander ?": the documents answer one question, not the
+            # other; the one is answered, the other said unknown.
+            chosen = apart
+            rest = next(part for part, found in zip(parts, each, strict=True) if not found)
     if earlier and not years:
         # "il doit contenir quoi ?" after "je remplis le rapport financier": the earlier turn says what "il" is.
         vague = points_back(text)
@@ -464,7 +478,7 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> list[Scored
     plain = unaccent(text)
     if NAMES_OF_COUNTED.search(plain) and "cpas_2023" not in calls and not ANNEX.search(plain):
         # "c'est quelles les 24 ASBL sélectionnées ?": the documents count them, they name only the 2023 annex's.
-        return []
+        return Choice([])
     if BOTH_BOUNDS.search(plain) and not any(_bound_of(s.id) for s in chosen):
         # "c'était quoi la fourchette du subside ?": the best of the first items stating a bound, a little less sure.
         bounds = [s for s in with_intent(around, intent) if _bound_of(s.id)]
@@ -506,12 +520,12 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> list[Scored
         if rescued:
             chosen = rescued
     if HOW_MUCH.search(plain) and not any(states(QUANTITY, s.id) for s in chosen):
-        return []
+        return Choice([])
     if MONEY_ASKED.search(plain) and not any(states(MONEY, s.id) for s in chosen):
-        return []
+        return Choice([])
     if WHEN_ASKED.search(plain) and not any(states(TIME, s.id) for s in chosen):
-        return []
-    return chosen
+        return Choice([])
+    return Choice(chosen, rest)
 
 
 def call_events(tracker: Tracker) -> list[dict]:
@@ -522,9 +536,13 @@ def call_events(tracker: Tracker) -> list[dict]:
 
 def answer(dispatcher: CollectingDispatcher, tracker: Tracker, *, threshold: float = THRESHOLD) -> list[Scored]:
     """Say the best items for the latest message; the items said, none when nothing answers it."""
-    chosen = best_items(tracker, threshold=threshold)
+    chosen, rest = best_items(tracker, threshold=threshold)
     if chosen:
         say_items(dispatcher, [kb().item(s.id) for s in chosen], lang_of(tracker), today=date.today())
+        if rest:
+            dispatcher.utter_message(
+                response="utter_dont_know_rest", part=rest, contact=kb().fact("digilab.contact").text(lang_of(tracker))
+            )
     return chosen
 
 

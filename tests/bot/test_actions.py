@@ -790,3 +790,22 @@ def test_the_2008_transfer_rule_is_computed_on_a_dutch_compound_word(domain):
         lang="nl",
     )
     assert "€ 2.700,00" in replies[0] and "15 %" in replies[0]
+
+
+@needs_index
+def test_of_two_questions_the_one_the_documents_answer_is_answered_and_the_other_said_unknown(domain):
+    replies, _ = ask(domain, "AR e-inclusion CPAS 2023 : l'avance est versée à quel moment ? faut-il la demander ?")
+    said = " ".join(replies)
+    assert "premier trimestre" in said and "Source" in said
+    assert "« faut-il la demander ? », je ne trouve pas la réponse" in said and "digilab@mi-is.be" in said
+
+
+def test_amounts_spent_by_a_date_are_a_first_claim_computation_not_a_period_question(domain):
+    replies, _ = ask(
+        domain,
+        "Subside de 178 737,74 € TVAC, on a reçu l'avance de 53 621,32 €. D'ici fin avril 2024 on aura dépensé "
+        "90 000 € au total, combien on peut demander dans la première déclaration de créance ?",
+        intent="ask_remaining",
+    )
+    said = " ".join(replies)
+    assert "36\u202f378,68 €" in said and "période couverte" not in said
