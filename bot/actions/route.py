@@ -208,7 +208,7 @@ def route(tracker: Tracker) -> str:
         # "notre projet (appel 2022) dure 2 ans", then "nos dépenses, entre quand et quand ?": its own period.
         return "funding_period"
     if not {"cpas_2022", "ict_2008"} & set(calls_in_conversation) and not money_given and expense_span(tracker):
-        # (With amounts, "d'ici fin avril on aura dépensé 90 000 €" says how much, not whether April is covered.)
+        # (With amounts spent by a date, the question is how much to claim, not whether that month is covered.)
         # "laptops gekocht op 3 november 2024, kunde da nog op de subsidie zetten?": the decree's period decides.
         return "expense_period"
     about_payments = PAYMENT_WORDS.search(plain) or any(PAYMENT_WORDS.search(unaccent(t)) for t in earlier)
