@@ -16,7 +16,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.replies import intent_of, kb, lang_of, latest_text, previous_texts, say_items
+from bot.actions.replies import intent_of, kb, lang_of, latest_text, previous_texts, say_dont_know, say_items
 from bot.retrieval import Scored, answerable, ranked
 from bot.sentences import unaccent
 from knowledge.loader import DataIssue
@@ -540,9 +540,7 @@ def answer(dispatcher: CollectingDispatcher, tracker: Tracker, *, threshold: flo
     if chosen:
         say_items(dispatcher, [kb().item(s.id) for s in chosen], lang_of(tracker), today=date.today())
         if rest:
-            dispatcher.utter_message(
-                response="utter_dont_know_rest", part=rest, contact=kb().fact("digilab.contact").text(lang_of(tracker))
-            )
+            say_dont_know(dispatcher, lang_of(tracker), part=rest)
     return chosen
 
 

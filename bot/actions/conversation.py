@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.replies import kb, lang_of
+from bot.actions.replies import lang_of, say_dont_know
 from bot.actions.route import ActionAnswer
 
 
@@ -19,8 +19,7 @@ class ActionDontKnow(Action):
         return "action_dont_know"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
-        lang = lang_of(tracker)
-        dispatcher.utter_message(response="utter_dont_know", contact=kb().fact("digilab.contact").text(lang))
+        say_dont_know(dispatcher, lang_of(tracker))
         return []
 
 

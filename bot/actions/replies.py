@@ -65,8 +65,13 @@ def say_items(dispatcher: CollectingDispatcher, items: Sequence[Item], lang: str
     say_issues(dispatcher, linked, lang)
 
 
-def say_dont_know(dispatcher: CollectingDispatcher, lang: str) -> None:
-    dispatcher.utter_message(response="utter_dont_know", contact=kb().fact("digilab.contact").text(lang))
+def say_dont_know(dispatcher: CollectingDispatcher, lang: str, *, part: str | None = None) -> None:
+    """The documents do not answer (or not `part`, one question of the message): said, with the Digilab contact."""
+    contact = kb().fact("digilab.contact").text(lang)
+    if part:
+        dispatcher.utter_message(response="utter_dont_know_rest", part=part, contact=contact)
+    else:
+        dispatcher.utter_message(response="utter_dont_know", contact=contact)
 
 
 def say_issues(dispatcher: CollectingDispatcher, issues: Sequence[DataIssue], lang: str) -> None:
