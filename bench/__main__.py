@@ -18,8 +18,7 @@ from pathlib import Path
 
 import httpx
 
-from bot.serve import stop
-from tests.e2e.servers import free_port, wait_for
+from bot.serve import free_port, stop, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 # Conversations as CPAS staff have them: a handful of messages each, not one endless chat.

@@ -31,6 +31,7 @@ from rasa.shared.exceptions import RasaException
 
 from helpdesk.masking import mask_logs
 from knowledge.loader import default_knowledge
+from knowledge.models import LANGUAGES
 from settings import get_settings
 
 
@@ -65,7 +66,6 @@ def _configure_logging(configure: Callable[..., None]) -> Callable[..., None]:
 
 
 log = logging.getLogger(__name__)
-LANGUAGES = ("fr", "nl")
 
 
 @lru_cache(maxsize=1)

@@ -28,6 +28,7 @@ from sklearn.svm import LinearSVC
 
 from bot.sentences import sentence_encoder, unaccent
 from knowledge.loader import DATA_DIR, KnowledgeBase, default_knowledge
+from knowledge.models import LANGUAGES
 
 INDEX_FILE = Path(__file__).resolve().parent.parent / "models" / "retrieval.pkl"
 # Questions close to the subsidies that the documents do not answer: a class of their own, REJECT.
@@ -68,7 +69,7 @@ def unanswerable(kb: KnowledgeBase | None = None) -> list[tuple[str, str]]:
     found rightly refused."""
     data = yaml.safe_load(UNANSWERABLE_FILE.read_text(encoding="utf-8"))
     refused = (kb or default_knowledge()).reviewed.refused
-    return [(REJECT, q) for lang in ("fr", "nl") for q in [*data[lang], *refused.of(lang)]]
+    return [(REJECT, q) for lang in LANGUAGES for q in [*data[lang], *refused.of(lang)]]
 
 
 def held_out(kb: KnowledgeBase) -> list[tuple[str, str, str]]:
@@ -76,7 +77,7 @@ def held_out(kb: KnowledgeBase) -> list[tuple[str, str, str]]:
     return [
         (item_id, lang, q)
         for item_id, qs in kb.questions.items()
-        for lang in ("fr", "nl")
+        for lang in LANGUAGES
         for q in qs.of(lang)[-HELD_OUT:]
     ]
 

@@ -327,11 +327,40 @@ def free_ports() -> dict[str, int]:
 
 
 def _listening(port: int) -> bool:
+    return reachable("127.0.0.1", port)
+
+
+def reachable(host: str, port: int) -> bool:
+    """Something accepts connections there."""
     try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1):
+        with socket.create_connection((host, port), timeout=1):
             return True
     except OSError:
         return False
+
+
+def free_port() -> int:
+    """One port nothing listens on, chosen by the kernel."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, proc: subprocess.Popen, timeout: float = 180) -> None:
+    """Until `url` answers 200; fails at once if the process serving it exits."""
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{proc.args[:4]} exited with {proc.returncode}")
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise TimeoutError(url)
 
 
 class Supervised:

@@ -15,7 +15,8 @@ from urllib.parse import quote
 
 import httpx
 
-LANGUAGES = ("fr", "nl")
+from knowledge.models import LANGUAGES
+
 # How domain.yml introduces a source, and the language that says so.
 SOURCE_LABELS = {"Source : ": "fr", "Sources : ": "fr", "Bron: ": "nl", "Bronnen: ": "nl"}
 

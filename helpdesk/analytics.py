@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from helpdesk.feedback import feedback_counts
 from helpdesk.masking import mask_personal_data
 from helpdesk.models import Feedback, Ticket
+from knowledge.models import LANGUAGES
 
 # Helpdesk staff count days in Belgian time, not UTC.
 TIMEZONE = ZoneInfo("Europe/Brussels")
@@ -311,7 +312,7 @@ def conversations_from(rows: Iterable[EventRow]) -> list[Conversation]:
                 current.marks.append((row.timestamp, FELL_BACK))
         elif row.type_name == "slot":
             event = event_json(row.data)
-            if event.get("name") == "language" and event.get("value") in ("fr", "nl"):
+            if event.get("name") == "language" and event.get("value") in LANGUAGES:
                 language = event["value"]
                 # The language is set right after the message it was detected in.
                 if current.turns:

@@ -14,6 +14,7 @@ import yaml
 from pydantic import ValidationError
 
 from knowledge.models import (
+    LANGUAGES,
     Beneficiary,
     Cluster,
     CostItem,
@@ -332,7 +333,7 @@ def _check_value_said(fact: Fact) -> None:
     """A fact's sentences say its value: change the value and forget a sentence, and loading fails."""
     if fact.value is None or fact.unit not in SAID_UNITS:
         return
-    for lang in ("fr", "nl"):
+    for lang in LANGUAGES:
         text = fact.text(lang)
         if not any(re.search(rf"(?<![\d.,]){re.escape(form)}(?![\d])", text) for form in _value_forms(fact, lang)):
             raise KnowledgeError(DATA_DIR, f"facts[{fact.id}].{lang}", f"does not say its value {fact.value}")
@@ -449,9 +450,9 @@ def _reviewed(folder: Path, known: set) -> Reviewed:
         for item_id, asked in part.questions.items():
             if item_id not in known:
                 raise KnowledgeError(path, f"questions[{item_id}]", "no fact or cost item has this id")
-            for lang in ("fr", "nl"):
+            for lang in LANGUAGES:
                 questions.setdefault(item_id, {"fr": [], "nl": []})[lang] += asked.of(lang)
-        for lang in ("fr", "nl"):
+        for lang in LANGUAGES:
             refused[lang] += part.refused.of(lang)
         missing += part.missing_facts  # their documents are checked by SourceRef
     return Reviewed(

@@ -9,6 +9,9 @@ from typing import Literal
 
 from pydantic import BaseModel, validator
 
+# The assistant's two languages: every layer names them with these two.
+Lang = Literal["fr", "nl"]
+LANGUAGES: tuple[Lang, ...] = ("fr", "nl")
 DOCS = ("slides_2022", "decree_2023", "project_page", "manual_2008", "press_dossier")
 CALLS = ("ict_2008", "cpas_2022", "cpas_2023", "calls_2023_2024", "social_actors", "programme")
 TOPICS = (
@@ -258,14 +261,8 @@ class MissingFact(Strict):
     """A question the documents answer but the knowledge base does not yet: the fact to add, and where."""
 
     question: str
-    lang: str
+    lang: Lang
     source: SourceRef
-
-    @validator("lang")
-    def known_language(cls, v: str) -> str:
-        if v not in ("fr", "nl"):
-            raise ValueError("fr or nl")
-        return v
 
 
 class Reviewed(Strict):

@@ -30,6 +30,7 @@ from channels.rasa import (
 from helpdesk.db import session_scope
 from helpdesk.feedback import REASONS, record_feedback
 from knowledge.loader import default_knowledge
+from knowledge.models import Lang
 from settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -142,7 +143,7 @@ class MessageOut(Out):
 class ChatOut(Out):
     messages: list[MessageOut] = Field(..., description="The assistant's answers to this message, in order.")
     # The conversation's language after this turn (Rasa's `language` slot), so the page can follow it.
-    language: Literal["fr", "nl"] | None = Field(
+    language: Lang | None = Field(
         None, description="The conversation's language after this " "turn; the page follows it.", example="fr"
     )
     conversation: str = Field(
