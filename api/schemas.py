@@ -8,7 +8,21 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, conlist
 
 from knowledge.loader import default_knowledge
-from rules.money import to_cents
+from rules.money import format_eur, format_percent, to_cents
+from rules.payments import PaymentTerms, advance_for, remaining_for
+
+# The docs' worked example: the annex's largest kind of grant, computed by the rules at the knowledge base's rates,
+# so an example can never state a figure the API would not return.
+_KB = default_knowledge()
+TERMS = PaymentTerms.of(_KB)
+EXAMPLE_BENEFICIARY = next(b for b in _KB.beneficiaries if b.organisation == "CPAS de Genk")
+EXAMPLE_GRANT = EXAMPLE_BENEFICIARY.total
+EXAMPLE_ADVANCE = advance_for(EXAMPLE_GRANT, terms=TERMS)
+EXAMPLE_REMAINING = remaining_for(EXAMPLE_GRANT, [EXAMPLE_ADVANCE.advance], terms=TERMS)
+ADVANCE_PERCENT = format_percent(TERMS.advance_rate, "fr")
+FIRST_CLAIM_PERCENT = format_percent(TERMS.first_claim_rate, "fr")
+# "235 022,50 €", as a French-speaking user types it.
+EXAMPLE_GRANT_FR = format_eur(EXAMPLE_GRANT, "fr")
 
 # How the rules API reads amounts and populations (rules/parsing.py), said once for every route's docs.
 AMOUNT_FORMATS = (
@@ -100,14 +114,16 @@ class ClusterOut(Out):
 
 
 class AdvanceOut(Out):
-    grant: float = Field(..., description="The grant read from the request, in euros.", example=235022.5)
+    grant: float = Field(..., description="The grant read from the request, in euros.", example=float(EXAMPLE_GRANT))
     advance: float = Field(
-        ..., description="The 30 % advance paid in the project's first quarter (Art. 6 §1).", example=70506.75
+        ...,
+        description=f"The {ADVANCE_PERCENT} advance paid in the project's first quarter (Art. 6 §1).",
+        example=float(EXAMPLE_ADVANCE.advance),
     )
     first_claim_max: float = Field(
         ...,
-        description="The most the first claim declaration may ask: 30 % of the " "grant (Art. 7 §2).",
-        example=70506.75,
+        description=f"The most the first claim declaration may ask: {FIRST_CLAIM_PERCENT} of the grant (Art. 7 §2).",
+        example=float(EXAMPLE_ADVANCE.first_claim_max),
     )
     source: str = Field(
         ...,
@@ -122,27 +138,33 @@ class RemainingIn(BaseModel):
     grant: Decimal = Field(
         ...,
         description="The grant in euros (a JSON number, or a string as people write it). " + AMOUNT_FORMATS,
-        example=235022.50,
+        example=float(EXAMPLE_GRANT),
     )
     received: conlist(Decimal, max_items=100) = Field(  # type: ignore[valid-type]
         [],
         description="Every amount received so far (the advance, paid claims), in euros; at most 100.",
-        example=[70506.75],
+        example=[float(EXAMPLE_ADVANCE.advance)],
     )
 
     class Config:
         extra = "forbid"
-        schema_extra = {"example": {"grant": 235022.50, "received": [70506.75]}}
+        schema_extra = {"example": {"grant": float(EXAMPLE_GRANT), "received": [float(EXAMPLE_ADVANCE.advance)]}}
 
 
 class RemainingOut(Out):
-    grant: float = Field(..., description="The grant, in euros.", example=235022.5)
-    received_total: float = Field(..., description="The sum of the amounts received.", example=70506.75)
+    grant: float = Field(..., description="The grant, in euros.", example=float(EXAMPLE_GRANT))
+    received_total: float = Field(
+        ..., description="The sum of the amounts received.", example=float(EXAMPLE_REMAINING.received_total)
+    )
     remaining: float = Field(
-        ..., description="What is left to claim: the grant less what was received.", example=164515.75
+        ...,
+        description="What is left to claim: the grant less what was received.",
+        example=float(EXAMPLE_REMAINING.remaining),
     )
     first_claim_max: float = Field(
-        ..., description="The cap of the first claim declaration: 30 % of the grant.", example=70506.75
+        ...,
+        description=f"The cap of the first claim declaration: {FIRST_CLAIM_PERCENT} of the grant.",
+        example=float(EXAMPLE_REMAINING.first_claim_max),
     )
     source: str = Field(
         ...,
@@ -154,13 +176,19 @@ class RemainingOut(Out):
 
 
 class BeneficiaryOut(Out):
-    organisation: str = Field(..., description="The CPAS or association, French name.", example="CPAS de Genk")
-    organisation_nl: str = Field(..., description="Its Dutch name.", example="OCMW van Genk")
-    project: str = Field(..., description="The project's name in the annex.", example="Vlotte balie")
-    amount_excl_vat: float = Field(..., description="Subsidy excluding VAT, in euros.", example=224522.5)
-    vat: float = Field(..., description="VAT, in euros.", example=10500)
-    total: float = Field(..., description="Total subsidy, in euros.", example=235022.5)
-    advance: float = Field(..., description="The 30 % advance, in euros.", example=70506.75)
+    organisation: str = Field(
+        ..., description="The CPAS or association, French name.", example=EXAMPLE_BENEFICIARY.organisation
+    )
+    organisation_nl: str = Field(..., description="Its Dutch name.", example=EXAMPLE_BENEFICIARY.organisation_nl)
+    project: str = Field(..., description="The project's name in the annex.", example=EXAMPLE_BENEFICIARY.project)
+    amount_excl_vat: float = Field(
+        ..., description="Subsidy excluding VAT, in euros.", example=float(EXAMPLE_BENEFICIARY.amount_excl_vat)
+    )
+    vat: float = Field(..., description="VAT, in euros.", example=float(EXAMPLE_BENEFICIARY.vat))
+    total: float = Field(..., description="Total subsidy, in euros.", example=float(EXAMPLE_BENEFICIARY.total))
+    advance: float = Field(
+        ..., description=f"The {ADVANCE_PERCENT} advance, in euros.", example=float(EXAMPLE_BENEFICIARY.advance)
+    )
 
 
 class ErrorOut(Out):

@@ -15,7 +15,7 @@ from slowapi.util import get_remote_address
 
 from api.deps import get_lang
 from api.metrics import CHAT_MESSAGES, FALLBACKS, HANDOFFS, RASA_ERRORS
-from api.schemas import ErrorOut, Out
+from api.schemas import ADVANCE_PERCENT, EXAMPLE_ADVANCE, EXAMPLE_GRANT_FR, ErrorOut, Out
 from api.security import limiter
 from channels.citations import source_links
 from channels.rasa import (
@@ -31,6 +31,7 @@ from helpdesk.db import session_scope
 from helpdesk.feedback import REASONS, record_feedback
 from knowledge.loader import default_knowledge
 from knowledge.models import Lang
+from rules.money import format_eur
 from settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,8 @@ COOKIE = "digilab_chat"
 _PROCESS_SECRET = secrets.token_urlsafe(32)
 # The button the assistant offers when it does not know (domain.yml), and what pressing it sends.
 HANDOFF_PAYLOAD = "/human_handoff"
+# An answer as the assistant gives it, for the docs' examples: the rules' figure, not a typed one.
+EXAMPLE_ANSWER = f"Avance de {ADVANCE_PERCENT} : {format_eur(EXAMPLE_ADVANCE.advance, 'fr')}."
 
 
 def _signer(settings: Settings) -> URLSafeSerializer:
@@ -98,7 +101,7 @@ class ChatIn(BaseModel):
     message: constr(strip_whitespace=True, min_length=1, max_length=2000) = Field(  # type: ignore[valid-type]
         ...,
         description="What the user typed, or the payload of a button they pressed.",
-        example="Quelle avance pour une subvention de 235 022,50 € ?",
+        example=f"Quelle avance pour une subvention de {EXAMPLE_GRANT_FR} ?",
     )
 
     class Config:
@@ -120,7 +123,7 @@ class SourcePart(Out):
 
 
 class MessageOut(Out):
-    text: str = Field(..., description="The answer, without its source line.", example="Avance de 30 % : 70 506,75 €.")
+    text: str = Field(..., description="The answer, without its source line.", example=EXAMPLE_ANSWER)
     source: str | None = Field(
         None,
         description="The document and article or section the answer comes from.",
@@ -164,10 +167,10 @@ class FeedbackIn(BaseModel):
         None, description=SENDER, example="web-3f9c2a"
     )
     question: constr(strip_whitespace=True, min_length=1, max_length=4000) = Field(  # type: ignore[valid-type]
-        ..., description="The question the rated answer replied to.", example="Quelle avance pour 235 022,50 € ?"
+        ..., description="The question the rated answer replied to.", example=f"Quelle avance pour {EXAMPLE_GRANT_FR} ?"
     )
     answer: constr(strip_whitespace=True, min_length=1, max_length=8000) = Field(  # type: ignore[valid-type]
-        ..., description="The rated answer, with its source line.", example="Avance de 30 % : 70 506,75 €."
+        ..., description="The rated answer, with its source line.", example=EXAMPLE_ANSWER
     )
     rating: Literal[1, -1] = Field(..., description="1: thumbs up, -1: thumbs down.", example=-1)
     reason: Literal[REASONS] | None = Field(  # type: ignore[valid-type]
