@@ -68,6 +68,26 @@ def _bound_of(item_id: str) -> str | None:
     return "min" if low and not high else "max" if high and not low else None
 
 
+# A question about one bound of an amount: "le maximum", "au plus", "plafond" (the minimum is _MIN).
+ONE_BOUND = re.compile(r"\b(max\w*|min|hoogstens|au plus|plafond\w*|plancher|cap|tout au plus|hooguit|ten hoogste)\b")
+
+
+def _is_amount(item_id: str) -> bool:
+    item = kb().item(item_id)
+    return getattr(item, "unit", None) == "eur" and _bound_of(item_id) is not None
+
+
+def _other_bound(item_id: str, around: Sequence[Scored]) -> str | None:
+    """The other bound of the same call and topic (the 2008 manual's minimum for its maximum), the best ranked first,
+    ranked or not: whoever asks for the range wants both whatever the score."""
+    first, item = _bound_of(item_id), kb().item(item_id)
+    if first is None or isinstance(item, CostItem | DataIssue):
+        return None
+    same = [f.id for f in kb().about(item.topic, item.call)]
+    ranked_first = [s.id for s in around if s.id in same]
+    return next((i for i in [*ranked_first, *same] if _bound_of(i) not in (None, first)), None)
+
+
 # Saying a claim or a document is, or will be, late.
 _LATE = r"te laat|en retard|trop tard|hors delai|pas a temps|niet op tijd|loupe\w*|gemist|overschreden"
 LATE = re.compile(rf"\b({_LATE})")
@@ -485,12 +505,14 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> Choice:
         chosen = choose(bounds, calls=calls, threshold=threshold - BOUNDS_SLACK, two=False, years=years)[:1] or chosen
     if len(chosen) == 1 and BOTH_BOUNDS.search(plain):
         # "montant min et max ?": a minimum item calls for its maximum (the 2008 manual gives them apart).
-        first, item = _bound_of(chosen[0].id), kb().item(chosen[0].id)
-        # The other bound of the same call and topic, ranked or not: "la fourchette" asks for both whatever the score.
-        same = [] if isinstance(item, CostItem | DataIssue) else [f.id for f in kb().about(item.topic, item.call)]
-        ranked_first = [s.id for s in around if s.id in same]
-        other = [i for i in [*ranked_first, *same] if first and _bound_of(i) not in (None, first)]
-        chosen += [Scored(other[0], chosen[0].score)] if other else []
+        other = _other_bound(chosen[0].id, around)
+        chosen += [Scored(other, chosen[0].score)] if other else []
+    elif not (_MIN.search(plain) or ONE_BOUND.search(plain)):
+        # "hoeveel kon je toen aanvragen?" names no bound: an amount given as a minimum and a maximum apart is both.
+        for at, item in reversed(list(enumerate(chosen))):
+            other = _other_bound(item.id, around) if _is_amount(item.id) else None
+            if other and other not in {s.id for s in chosen}:
+                chosen = [*chosen[: at + 1], Scored(other, item.score), *chosen[at + 1 :]]
     late = bool(chosen) and LATE.search(plain) is not None and _topic_of(chosen[0].id) in LATE_TOPICS
     if late and not any(_topic_of(s.id) == "refusal" for s in chosen):
         # A claim or a document sent late is refused or paid in part (Art. 7 §8): the rule, then the refusal rule of

@@ -714,6 +714,22 @@ def test_the_range_of_a_grant_gets_both_bounds(domain):
 
 
 @needs_index
+@pytest.mark.parametrize(
+    ("question", "both"),
+    [
+        ("hoeveel kon je aanvragen bij de ICT-oproep van 2008?", True),
+        ("appel TIC 2008 : quel montant maximum pouvait-on demander ?", False),
+    ],
+)
+def test_how_much_without_a_bound_gets_both_bounds_and_the_maximum_alone_does_not(domain, question, both):
+    """The 2008 manual gives the minimum and the maximum apart: "how much" is both; "the maximum" is the maximum."""
+    replies, _ = ask(domain, question)
+    said = " ".join(replies).replace("\u202f", " ").replace(".", " ")
+    assert "30 000" in said
+    assert ("10 000" in said) is both
+
+
+@needs_index
 def test_a_claim_sent_late_gets_the_refusal_rule(domain):
     replies, _ = ask(
         domain, "on a loupé la date de la 1ere décla, on peut l'envoyer fin mai ? on sera quand même remboursés ?"
