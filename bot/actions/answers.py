@@ -233,6 +233,33 @@ def question_parts(text: str) -> list[str]:
     return parts
 
 
+# Staff write to Digilab; the press contact is for journalists, said only when the press is named.
+DIGILAB_CONTACT, PRESS_CONTACT, DIGILAB_ADDRESS = (
+    "digilab.contact",
+    "programme.press_contact",
+    "cpas_2023.digilab_address",
+)
+POSTAL = re.compile(r"\b(post\s?adres\w*|adresse postale|adres\w*|courrier|par la poste|per post|brief)\b")
+PRESS = re.compile(r"\b(press?e?|pers\w*|journalist\w*|media)\b")
+# A way to reach someone: whoever asks for it among other things (an address) gets Digilab's e-mail and phone.
+REACH = re.compile(r"\b(e-?mail\w*|mail\w*|courriel|tel\w*|bell\w*|appel(?:er|le)|joindre|contact\w*|bereik\w*)\b")
+
+
+def for_staff(chosen: list[Scored], plain: str) -> list[Scored]:
+    """Contact answers for CPAS staff: the press contact only when the press is asked about; Digilab's own contact
+    whenever a way to reach it is asked, beside an address or opening hours."""
+    if not chosen or _topic_of(chosen[0].id) != "contacts":
+        return chosen
+    score = chosen[0].score
+    if not PRESS.search(plain):
+        chosen = [s for s in chosen if s.id != PRESS_CONTACT] or [Scored(DIGILAB_CONTACT, score)]
+    if REACH.search(plain) and not any(_topic_of(s.id) == "contacts" and s.id.endswith("contact") for s in chosen):
+        chosen = [*chosen[:1], Scored(DIGILAB_CONTACT, score), *chosen[1:]][:2]
+    if POSTAL.search(plain) and not any(s.id.endswith("address") for s in chosen):
+        chosen = [*chosen[:1], Scored(DIGILAB_ADDRESS, score)]
+    return chosen
+
+
 def _topic_of(item_id: str) -> str:
     item = kb().item(item_id)
     return "costs" if isinstance(item, CostItem) else item.topic
@@ -530,6 +557,7 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> Choice:
             s for s in [*with_intent(around, intent), *with_intent(ranking, intent)] if _topic_of(s.id) == "payment"
         ]
         chosen = choose(paying, calls=calls, threshold=threshold - RESCUE_SLACK, two=False, years=years)[:1] or chosen
+    chosen = for_staff(chosen, plain)
     asked = [
         kind
         for question, kind in ((HOW_MUCH, QUANTITY), (MONEY_ASKED, MONEY), (WHEN_ASKED, TIME))

@@ -730,6 +730,25 @@ def test_how_much_without_a_bound_gets_both_bounds_and_the_maximum_alone_does_no
 
 
 @needs_index
+@pytest.mark.parametrize(
+    ("lang", "question", "said", "unsaid"),
+    [
+        ("nl", "naar wie kan ik mailen of bellen met een vraag over ons project?", ["digilab@mi-is.be"], ["MI.Press"]),
+        ("fr", "c quoi l'adresse postale du Digilab + leur mail?", ["digilab@mi-is.be", "Jardin Botanique 50"], []),
+        ("nl", "mailadres, telnr en postadres van digilab aub", ["digilab@mi-is.be", "Kruidtuinlaan 50"], []),
+        ("fr", "qui contacter pour une question de la presse ?", ["MI.Press@mi-is.be"], []),
+    ],
+)
+def test_staff_asking_how_to_reach_digilab_get_its_contact_and_the_press_only_the_press_contact(
+    domain, lang, question, said, unsaid
+):
+    replies, _ = ask(domain, question, intent="ask_contact", lang=lang)
+    text = " ".join(replies)
+    assert all(part in text for part in said), text
+    assert not any(part in text for part in unsaid), text
+
+
+@needs_index
 def test_a_claim_sent_late_gets_the_refusal_rule(domain):
     replies, _ = ask(
         domain, "on a loupé la date de la 1ere décla, on peut l'envoyer fin mai ? on sera quand même remboursés ?"
