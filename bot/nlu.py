@@ -170,6 +170,10 @@ class SentenceIntentClassifier(GraphComponent, IntentClassifier):
         return messages
 
 
+# A request to switch language this sure is one (config.yml's FallbackClassifier threshold: below it, no intent is).
+SURE_REQUEST = 0.3
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
 class LanguageDetector(GraphComponent):
     """Tags each message with `message_language` (fr/nl) when it says which; the `language` slot maps from it.
@@ -230,7 +234,10 @@ class LanguageDetector(GraphComponent):
 
         for message in messages:
             text = message.get(TEXT) or ""
-            asked = (message.get(INTENT) or {}).get("name") == "request_language"
+            intent = message.get(INTENT) or {}
+            # Only a sure request to switch: a question the classifier doubts about ("de minimis-plafond in het
+            # handboek?", request_language at 0.16) is in its own language like any other.
+            asked = intent.get("name") == "request_language" and intent.get("confidence", 0.0) >= SURE_REQUEST
             lang = None if self.model is None or asked else message_language(text, self.model)
             if lang:
                 entity = {

@@ -42,9 +42,26 @@ def test_a_request_to_switch_is_not_taken_as_the_language_it_is_written_in(model
     from rasa.shared.nlu.training_data.message import Message
 
     detector = LanguageDetector({}, None, None, model)
-    message = Message({"text": "en néerlandais svp", "intent": {"name": "request_language"}})
+    message = Message({"text": "en néerlandais svp", "intent": {"name": "request_language", "confidence": 0.97}})
     detector.process([message])
     assert not [e for e in message.get("entities", []) if e["entity"] == "message_language"]
-    plain = Message({"text": "tegen wanneer moet de schuldvordering binnen", "intent": {"name": "ask_deadlines"}})
+    plain = Message(
+        {"text": "tegen wanneer moet de schuldvordering binnen", "intent": {"name": "ask_deadlines", "confidence": 0.9}}
+    )
     detector.process([plain])
     assert [e["value"] for e in plain.get("entities") if e["entity"] == "message_language"] == ["nl"]
+
+
+def test_a_question_the_classifier_only_doubts_is_a_request_to_switch_keeps_its_language(model):
+    """ "de minimis-plafond in het handboek?" ranked request_language first at 0.16, then fell back: it is Dutch."""
+    from rasa.shared.nlu.training_data.message import Message
+
+    detector = LanguageDetector({}, None, None, model)
+    doubted = Message(
+        {
+            "text": "de minimis-plafond in het handboek van 2008?",
+            "intent": {"name": "request_language", "confidence": 0.16},
+        }
+    )
+    detector.process([doubted])
+    assert [e["value"] for e in doubted.get("entities") if e["entity"] == "message_language"] == ["nl"]
