@@ -235,7 +235,7 @@ ROLES = {
     "eur": r"€|eur\w*|k€|m€",
     "percent": r"%|pour\s?cent|pourcent|procent|percent",
     "months": r"mois|maand\w*|months?|m\b",
-    "quotes": r"devis|offertes?|prijsoffertes?|quotes?",
+    "quotes": r"devis|offres?|offertes?|prijsoffertes?|prijsvragen|quotes?",
     "years": r"ans?\b|annees?|années?|jaar|jaren|years?",
     "days": r"jours?|dagen|dag|days?",
     "projects": r"projets?|projecten|project|cpas|ocmw\w*|communes?|gemeenten?",

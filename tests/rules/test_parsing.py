@@ -55,6 +55,7 @@ def test_a_year_range_is_two_years_not_a_negative_number():
         ("na de eerste 6 maanden", "6", "months"),
         ("faut-il 3 devis ?", "3", "quotes"),
         ("3 offertes", "3", "quotes"),
+        ("il fallait demander 3 offres de prix ?", "3", "quotes"),
         ("on a 2 projets", "2", "projects"),
         ("art. 7 §2", "7", "article"),
         ("subside de 235.022,50 EUR", "235022.50", "eur"),
