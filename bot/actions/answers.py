@@ -21,7 +21,7 @@ from bot.retrieval import Scored, answerable, ranked
 from bot.sentences import unaccent
 from knowledge.loader import DataIssue
 from knowledge.models import CostItem
-from rules.parsing import without_dates
+from rules.parsing import parse_dates, without_dates
 
 # Measured on the dev half of `make eval`: below it, the best item answers another question.
 THRESHOLD = -0.45
@@ -233,6 +233,15 @@ def question_parts(text: str) -> list[str]:
     return parts
 
 
+def after_deadline(item_id: str, text: str) -> bool:
+    """"Can we still send it on 20 May 2024?": a day the message names falls after the deadline answering it."""
+    item = kb().item(item_id)
+    if getattr(item, "unit", None) != "date" or _topic_of(item_id) != "deadlines" or not item.value:
+        return False
+    deadline = date.fromisoformat(str(item.value))
+    return any(day > deadline for day in parse_dates(text))
+
+
 # Staff write to Digilab; the press contact is for journalists, said only when the press is named.
 DIGILAB_CONTACT, PRESS_CONTACT, DIGILAB_ADDRESS = (
     "digilab.contact",
@@ -438,7 +447,10 @@ def _kind(kinds: dict[str, str], word: str) -> str | None:
 
 # A short follow-up whose subject is a word pointing back ("wat moet daar allemaal in?", "il doit contenir quoi ?") is
 # about what the turn before named: its own words weigh less, and the reading with the turn before is preferred.
-POINTS_BACK = re.compile(r"\b(daar\w*|erin|ervan|erover|erbij|erop|il|elle|ca|cela|celui-ci|celle-ci|dedans)\b")
+POINTS_BACK = re.compile(
+    r"\b(daar\w*|erin|ervan|erover|erbij|erop|dat|die|dit|deze|hij|ze|il|elle|ils|elles|ca|cela|celui-ci|celle-ci"
+    r"|dedans)\b"
+)
 VAGUE_WORDS = 8
 VAGUE_OWN_WORDS = 0.2
 
@@ -540,7 +552,8 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> Choice:
             other = _other_bound(item.id, around) if _is_amount(item.id) else None
             if other and other not in {s.id for s in chosen}:
                 chosen = [*chosen[: at + 1], Scored(other, item.score), *chosen[at + 1 :]]
-    late = bool(chosen) and LATE.search(plain) is not None and _topic_of(chosen[0].id) in LATE_TOPICS
+    late = bool(chosen) and (LATE.search(plain) is not None or after_deadline(chosen[0].id, text))
+    late = late and _topic_of(chosen[0].id) in LATE_TOPICS
     if late and not any(_topic_of(s.id) == "refusal" for s in chosen):
         # A claim or a document sent late is refused or paid in part (Art. 7 §8): the rule, then the refusal rule of
         # its call, ranked or not (not the refund of money already paid).

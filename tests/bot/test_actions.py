@@ -749,6 +749,30 @@ def test_staff_asking_how_to_reach_digilab_get_its_contact_and_the_press_only_th
 
 
 @needs_index
+def test_a_day_after_the_deadline_is_read_as_late_and_gets_the_refusal_rule(domain):
+    late, _ = ask(
+        domain, "Kunnen we de documenten voor de eerste schuldvordering nog op 20 mei 2024 indienen?", lang="nl"
+    )
+    assert "12 mei 2024" in " ".join(late) and "Art. 7 §8" in " ".join(late)
+    in_time, _ = ask(
+        domain, "Kunnen we de documenten voor de eerste schuldvordering op 10 mei 2024 indienen?", lang="nl"
+    )
+    assert "12 mei 2024" in " ".join(in_time) and "Art. 7 §8" not in " ".join(in_time)
+
+
+@needs_index
+def test_a_follow_up_saying_dat_is_about_the_turn_before(domain):
+    replies, _ = ask(
+        domain,
+        "en wanneer moet dat binnen?",
+        lang="nl",
+        intent="ask_deadlines",
+        earlier=["Wat moet er in de tweede schuldvordering zitten?"],
+    )
+    assert "10 november 2024" in " ".join(replies)
+
+
+@needs_index
 def test_a_claim_sent_late_gets_the_refusal_rule(domain):
     replies, _ = ask(
         domain, "on a loupé la date de la 1ere décla, on peut l'envoyer fin mai ? on sera quand même remboursés ?"
