@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date
+from decimal import Decimal
 from typing import NamedTuple
 
 from rasa_sdk import Tracker
@@ -21,7 +22,7 @@ from bot.retrieval import Scored, answerable, ranked
 from bot.sentences import unaccent
 from knowledge.loader import DataIssue
 from knowledge.models import CostItem
-from rules.parsing import parse_dates, without_dates
+from rules.parsing import parse_dates, read_quantities, without_dates
 
 # Measured on the dev half of `make eval`: below it, the best item answers another question.
 THRESHOLD = -0.45
@@ -94,7 +95,8 @@ LATE = re.compile(rf"\b({_LATE})")
 # Asking what happens when a rule is not kept: the refusal or refund item that says it comes second, even ranked
 # further down (the question's other words are about the rule).
 CONSEQUENCE = re.compile(
-    rf"\b(et sinon|sinon|si on ne|si nous ne|risque\w*|consequences?|sanctions?|gevolg\w*|riskeren|risico\w*"
+    rf"\b(et sinon|sinon|si on ne|si nous ne|se passe\w*|risque\w*|consequences?|sanctions?|gevolg\w*|riskeren"
+    rf"|risico\w*"
     rf"|wat als|wat gebeurt|{_LATE}|respecte pas|respecte\w* pas|niet naleven|niet nale\w*|niet respecte\w*"
     rf"|rate la date|depasse la date|un probleme|c'est grave|een probleem|is da erg|is dat erg)\b"
 )
@@ -234,7 +236,7 @@ def question_parts(text: str) -> list[str]:
 
 
 def after_deadline(item_id: str, text: str) -> bool:
-    """"Can we still send it on 20 May 2024?": a day the message names falls after the deadline answering it."""
+    """ "Can we still send it on 20 May 2024?": a day the message names falls after the deadline answering it."""
     item = kb().item(item_id)
     if getattr(item, "unit", None) != "date" or _topic_of(item_id) != "deadlines" or not item.value:
         return False
@@ -301,6 +303,33 @@ def with_article(ranking: Sequence[Scored], text: str) -> list[Scored]:
         Scored(s.id, s.score + (ARTICLE_BONUS if any(p.match(r) for p in patterns for r in _refs_of(s.id)) else 0.0))
         for s in ranking
     ]
+    return sorted(scored, key=lambda s: -s.score)
+
+
+# "on m'a dit 30 millions", "art. 1 zegt 3.402.812": an amount or a count the documents state, quoted by the asker,
+# points to the fact stating it.
+FIGURE_BONUS = 0.3
+FIGURE_UNITS = {"eur": ("eur", None), "count": ("projects", None)}
+SMALLEST_QUOTED_COUNT = 10
+
+
+def with_figure(ranking: Sequence[Scored], text: str) -> list[Scored]:
+    """The ranking with the facts whose own figure the message quotes a little ahead."""
+    quoted = [(q.value, q.role) for q in read_quantities(text) if q.value >= SMALLEST_QUOTED_COUNT]
+    if not quoted:
+        return list(ranking)
+
+    def states_quoted(item_id: str) -> bool:
+        item = kb().item(item_id)
+        if isinstance(item, DataIssue):
+            # A disagreement between documents is about the figures of its facts.
+            return any(states_quoted(fact) for fact in item.facts if fact in kb().facts)
+        unit, value = getattr(item, "unit", None), getattr(item, "value", None)
+        if unit not in FIGURE_UNITS or value is None:
+            return False
+        return any(Decimal(str(value)) == v and role in FIGURE_UNITS[unit] for v, role in quoted)
+
+    scored = [Scored(s.id, s.score + (FIGURE_BONUS if states_quoted(s.id) else 0.0)) for s in ranking]
     return sorted(scored, key=lambda s: -s.score)
 
 
@@ -494,7 +523,7 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> Choice:
         threshold = STRICT_THRESHOLD
     two = asks_two_things(text)
     years = [y for y in _YEAR.findall(without_dates(text)) if y not in KNOWN_YEARS]
-    ranking = with_article(answerable(ranked(text)), text)
+    ranking = with_figure(with_article(answerable(ranked(text)), text), text)
     earlier = previous_texts(tracker, 1)
     # The message read with the turn before it (a follow-up), else alone: where the checks below look further.
     around = answerable(in_context_of(earlier[0], text)) if earlier else ranking

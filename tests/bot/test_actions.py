@@ -773,6 +773,19 @@ def test_a_follow_up_saying_dat_is_about_the_turn_before(domain):
 
 
 @needs_index
+def test_a_figure_the_asker_quotes_leads_to_the_fact_stating_it(domain):
+    """Quoting the slides' 30 million points to the disagreement over the budget: both figures, both sources."""
+    replies, _ = ask(
+        domain,
+        "Een collega zegt dat er 30 miljoen euro voor e-inclusion for Belgium voorzien is, maar op de projectpagina "
+        "lees ik iets anders. Wat klopt er nu?",
+        lang="nl",
+    )
+    said = " ".join(replies)
+    assert "30.000.000" in said and "26 miljoen" in said and "Bronnen:" in said, said
+
+
+@needs_index
 def test_a_claim_sent_late_gets_the_refusal_rule(domain):
     replies, _ = ask(
         domain, "on a loupé la date de la 1ere décla, on peut l'envoyer fin mai ? on sera quand même remboursés ?"
