@@ -101,6 +101,16 @@ CONSEQUENCE = re.compile(
     rf"|rate la date|depasse la date|un probleme|c'est grave|een probleem|is da erg|is dat erg)\b"
 )
 SANCTIONS = ("refusal", "refund")
+# What a rule not kept costs, wherever the documents say it: "il est tenu de rembourser" closes the article on controls.
+SANCTION_WORDS = re.compile(
+    r"\b(tenu de rembourser|rembourser sans delai|remboursement du subside|est refuse|non-liquidation|pas liquide)"
+)
+
+
+def is_sanction(item_id: str) -> bool:
+    return _topic_of(item_id) in SANCTIONS or SANCTION_WORDS.search(unaccent(kb().item(item_id).fr)) is not None
+
+
 SANCTION_SLACK = 0.6
 LATE_TOPICS = ("deadlines", "claim_documents", "payment")
 # The intent is a hint: items of its topics get a small lead over items of other topics.
@@ -588,9 +598,9 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> Choice:
         # its call, ranked or not (not the refund of money already paid).
         refusal = [f.id for f in kb().about("refusal", _call_of(chosen[0].id))]
         chosen = [*chosen[:1], *[Scored(i, chosen[0].score) for i in refusal[:1]]]
-    elif chosen and CONSEQUENCE.search(plain) and not any(_topic_of(s.id) in SANCTIONS for s in chosen):
+    elif chosen and CONSEQUENCE.search(plain) and not any(is_sanction(s.id) for s in chosen):
         # "on est obligés d'accepter ? et sinon ?", "wa riskeren we?": the rule, then what not keeping it costs.
-        sanctions = [s for s in around if _topic_of(s.id) in SANCTIONS]
+        sanctions = [s for s in around if is_sanction(s.id)]
         chosen = [*chosen[:1], *choose(sanctions, calls=calls, threshold=threshold - SANCTION_SLACK, two=False)[:1]]
     if earlier and len(chosen) == 1 and PAID_WHEN.search(plain) and _topic_of(chosen[0].id) != "payment":
         # "we hebben onze eerste schuldvordering ingediend" then "wanneer wordt die uitbetaald?": when money is paid,

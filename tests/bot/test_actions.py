@@ -786,6 +786,17 @@ def test_a_figure_the_asker_quotes_leads_to_the_fact_stating_it(domain):
 
 
 @needs_index
+def test_what_refusing_a_control_costs_is_said_after_the_control_rule(domain):
+    replies, _ = ask(
+        domain,
+        "Digilab peut venir contrôler le projet dans nos locaux ? et ce qui se passe si on ne se rend pas disponible ?",
+        intent="ask_controls",
+    )
+    said = " ".join(replies)
+    assert "Art. 9 §1" in said and "tenu de rembourser sans délai" in said, said
+
+
+@needs_index
 def test_a_claim_sent_late_gets_the_refusal_rule(domain):
     replies, _ = ask(
         domain, "on a loupé la date de la 1ere décla, on peut l'envoyer fin mai ? on sera quand même remboursés ?"
