@@ -29,7 +29,7 @@ from bot.actions.values import (
     remember,
     unknown_cpas,
 )
-from bot.retrieval import clearly_unanswerable
+from bot.retrieval import answerable, clearly_unanswerable, ranked
 from bot.sentences import unaccent
 from rules.money import format_number
 from rules.parsing import read_quantities
@@ -151,7 +151,13 @@ def route(tracker: Tracker) -> str:
     if not named and HOW_MANY_PROJECTS.search(plain):
         # "et combien de CPAS ont été retenus ?" after a project: the decree's count, not that project again.
         return "facts"
-    if not money_given and not named and clearly_unanswerable(text):
+    if (
+        not money_given
+        and not named
+        and (clearly_unanswerable(text) or (not quantities and not remembered and not answerable(ranked(text))))
+    ):
+        # "the IBAN to pay back what we received too much?" is no computation: with no figure to compute with, the
+        # questions the documents do not answer need only be closest to have it said.
         return "facts"
     if named and ANNEX_WORDS.search(plain) and not RECEIVED_OR_SPENT.search(plain):
         return "beneficiary"

@@ -797,6 +797,19 @@ def test_what_refusing_a_control_costs_is_said_after_the_control_rule(domain):
 
 
 @needs_index
+def test_a_question_without_figures_the_documents_do_not_answer_starts_no_computation(domain):
+    """The classifier says ask_remaining, but there is nothing to compute and the IBAN is in no document."""
+    replies, _ = ask(
+        domain,
+        "Wat is het rekeningnummer (IBAN) om een te veel ontvangen bedrag terug te storten?",
+        intent="ask_remaining",
+        lang="nl",
+    )
+    said = " ".join(replies)
+    assert "digilab@mi-is.be" in said and "niet" in said and "voorschot" not in said, said
+
+
+@needs_index
 def test_a_claim_sent_late_gets_the_refusal_rule(domain):
     replies, _ = ask(
         domain, "on a loupé la date de la 1ere décla, on peut l'envoyer fin mai ? on sera quand même remboursés ?"
