@@ -52,7 +52,7 @@ SPENT = re.compile(
     r"|uitgave\w*|loon|lonen|frais|kosten)\b"
 )
 CLAIMED = re.compile(
-    r"\b(subsides?|subsidie|subvention|decla\w*|declaration\w*|schuldvordering\w*|sv|mettre|inbrengen|zetten"
+    r"\b(subsides?|subsidie|subvention|decla\w*|declaration\w*|schuldvordering\w*|sv|mettre|inbreng\w*|ingebracht|zetten"
     r"|eligible\w*|subsidiabel|rentrer|compter|couvert\w*|gedekt|financ\w*|inclure|opnemen|aller sur|op het project)\b"
 )
 # The decree's own date names the call, not an expense: "le subside de l'AR de décembre 2023".
@@ -69,7 +69,8 @@ def expense_span(tracker: Tracker) -> tuple[date, date] | None:
         return None
     for said in [text, *map(unaccent, previous_texts(tracker, 1))]:
         spans = parse_spans(DECREE_DATE.sub(" ", said))
-        if spans and SPENT.search(said):
+        # The spending said with the day ("gekocht op…"), or in the claiming question ("la facture du formateur").
+        if spans and (SPENT.search(said) or SPENT.search(text)):
             return spans[-1]
     return None
 

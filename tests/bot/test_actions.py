@@ -688,6 +688,18 @@ def test_a_when_question_gets_the_item_that_says_when_even_a_little_less_sure(do
             "tombe avant la période",
         ),
         ("kunnen die nog op het project?", "nl", ["we kochten laptops op 15.11.2024"], "valt na de periode"),
+        (
+            "kunnen die kosten nog ingebracht worden?",
+            "nl",
+            ["We organiseren een slotevent op 15 november 2024 voor ons project."],
+            "valt na de periode",
+        ),
+        (
+            "la facture du formateur pour cet atelier, on peut la mettre sur le subside ?",
+            "fr",
+            ["notre projet organise un dernier atelier le 4 novembre 2024"],
+            "tombe après la période",
+        ),
     ],
 )
 def test_an_expense_outside_the_decrees_period_is_said_not_covered(domain, text, lang, earlier, expected):
