@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
+from functools import lru_cache
 
 EMAIL_MARK, PHONE_MARK, NATIONAL_NUMBER_MARK = "[e-mail]", "[tel]", "[NISS/INSZ]"
 
@@ -29,13 +30,34 @@ _NATIONAL = r"0\d{1,3}(?:" + _SEP + r"\d{2,3}){1,4}|0\d{8,9}"
 _PHONE = re.compile(_BEFORE + r"(?:" + _INTERNATIONAL + r"|" + _NATIONAL + r")" + _AFTER)
 
 
-def mask_personal_data(text: str) -> str:
-    """`text` with its e-mail addresses, phone numbers and national register numbers replaced by a mark."""
+def mask_personal_data(text: str, *, public: Collection[str] = frozenset()) -> str:
+    """`text` with its e-mail addresses, phone numbers and national register numbers replaced by a mark; those in
+    `public` (`public_contacts()`: lowercase addresses, phone numbers by their last eight digits) are kept."""
     if not text:
         return text
-    text = _EMAIL.sub(EMAIL_MARK, text)
+    text = _EMAIL.sub(lambda m: m.group(0) if m.group(0).lower() in public else EMAIL_MARK, text)
     text = _NATIONAL_NUMBER.sub(_national_number, text)
-    return _PHONE.sub(_phone, text)
+    return _PHONE.sub(lambda m: m.group(0) if _phone_key(m.group(0)) in public else _phone(m), text)
+
+
+def _phone_key(written: str) -> str:
+    """A phone number as +32 2 508 85 86, 02/508.85.86 and 025088586 all write it: its last eight digits."""
+    return re.sub(r"\D", "", written)[-8:]
+
+
+@lru_cache(maxsize=1)
+def public_contacts() -> frozenset[str]:
+    """The e-mail addresses and phone numbers of the five public documents (Digilab's, the SPP's, the press office's).
+    They are no one's personal data: a transcript shows the contact the assistant gave as it gave it."""
+    from knowledge.loader import default_knowledge
+
+    kb = default_knowledge()
+    texts = [text for fact in kb.facts.values() for text in (fact.fr, fact.nl)]
+    found: set[str] = set()
+    for text in texts:
+        found |= {m.group(0).lower() for m in _EMAIL.finditer(text)}
+        found |= {_phone_key(m.group(0)) for m in _PHONE.finditer(text)}
+    return frozenset(found)
 
 
 def _national_number(match: re.Match) -> str:

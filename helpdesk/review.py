@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from helpdesk.analytics import Conversation, Turn, question_key
-from helpdesk.masking import mask_personal_data
+from helpdesk.masking import mask_personal_data, public_contacts
 from helpdesk.models import Feedback, ReviewLabel, Ticket
 from knowledge.loader import KnowledgeBase
 
@@ -162,7 +162,7 @@ def label(
         conversation_id=item.conversation_id,
         language=item.language,
         question=mask_personal_data(item.question)[:4000],
-        reply=mask_personal_data(item.reply)[:8000],
+        reply=mask_personal_data(item.reply, public=public_contacts())[:8000],
         label=label,
         labelled_by=by[:320],
         fact_id=fact_id if label == FACT else None,

@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import select
 
 from helpdesk.analytics import EVENTS, Conversation, event_json, has_events, local_day, question_key, tracker_engine
-from helpdesk.masking import mask_personal_data
+from helpdesk.masking import mask_personal_data, public_contacts
 
 USER, BOT = "user", "bot"
 
@@ -41,9 +41,11 @@ def transcript(url: str, sender_id: str) -> list[Line]:
 
 def _line(row) -> Line:
     event = event_json(row.data)
-    text = mask_personal_data(str(event.get("text") or ""))
+    said = str(event.get("text") or "")
     if row.type_name == BOT:
-        return Line(row.timestamp or 0.0, BOT, text)
+        # The assistant's replies keep the public contacts they give (Digilab's e-mail and phone).
+        return Line(row.timestamp or 0.0, BOT, mask_personal_data(said, public=public_contacts()))
+    text = mask_personal_data(said)
     intent = (event.get("parse_data") or {}).get("intent") or {}
     return Line(row.timestamp or 0.0, USER, text, row.intent_name, intent.get("confidence"))
 

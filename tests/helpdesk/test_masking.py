@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 import pytest
 from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
 
-from helpdesk.masking import PersonalDataFilter, mask_logs, mask_personal_data
+from helpdesk.masking import PersonalDataFilter, mask_logs, mask_personal_data, public_contacts
 from tests.helpdesk.conftest import TOKEN, action, session_start, user
 
 
@@ -55,6 +55,14 @@ def test_personal_data_is_replaced_by_a_mark_in_french_and_dutch(text, masked):
 )
 def test_amounts_dates_and_article_numbers_keep_their_digits(text):
     assert mask_personal_data(text) == text
+
+
+def test_the_public_contacts_of_the_documents_stay_readable_and_the_askers_own_do_not():
+    """The assistant's reply gives Digilab's e-mail and phone; staff read them as given, not as [e-mail] [tel]."""
+    reply = "Digilab : digilab@mi-is.be, +32 2 508 85 86. Vous : jan.peeters@gmail.com, 0475 12 34 56, 02/508.85.86"
+    shown = mask_personal_data(reply, public=public_contacts())
+    assert shown == "Digilab : digilab@mi-is.be, +32 2 508 85 86. Vous : [e-mail], [tel], 02/508.85.86"
+    assert mask_personal_data(reply) == "Digilab : [e-mail], [tel]. Vous : [e-mail], [tel], [tel]"
 
 
 def test_a_number_that_is_not_a_date_of_birth_is_no_national_number():

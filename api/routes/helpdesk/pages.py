@@ -23,7 +23,7 @@ from helpdesk import auth, review
 from helpdesk.analytics import TIMEZONE, filter_groups, group_questions, load_conversations, page_of, window
 from helpdesk.db import session_scope
 from helpdesk.feedback import thumbs_down
-from helpdesk.masking import mask_personal_data
+from helpdesk.masking import mask_personal_data, public_contacts
 from helpdesk.models import AGENT, ROLES, Ticket
 from helpdesk.tickets import TOKEN_HOLDER, TicketError, answer_ticket, likely_duplicates, list_tickets, waiting_seconds
 from helpdesk.transcripts import search, transcript
@@ -198,7 +198,7 @@ def feedback_page(
                 "reason": f.reason,
                 "conversation": f.conversation_id,
                 "question": mask_personal_data(f.question),
-                "answer": mask_personal_data(f.answer),
+                "answer": mask_personal_data(f.answer, public=public_contacts()),
             }
             for f in thumbs_down(session, since=datetime.fromtimestamp(start, timezone.utc))
         ]
