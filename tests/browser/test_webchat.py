@@ -461,10 +461,24 @@ def test_new_conversation_asks_to_confirm_and_keeps_the_ticket_number(page):
     expect(page.locator("#welcome .tickets")).to_have_text(f"Vos tickets Digilab : n° {ticket}")
 
 
-def test_a_verdict_shows_an_icon_and_its_word_not_an_emoji(page):
-    ask(page, "Les frais de formation des collaborateurs sont-ils éligibles ?")
-    text = page.locator(ANSWERS).last.locator(".message-text").first.inner_text()
-    assert not any(mark in text for mark in "✅❌⚠")
+@pytest.mark.parametrize(
+    ("question", "word"),
+    [
+        ("Appel TIC 2008 : les frais d'amortissement sont-ils éligibles ?", "Pas éligible."),
+        ("AR 2023 : peut-on acheter des laptops avec le subside ?", "Sous conditions."),
+    ],
+)
+def test_a_verdict_shows_an_icon_and_its_word_not_an_emoji(page, question, word):
+    """Every verdict the domain can give ("⚖️ Sous conditions" too) is a drawn icon beside its word, no emoji that a
+    stock machine shows as an empty box."""
+    ask(page, question)
+    answer = page.locator(ANSWERS).last
+    text = answer.locator(".message-text").first.inner_text()
+    assert text.startswith(word) and not any(mark in text for mark in "✅❌⚠⚖❔"), text
+    icon = answer.locator(".verdict svg path").first
+    expect(icon).to_be_attached()
+    box = answer.locator(".verdict svg").first.bounding_box()
+    assert box and box["width"] > 0 and box["height"] > 0
 
 
 def test_the_api_docs_render_with_no_request_leaving_the_machine(browser, servers):
