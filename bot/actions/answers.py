@@ -303,6 +303,30 @@ def _refs_of(item_id: str) -> list[str]:
     return [s.ref for s in item.sources] if isinstance(item, DataIssue) else [item.source.ref]
 
 
+# How a message names its call: "oproep OCMW 2023", "appel CPAS 2022", "AR du 8 décembre 2023", "KB 2023".
+CALL_NAMES = re.compile(
+    r"\b(?:(?:de |het |l'|la |le )?(?:oproep|appel|call)(?: a projets)?(?: e-inclusion)?(?: (?:ocmw|cpas|tic|ict))?"
+    r"(?: (?:19|20)\d\d)?|(?:l'|het |de )?(?:ar|kb|arrete royal|koninklijk besluit)(?: (?:du|van))?"
+    r"(?: 8)?(?: (?:decembre|december))?(?: (?:2023|8/12/2023))?)\b(?: (?:19|20)\d\d\b)?"
+)
+
+
+def ranked_with_and_without_call(text: str) -> list[Scored]:
+    """The ranking of a message and of its words without the name of its call, each item at its better score: the
+    call is matched apart (`fits`), and its name dilutes a short question ("subsidieperiode oproep OCMW 2023?")."""
+    whole = answerable(ranked(text))
+    if any(year not in KNOWN_YEARS for year in _YEAR.findall(without_dates(text))):
+        # "l'appel 2024": a call the documents do not describe; its year is what the ranking must see.
+        return whole
+    bare = CALL_NAMES.sub(" ", unaccent(text))
+    if len(bare.split()) == len(unaccent(text).split()) or len(bare.split()) < 1:
+        return whole
+    best = {s.id: s.score for s in whole}
+    for s in answerable(ranked(bare)):
+        best[s.id] = max(best.get(s.id, s.score), s.score)
+    return sorted((Scored(i, v) for i, v in best.items()), key=lambda s: (-s.score, s.id))
+
+
 def with_article(ranking: Sequence[Scored], text: str) -> list[Scored]:
     """The ranking with the items of the article the message cites a little ahead."""
     cited = ARTICLE.findall(unaccent(text))
@@ -533,7 +557,7 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> Choice:
         threshold = STRICT_THRESHOLD
     two = asks_two_things(text)
     years = [y for y in _YEAR.findall(without_dates(text)) if y not in KNOWN_YEARS]
-    ranking = with_figure(with_article(answerable(ranked(text)), text), text)
+    ranking = with_figure(with_article(ranked_with_and_without_call(text), text), text)
     earlier = previous_texts(tracker, 1)
     # The message read with the turn before it (a follow-up), else alone: where the checks below look further.
     around = answerable(in_context_of(earlier[0], text)) if earlier else ranking

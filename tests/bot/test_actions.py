@@ -822,6 +822,19 @@ def test_a_question_without_figures_the_documents_do_not_answer_starts_no_comput
 
 
 @needs_index
+@pytest.mark.parametrize(
+    ("question", "lang", "said"),
+    [
+        ("subsidieperiode oproep OCMW 2023?", "nl", "31 oktober 2024"),
+        ("voor welke periode was de subsidie van de oproep 2022 bedoeld?", "nl", "november 2022"),
+    ],
+)
+def test_a_short_question_naming_its_call_is_not_drowned_by_the_calls_name(domain, question, lang, said):
+    replies, _ = ask(domain, question, intent="ask_duration", lang=lang)
+    assert said in " ".join(replies)
+
+
+@needs_index
 def test_a_claim_sent_late_gets_the_refusal_rule(domain):
     replies, _ = ask(
         domain, "on a loupé la date de la 1ere décla, on peut l'envoyer fin mai ? on sera quand même remboursés ?"
