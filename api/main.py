@@ -9,7 +9,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api import docs, errors, metrics
 from api.routes import chat, helpdesk, rules, sources
-from api.schemas import ErrorOut
+from api.schemas import EXAMPLE_GRANT, ErrorOut, written_forms
 from api.security import BodyLimit, SecurityHeaders, limiter
 from helpdesk.masking import mask_logs
 from knowledge.loader import default_knowledge
@@ -20,9 +20,9 @@ Integratie, Digilab), each answer with its source, in French or Dutch.
 
 * Add `?lang=nl` for Dutch messages and sources (`fr` by default).
 * Money is a JSON number rounded to the cent. Amounts and populations are read as people write them
-  (`235.022,50`, `€ 235 022,50`, `42 000`, `42k`).
+  (`{belgian}`, `€ {spaces}`, `42 000`, `42k`).
 * Bad input is a **422** with a stable `code` and a `message` in the asked language, never a 500.
-* The source documents themselves are at `/sources/{doc}` (`slides_2022`, `decree_2023`, `project_page`,
+* The source documents themselves are at `/sources/{{doc}}` (`slides_2022`, `decree_2023`, `project_page`,
   `manual_2008`, `press_dossier`), one anchor per article or section.
 """
 TAGS = [
@@ -57,7 +57,7 @@ def create_app() -> FastAPI:
         title="Digilab assistant API",
         version="1.0",
         lifespan=lifespan,
-        description=DESCRIPTION,
+        description=DESCRIPTION.format(**written_forms(EXAMPLE_GRANT)),
         openapi_tags=TAGS,
         docs_url=None,
         redoc_url=None,

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, conlist
 
 from knowledge.loader import default_knowledge
-from rules.money import format_eur, format_percent, to_cents
+from rules.money import MAX_AMOUNT, format_eur, format_number, format_percent, to_cents
 from rules.payments import PaymentTerms, advance_for, remaining_for
 
 # The docs' worked example: the annex's largest kind of grant, computed by the rules at the knowledge base's rates,
@@ -21,13 +21,29 @@ EXAMPLE_ADVANCE = advance_for(EXAMPLE_GRANT, terms=TERMS)
 EXAMPLE_REMAINING = remaining_for(EXAMPLE_GRANT, [EXAMPLE_ADVANCE.advance], terms=TERMS)
 ADVANCE_PERCENT = format_percent(TERMS.advance_rate, "fr")
 FIRST_CLAIM_PERCENT = format_percent(TERMS.first_claim_rate, "fr")
-# "235 022,50 €", as a French-speaking user types it.
+# The grant as a French-speaking user types it (with its € sign).
 EXAMPLE_GRANT_FR = format_eur(EXAMPLE_GRANT, "fr")
+# A grant with a decimal comma and no thousands: another row of the annex.
+OTHER_GRANT = next(b for b in _KB.beneficiaries if b.organisation == "CPAS de Tournai").total
 
+
+def written_forms(amount: Decimal) -> dict[str, str]:
+    """An amount as people type it: plain, with a decimal comma, thousands spaced (French) or dotted (Dutch)."""
+    plain = f"{amount:.2f}"
+    return {
+        "plain": plain,
+        "comma": plain.replace(".", ","),
+        "spaces": format_eur(amount, "fr").replace("\u202f", " ").removesuffix(" €"),
+        "belgian": format_eur(amount, "nl").removeprefix("€ "),
+    }
+
+
+_FORMS = written_forms(EXAMPLE_GRANT)
 # How the rules API reads amounts and populations (rules/parsing.py), said once for every route's docs.
 AMOUNT_FORMATS = (
-    "Amounts in euros are read as people write them: `235022.50`, `235022,50`, `235 022,50`, "
-    "`235.022,50`, `€ 235.022,50`, `74367,99`. At most two decimals (cents), at most 1 000 000 000."
+    f"Amounts in euros are read as people write them: `{_FORMS['plain']}`, `{_FORMS['comma']}`, `{_FORMS['spaces']}`, "
+    f"`{_FORMS['belgian']}`, `€ {_FORMS['belgian']}`, `{written_forms(OTHER_GRANT)['comma']}`. At most two decimals "
+    f"(cents), at most {format_number(MAX_AMOUNT, 'fr')}."
 )
 POPULATION_FORMATS = (
     "An integer number of inhabitants, e.g. `42000`. The forms people type are read too: "

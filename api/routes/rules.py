@@ -8,8 +8,13 @@ from fastapi import APIRouter, Depends, Query
 
 from api.deps import get_knowledge, get_lang
 from api.schemas import (
+    ADVANCE_PERCENT,
     AMOUNT_FORMATS,
     CLUSTER_CODES,
+    EXAMPLE_BENEFICIARY,
+    EXAMPLE_GRANT,
+    FIRST_CLAIM_PERCENT,
+    OTHER_GRANT,
     POPULATION_FORMATS,
     AdvanceOut,
     BeneficiaryOut,
@@ -18,6 +23,7 @@ from api.schemas import (
     RemainingIn,
     RemainingOut,
     cents,
+    written_forms,
 )
 from knowledge.loader import KnowledgeBase
 from knowledge.search import find_beneficiaries
@@ -100,19 +106,22 @@ def cluster(
 
 
 GRANT_EXAMPLES = {
-    "genk": {"summary": "The grant of OCMW Genk", "value": "235022.50"},
-    "belgian": {"summary": "Written the Belgian way", "value": "235.022,50"},
-    "comma": {"summary": "Decimal comma", "value": "74367,99"},
-    "spaces": {"summary": "Spaces between thousands", "value": "235 022,50"},
+    "genk": {
+        "summary": f"The grant of {EXAMPLE_BENEFICIARY.organisation_nl}",
+        "value": written_forms(EXAMPLE_GRANT)["plain"],
+    },
+    "belgian": {"summary": "Written the Belgian way", "value": written_forms(EXAMPLE_GRANT)["belgian"]},
+    "comma": {"summary": "Decimal comma", "value": written_forms(OTHER_GRANT)["comma"]},
+    "spaces": {"summary": "Spaces between thousands", "value": written_forms(EXAMPLE_GRANT)["spaces"]},
 }
 
 
 @router.get(
     "/advance",
     response_model=AdvanceOut,
-    summary="The 30 % advance and the first-claim cap of a grant (2023 call)",
-    description="For a grant of the royal decree of 8 December 2023: the 30 % advance (Art. 6 §1) and the "
-    "most the first claim declaration may ask, 30 % of the grant (Art. 7 §2). " + AMOUNT_FORMATS,
+    summary=f"The {ADVANCE_PERCENT} advance and the first-claim cap of a grant (2023 call)",
+    description=f"For a grant of the royal decree of 8 December 2023: the {ADVANCE_PERCENT} advance (Art. 6 §1) and "
+    f"the most the first claim declaration may ask, {FIRST_CLAIM_PERCENT} of the grant (Art. 7 §2). " + AMOUNT_FORMATS,
     responses=errors(
         negative={
             "summary": "grant=-5",
