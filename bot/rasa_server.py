@@ -72,10 +72,7 @@ log = logging.getLogger(__name__)
 def unavailable_texts() -> dict[str, str]:
     """The polite reply, FR and NL, read once at start-up: the failure path must not load files."""
     kb = default_knowledge()
-    return {
-        lang: kb.message("assistant_part_unavailable", lang, contact=kb.fact("digilab.contact").text(lang))
-        for lang in LANGUAGES
-    }
+    return {lang: kb.message("assistant_part_unavailable", lang, contact=kb.contact(lang)) for lang in LANGUAGES}
 
 
 def unavailable_text(lang: str | None) -> str:

@@ -210,7 +210,7 @@ def _language(update: object, context: ContextTypes.DEFAULT_TYPE) -> str:
 
 def _text(code: str, lang: str, **params: object) -> str:
     kb = default_knowledge()
-    return kb.message(code, lang, contact=kb.fact("digilab.contact").text(lang), **params)
+    return kb.message(code, lang, contact=kb.contact(lang), **params)
 
 
 async def converse(update: Update, context: ContextTypes.DEFAULT_TYPE, message: str) -> None:

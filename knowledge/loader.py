@@ -31,6 +31,8 @@ from knowledge.models import (
 )
 
 DATA_DIR = Path(__file__).parent / "data"
+# The fact holding the contact every answer that cannot help gives.
+DIGILAB_CONTACT = "digilab.contact"
 MESSAGES_FILE = Path(__file__).parent / "messages.yml"
 
 
@@ -102,6 +104,10 @@ class KnowledgeBase:
 
     def fact(self, fact_id: str) -> Fact:
         return self.facts[fact_id]
+
+    def contact(self, lang: str) -> str:
+        """Digilab's e-mail, phone and page (the 2022 slides), as every "I don't know" and every failure gives them."""
+        return self.fact(DIGILAB_CONTACT).text(lang)
 
     def about(self, topic: str, call: str | None = None) -> list[Fact]:
         return [f for f in self.facts.values() if f.topic == topic and (call is None or f.call == call)]

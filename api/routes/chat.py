@@ -200,7 +200,7 @@ def unavailable(lang: str) -> JSONResponse:
         status_code=503,
         content={
             "code": "assistant_unavailable",
-            "message": kb.message("assistant_unavailable", lang, contact=kb.fact("digilab.contact").text(lang)),
+            "message": kb.message("assistant_unavailable", lang, contact=kb.contact(lang)),
         },
     )
 

@@ -20,7 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.actions.replies import intent_of, kb, lang_of, latest_text, previous_texts, say_dont_know, say_items
 from bot.retrieval import Scored, answerable, ranked
 from bot.sentences import unaccent
-from knowledge.loader import DataIssue
+from knowledge.loader import DIGILAB_CONTACT, DataIssue
 from knowledge.models import CostItem
 from rules.parsing import parse_dates, read_quantities, without_dates
 
@@ -255,11 +255,7 @@ def after_deadline(item_id: str, text: str) -> bool:
 
 
 # Staff write to Digilab; the press contact is for journalists, said only when the press is named.
-DIGILAB_CONTACT, PRESS_CONTACT, DIGILAB_ADDRESS = (
-    "digilab.contact",
-    "programme.press_contact",
-    "cpas_2023.digilab_address",
-)
+PRESS_CONTACT, DIGILAB_ADDRESS = "programme.press_contact", "cpas_2023.digilab_address"
 POSTAL = re.compile(r"\b(post\s?adres\w*|adresse postale|adres\w*|courrier|par la poste|per post|brief)\b")
 PRESS = re.compile(r"\b(press?e?|pers\w*|journalist\w*|media)\b")
 # A way to reach someone: whoever asks for it among other things (an address) gets Digilab's e-mail and phone.

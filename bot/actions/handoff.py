@@ -163,7 +163,7 @@ class ActionCreateTicket(Action):
             dispatcher.utter_message(response="utter_plain", answer=kb().message(error.code, lang))
             return [SlotSet(s, None) for s in SLOTS]
         await _notify(ticket)
-        contact = kb().fact("digilab.contact").text(lang)
+        contact = kb().contact(lang)
         closed = office_closed(datetime.now(TIMEZONE), lang)
         if closed:
             dispatcher.utter_message(

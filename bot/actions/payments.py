@@ -231,7 +231,7 @@ def say_unknown_cpas(dispatcher: CollectingDispatcher, name: str, lang: str) -> 
         response="utter_unknown_cpas",
         name=name,
         count=len(kb().beneficiaries),
-        contact=kb().fact("digilab.contact").text(lang),
+        contact=kb().contact(lang),
         source=kb().cite(kb().fact("cpas_2023.beneficiaries").source, lang=lang),
     )
 

@@ -67,7 +67,7 @@ def say_items(dispatcher: CollectingDispatcher, items: Sequence[Item], lang: str
 
 def say_dont_know(dispatcher: CollectingDispatcher, lang: str, *, part: str | None = None) -> None:
     """The documents do not answer (or not `part`, one question of the message): said, with the Digilab contact."""
-    contact = kb().fact("digilab.contact").text(lang)
+    contact = kb().contact(lang)
     if part:
         dispatcher.utter_message(response="utter_dont_know_rest", part=part, contact=contact)
     else:
