@@ -13,7 +13,9 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from helpdesk.analytics import Conversation, Turn, question_key
+from helpdesk.analytics import Conversation, Turn, load_conversations, question_key, window
+from helpdesk.db import session_scope
+from helpdesk.feedback import thumbs_down
 from helpdesk.masking import mask_personal_data, public_contacts
 from helpdesk.models import Feedback, ReviewLabel, Ticket
 from knowledge.loader import KnowledgeBase
@@ -64,6 +66,18 @@ class Item:
     before: Turn | None = None
     after: Turn | None = None
     feedback_reason: str | None = None
+
+
+def pending(*, database_url: str, tracker_store_url: str, days: int, now: datetime) -> list[Item]:
+    """The queue over the last `days` days: what the helpdesk pages and the JSON API both show."""
+    _, _, start = window(days=days, now=now)
+    with session_scope(database_url) as session:
+        found = load_conversations(tracker_store_url=tracker_store_url, helpdesk_session=session, since=start)
+        return queue(
+            found,
+            thumbs_down(session, since=datetime.fromtimestamp(start, timezone.utc)),
+            labelled=labelled_keys(session),
+        )
 
 
 def item_key(turn: Turn) -> str:

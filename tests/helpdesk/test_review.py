@@ -16,6 +16,7 @@ from helpdesk.feedback import record_feedback
 from helpdesk.models import ReviewLabel
 from knowledge.loader import DATA_DIR, MESSAGES_FILE, KnowledgeError, default_knowledge, load_knowledge
 from tests.helpdesk.conftest import SOURCED_FR, action, answer, form, score, session_start, user
+from tests.helpdesk.test_api import AUTH
 from tests.helpdesk.test_pages import _csrf, _login, _post
 
 FACT_ID = "cpas_2023.advance_rate"
@@ -91,6 +92,24 @@ def test_each_fallback_thumbs_down_and_low_confidence_answer_appears_once(conver
     assert items["r4"].question == "c'est quoi le DNSH" and items["r4"].before.text == "bonjour"
     # A knowledge item ranked low is doubtful, whatever the intent's confidence; a well-ranked one is not.
     assert items["r5"].question == "et pour les tablettes ?"
+
+
+def test_the_json_api_lists_the_same_queue_for_the_token_holder_only(client, conversations, database_url):
+    _fill(conversations, database_url)
+    assert client.get("/api/v1/helpdesk/review").status_code == 401
+    response = client.get("/api/v1/helpdesk/review", headers=AUTH)
+    assert response.status_code == 200
+    items = {i["conversation"]: i for i in response.json()}
+    assert {k: i["kinds"] for k, i in items.items()} == {
+        "r1": ["fallback"],
+        "r2": ["low_confidence", "thumbs_down"],
+        "r3": ["thumbs_down"],
+        "r4": ["low_confidence"],
+        "r5": ["low_confidence"],
+    }
+    assert items["r1"]["question"] == "une avance pour [e-mail] ?" and items["r2"]["language"] == "nl"
+    assert items["r2"]["feedback_reason"] == "wrong" and items["r2"]["reply"].startswith("Het voorschot")
+    assert client.get("/api/v1/helpdesk/review", params={"days": 0}, headers=AUTH).status_code == 422
 
 
 def test_a_labelled_question_leaves_the_queue(conversations, database_url, tracker_url):

@@ -8,17 +8,19 @@ from datetime import date, datetime, timezone
 from fastapi import APIRouter, Depends, Query
 from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, constr, validator
+from pydantic import BaseModel, Field, constr, validator
 
 from api.deps import get_lang
 from api.routes.helpdesk.access import HelpdeskRoute, require_token
 from api.schemas import ErrorOut, Out
+from helpdesk import review
 from helpdesk.analytics import Breakdown, Stats, fallbacks_yaml, helpdesk_stats
 from helpdesk.db import session_scope
 from helpdesk.models import Ticket
 from helpdesk.notify import notify_answer
 from helpdesk.tickets import TOKEN_HOLDER, TicketError, answer_ticket, list_tickets, record_delivery
 from knowledge.loader import default_knowledge
+from knowledge.models import Lang
 from settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -214,6 +216,49 @@ def answer(
 )
 def stats(days: int = Query(DEFAULT_DAYS, ge=1, le=MAX_DAYS), settings: Settings = Depends(get_settings)) -> StatsOut:
     return StatsOut.of(load_stats(settings, days))
+
+
+class ReviewItemOut(Out):
+    key: str = Field(..., description="The item's key, for labelling it on /helpdesk/review.")
+    conversation: str = Field(..., description="The conversation's id (its transcript: /helpdesk/conversations/{id}).")
+    at: datetime = Field(..., description="When the question was asked.")
+    language: Lang
+    question: str = Field(..., description="The question, personal data masked.")
+    reply: str = Field(..., description="What the assistant replied (the documents' public contacts kept).")
+    kinds: list[str] = Field(..., description="Why it is in the queue: `fallback`, `thumbs_down`, `low_confidence`.")
+    feedback_reason: str | None = Field(None, description="The reason given with a thumbs down, if any.")
+
+
+@router.get(
+    "/review",
+    response_model=list[ReviewItemOut],
+    responses={401: {"model": RefusalOut}},
+    summary="The review queue",
+    description="Every fallback, thumbs down and low-confidence answer of the last `days` days not yet labelled, "
+    "newest first, each once: what /helpdesk/review shows, for tools.",
+)
+def review_queue(
+    days: int = Query(DEFAULT_DAYS, ge=1, le=MAX_DAYS), settings: Settings = Depends(get_settings)
+) -> list[ReviewItemOut]:
+    items = review.pending(
+        database_url=settings.database_url,
+        tracker_store_url=settings.tracker_store_url,
+        days=days,
+        now=datetime.now(timezone.utc),
+    )
+    return [
+        ReviewItemOut(
+            key=i.key,
+            conversation=i.conversation_id,
+            at=datetime.fromtimestamp(i.at, timezone.utc),
+            language=i.language,
+            question=i.question,
+            reply=i.reply,
+            kinds=sorted(i.kinds),
+            feedback_reason=i.feedback_reason,
+        )
+        for i in items
+    ]
 
 
 @router.get(

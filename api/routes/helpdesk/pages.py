@@ -305,15 +305,13 @@ def transcript_page(
 REVIEW_PER_PAGE = 20
 
 
-def _review_queue(settings: Settings, days: int) -> list:
-    since, _, start = window(days=days, now=datetime.now(timezone.utc))
-    with session_scope(settings.database_url) as session:
-        found = load_conversations(tracker_store_url=settings.tracker_store_url, helpdesk_session=session, since=start)
-        return review.queue(
-            found,
-            thumbs_down(session, since=datetime.fromtimestamp(start, timezone.utc)),
-            labelled=review.labelled_keys(session),
-        )
+def _review_queue(settings: Settings, days: int) -> list[review.Item]:
+    return review.pending(
+        database_url=settings.database_url,
+        tracker_store_url=settings.tracker_store_url,
+        days=days,
+        now=datetime.now(timezone.utc),
+    )
 
 
 def knowledge_choices(lang: str) -> list:
