@@ -29,7 +29,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from helpdesk.feedback import feedback_counts
-from helpdesk.masking import mask_personal_data, public_contacts
+from helpdesk.masking import mask_personal_data, mask_reply
 from helpdesk.models import Feedback, Ticket
 from knowledge.models import LANGUAGES
 
@@ -332,7 +332,7 @@ def _answered(conversation: Conversation, row: EventRow) -> None:
     turn = conversation.turns[-1]
     text = str(event_json(row.data).get("text") or "") if row.type_name == "bot" else ""
     if text:
-        turn.reply = f"{turn.reply}\n\n{mask_personal_data(text, public=public_contacts())}".strip()
+        turn.reply = f"{turn.reply}\n\n{mask_reply(text)}".strip()
     if _is_dont_know(row):
         turn.fallback = True
         conversation.marks.append((row.timestamp, FELL_BACK))

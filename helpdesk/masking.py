@@ -40,6 +40,11 @@ def mask_personal_data(text: str, *, public: Collection[str] = frozenset()) -> s
     return _PHONE.sub(lambda m: m.group(0) if _phone_key(m.group(0)) in public else _phone(m), text)
 
 
+def mask_reply(text: str) -> str:
+    """An assistant's reply as staff read it: personal data masked, the documents' public contacts kept."""
+    return mask_personal_data(text, public=public_contacts())
+
+
 def _phone_key(written: str) -> str:
     """A phone number as +32 2 508 85 86, 02/508.85.86 and 025088586 all write it: its last eight digits."""
     return re.sub(r"\D", "", written)[-8:]

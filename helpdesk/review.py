@@ -16,9 +16,10 @@ from sqlalchemy.orm import Session
 from helpdesk.analytics import Conversation, Turn, load_conversations, question_key, window
 from helpdesk.db import session_scope
 from helpdesk.feedback import thumbs_down
-from helpdesk.masking import mask_personal_data, public_contacts
+from helpdesk.masking import mask_personal_data, mask_reply
 from helpdesk.models import Feedback, ReviewLabel, Ticket
 from knowledge.loader import KnowledgeBase
+from settings import Settings
 
 FALLBACK, THUMBS_DOWN, LOW_CONFIDENCE = "fallback", "thumbs_down", "low_confidence"
 # An answer given on an intent read with less confidence than this is worth a look…
@@ -68,11 +69,12 @@ class Item:
     feedback_reason: str | None = None
 
 
-def pending(*, database_url: str, tracker_store_url: str, days: int, now: datetime) -> list[Item]:
-    """The queue over the last `days` days: what the helpdesk pages and the JSON API both show."""
-    _, _, start = window(days=days, now=now)
-    with session_scope(database_url) as session:
-        found = load_conversations(tracker_store_url=tracker_store_url, helpdesk_session=session, since=start)
+def pending(settings: Settings, *, days: int, now: datetime | None = None) -> list[Item]:
+    """The queue over the last `days` days up to `now` (this moment by default): what the helpdesk pages and the JSON
+    API both show."""
+    _, _, start = window(days=days, now=now or datetime.now(timezone.utc))
+    with session_scope(settings.database_url) as session:
+        found = load_conversations(tracker_store_url=settings.tracker_store_url, helpdesk_session=session, since=start)
         return queue(
             found,
             thumbs_down(session, since=datetime.fromtimestamp(start, timezone.utc)),
@@ -176,7 +178,7 @@ def label(
         conversation_id=item.conversation_id,
         language=item.language,
         question=mask_personal_data(item.question)[:4000],
-        reply=mask_personal_data(item.reply, public=public_contacts())[:8000],
+        reply=mask_reply(item.reply)[:8000],
         label=label,
         labelled_by=by[:320],
         fact_id=fact_id if label == FACT else None,

@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import select
 
 from helpdesk.analytics import EVENTS, Conversation, event_json, has_events, local_day, question_key, tracker_engine
-from helpdesk.masking import mask_personal_data, public_contacts
+from helpdesk.masking import mask_personal_data, mask_reply
 
 USER, BOT = "user", "bot"
 
@@ -44,7 +44,7 @@ def _line(row) -> Line:
     said = str(event.get("text") or "")
     if row.type_name == BOT:
         # The assistant's replies keep the public contacts they give (Digilab's e-mail and phone).
-        return Line(row.timestamp or 0.0, BOT, mask_personal_data(said, public=public_contacts()))
+        return Line(row.timestamp or 0.0, BOT, mask_reply(said))
     text = mask_personal_data(said)
     intent = (event.get("parse_data") or {}).get("intent") or {}
     return Line(row.timestamp or 0.0, USER, text, row.intent_name, intent.get("confidence"))

@@ -240,12 +240,7 @@ class ReviewItemOut(Out):
 def review_queue(
     days: int = Query(DEFAULT_DAYS, ge=1, le=MAX_DAYS), settings: Settings = Depends(get_settings)
 ) -> list[ReviewItemOut]:
-    items = review.pending(
-        database_url=settings.database_url,
-        tracker_store_url=settings.tracker_store_url,
-        days=days,
-        now=datetime.now(timezone.utc),
-    )
+    items = review.pending(settings, days=days)
     return [
         ReviewItemOut(
             key=i.key,

@@ -23,7 +23,7 @@ from helpdesk import auth, review
 from helpdesk.analytics import TIMEZONE, filter_groups, group_questions, load_conversations, page_of, window
 from helpdesk.db import session_scope
 from helpdesk.feedback import thumbs_down
-from helpdesk.masking import mask_personal_data, public_contacts
+from helpdesk.masking import mask_personal_data, mask_reply
 from helpdesk.models import AGENT, ROLES, Ticket
 from helpdesk.tickets import TOKEN_HOLDER, TicketError, answer_ticket, likely_duplicates, list_tickets, waiting_seconds
 from helpdesk.transcripts import search, transcript
@@ -198,7 +198,7 @@ def feedback_page(
                 "reason": f.reason,
                 "conversation": f.conversation_id,
                 "question": mask_personal_data(f.question),
-                "answer": mask_personal_data(f.answer, public=public_contacts()),
+                "answer": mask_reply(f.answer),
             }
             for f in thumbs_down(session, since=datetime.fromtimestamp(start, timezone.utc))
         ]
@@ -305,15 +305,6 @@ def transcript_page(
 REVIEW_PER_PAGE = 20
 
 
-def _review_queue(settings: Settings, days: int) -> list[review.Item]:
-    return review.pending(
-        database_url=settings.database_url,
-        tracker_store_url=settings.tracker_store_url,
-        days=days,
-        now=datetime.now(timezone.utc),
-    )
-
-
 def knowledge_choices(lang: str) -> list:
     """(id, wording, source) of every knowledge item staff can label a question with, in the page's language."""
     kb = default_knowledge()
@@ -348,7 +339,7 @@ def _render_review(
     status_code: int = 200,
     **context: object,
 ) -> Response:
-    items = _review_queue(settings, days)
+    items = review.pending(settings, days=days)
     with session_scope(settings.database_url) as session:
         covered = review.coverage(default_knowledge(), review.all_labels(session))
     return render(
@@ -389,7 +380,7 @@ def label_page(
             status_code=403,
             error="hd_form_expired",
         )
-    item = next((i for i in _review_queue(settings, days) if i.key == form.get("key")), None)
+    item = next((i for i in review.pending(settings, days=days) if i.key == form.get("key")), None)
     if item is None:
         return _render_review(
             request,
