@@ -400,6 +400,9 @@ def _check_aliases(path: Path, beneficiaries: list[Beneficiary]) -> None:
             key = alias.casefold()
             if owner.setdefault(key, b.id) != b.id:
                 raise KnowledgeError(path, f"beneficiaries[{b.id}].aliases", f"{alias!r} also names {owner[key]}")
+        for member in b.members:
+            if member not in b.annex_name:
+                raise KnowledgeError(path, f"beneficiaries[{b.id}].members", f"{member!r} is not in its annex row")
 
 
 def annex_issues(kb: KnowledgeBase) -> list[DataIssue]:

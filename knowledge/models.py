@@ -188,6 +188,8 @@ class Beneficiary(Strict):
     organisation_nl: str
     annex_name: str
     aliases: list[str] = []
+    # The CPAS an association brings together, as its annex row names them (they are no beneficiaries of their own).
+    members: list[str] = []
     project: str
     amount_excl_vat: Decimal
     vat: Decimal

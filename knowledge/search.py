@@ -96,6 +96,16 @@ def find_beneficiaries(kb: KnowledgeBase, text: str, *, prefix: bool = False, li
     return ranked[:limit]
 
 
+def association_of(kb: KnowledgeBase, name: str) -> Beneficiary | None:
+    """The association of CPAS that `name` (a CPAS outside the annex's rows, as written) belongs to, if any:
+    'Hotton' is one of Integra Plus's members."""
+    words = [w for w in normalise(name) if w not in _GENERIC]
+    return next(
+        (b for b in kb.beneficiaries for member in b.members if _score(words, normalise(member), prefix=False) >= 90),
+        None,
+    )
+
+
 def _too_short_alone(name_words: list[str], every: list[str]) -> bool:
     """'Ans' is a CPAS only as 'CPAS d'Ans', 'OCMW Ans' or 'on est à Ans': alone, 'ans' means years."""
     target = "".join(name_words)

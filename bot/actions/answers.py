@@ -222,7 +222,8 @@ def asks_two_things(text: str) -> bool:
 # word ("… par mail ? et on peut utiliser notre modèle ?", "het min en max bedrag en tot wanneer kon je indienen?").
 _SECOND_QUESTION = re.compile(
     r"\?\s*"
-    r"|\s(?:et|ou)\s+(?=(?:jusqu'|a partir de |pour |est-ce )?(?:quand|combien|comment|quel\w*|qui|quoi|ou|pourquoi"
+    r"|\s(?:et|ou)\s+(?=(?:jusqu'|a partir de |pour |est-ce |ce sera |c'est |ca fait |ca sera )?"
+    r"(?:quand|combien|comment|quel\w*|qui|quoi|ou|pourquoi"
     r"|est-ce|peut|peuvent|doit|doivent|faut|on peut|on doit|il faut)\b)"
     r"|\s(?:en|of)\s+(?=(?:tot |vanaf |voor )?(?:wanneer|hoeveel|hoe|welk\w*|wie|waar|waarom|wat|mag|mogen|moet|moeten"
     r"|kan|kunnen|kunde|is|zijn)\b)"
@@ -534,6 +535,26 @@ def in_context_of(earlier: str, text: str) -> list[Scored]:
     return sorted(fused, key=lambda s: (-s.score, s.id))
 
 
+def contexts_of(parts: Sequence[str], earlier: str) -> list[str]:
+    """What each question of a message is read with: the questions before it, and the turn before the message when
+    the first one points back ("elle sera payée quand, et quel montant ?" after "on a transmis notre 2e décla")."""
+    start = earlier if parts and earlier and points_back(parts[0]) else ""
+    return [" ".join(filter(None, [start, *parts[:at]])) for at in range(len(parts))]
+
+
+def part_ranking(part: str, before: str) -> list[Scored]:
+    """One question of a message, read with what comes before it when it is short or points back ("en hoeveel max?"
+    after "wanneer wordt de 2de schuldvordering gestort?" asks the second claim's maximum)."""
+    alone = ranked(part)
+    if not before or not (points_back(part) or len(unaccent(part).split()) <= SHORT_FOLLOW_UP_WORDS):
+        return answerable(alone)
+    # Each item at its better reading: "et combien retenus ?" is clear alone, "en hoeveel max?" is not.
+    best = {s.id: s.score for s in alone}
+    for s in in_context_of(before, part):
+        best[s.id] = max(best.get(s.id, s.score), s.score)
+    return answerable(sorted((Scored(i, v) for i, v in best.items()), key=lambda s: (-s.score, s.id)))
+
+
 class Choice(NamedTuple):
     """The items that answer a message, and the part of it none answers (when only some of its questions are)."""
 
@@ -559,39 +580,50 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> Choice:
     around = answerable(in_context_of(earlier[0], text)) if earlier else ranking
     chosen = choose(with_intent(ranking, intent), calls=calls, threshold=threshold, two=two, years=years)
     rest = None
+    answered_apart = False
     parts = question_parts(text) if two else []
     if len(parts) < 2:
         parts = conjoined(text)
     if len(parts) >= 2:
         # Each question ranked alone: read whole, the first one's items fill the top and the second gets no answer.
-        each = [
-            choose(
-                with_intent(with_article(answerable(ranked(part)), part), intent),
-                calls=calls,
-                threshold=threshold,
-                two=False,
-                years=years,
-            )[:1]
-            for part in parts
-        ]
+        each: list[list[Scored]] = []
+        for part, before in zip(parts, contexts_of(parts, earlier[0] if earlier else ""), strict=True):
+            # A later question asks something else than the ones before it: not their items again.
+            said = {s.id for found in each for s in found}
+            ranking_of_part = [s for s in part_ranking(part, before) if s.id not in said]
+            each.append(
+                choose(
+                    with_intent(with_article(ranking_of_part, part), intent),
+                    calls=calls,
+                    threshold=threshold,
+                    two=False,
+                    years=years,
+                )[:1]
+            )
         apart = list({s.id: s for found in each for s in found}.values())
         if len(apart) >= 2:
             chosen = apart[:2]
+            answered_apart = True
         elif apart and not chosen:
             # "l'avance est versée à quel moment ? faut-il la demander ?": the documents answer one question, not the
             # other; the one is answered, the other said unknown.
             chosen = apart
-            rest = next(part for part, found in zip(parts, each, strict=True) if not found)
+            rest = next((part for part, found in zip(parts, each, strict=True) if not found), None)
     if earlier and not years:
         # "il doit contenir quoi ?" after "je remplis le rapport financier": the earlier turn says what "il" is.
-        vague = points_back(text)
+        # "et la deuxième ?" after the first claim's deadline: the question before, with its word swapped in.
+        vague = points_back(text) or swapped(earlier[0], text) is not None
         in_context = choose(
             with_intent(around, intent),
             calls=calls,
             threshold=threshold - (RESCUE_SLACK if vague else 0.0),
             two=two,
         )
-        if in_context and (vague or not chosen or in_context[0].score > chosen[0].score + CONTEXT_MARGIN):
+        if in_context and (
+            (vague and not answered_apart)
+            or not chosen
+            or in_context[0].score > max(s.score for s in chosen) + CONTEXT_MARGIN
+        ):
             chosen = in_context
     plain = unaccent(text)
     if NAMES_OF_COUNTED.search(plain) and "cpas_2023" not in calls and not ANNEX.search(plain):
@@ -601,14 +633,13 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> Choice:
         # "c'était quoi la fourchette du subside ?": the best of the first items stating a bound, a little less sure.
         bounds = [s for s in with_intent(around, intent) if _bound_of(s.id)]
         chosen = choose(bounds, calls=calls, threshold=threshold - BOUNDS_SLACK, two=False, years=years)[:1] or chosen
-    if len(chosen) == 1 and BOTH_BOUNDS.search(plain):
-        # "montant min et max ?": a minimum item calls for its maximum (the 2008 manual gives them apart).
-        other = _other_bound(chosen[0].id, around)
-        chosen += [Scored(other, chosen[0].score)] if other else []
-    elif not (_MIN.search(plain) or ONE_BOUND.search(plain)):
-        # "hoeveel kon je toen aanvragen?" names no bound: an amount given as a minimum and a maximum apart is both.
+    both = BOTH_BOUNDS.search(plain) is not None
+    if both or not (_MIN.search(plain) or ONE_BOUND.search(plain)):
+        # "montant min et max ?": a minimum item calls for its maximum (the 2008 manual gives them apart), beside what
+        # else is asked; "hoeveel kon je toen aanvragen?" names no bound: an amount given as a minimum and a maximum
+        # apart is both.
         for at, item in reversed(list(enumerate(chosen))):
-            other = _other_bound(item.id, around) if _is_amount(item.id) else None
+            other = _other_bound(item.id, around) if both or _is_amount(item.id) else None
             if other and other not in {s.id for s in chosen}:
                 chosen = [*chosen[: at + 1], Scored(other, item.score), *chosen[at + 1 :]]
     late = bool(chosen) and (LATE.search(plain) is not None or after_deadline(chosen[0].id, text))

@@ -8,7 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.answers import answer, calls_named
+from bot.actions.answers import answer, calls_named, points_back
 from bot.actions.payments import say_unknown_cpas
 from bot.actions.replies import kb, lang_of, latest_text, previous_texts, say_dont_know, say_facts, say_issues
 from bot.actions.values import beneficiary, remembered_beneficiary, unknown_cpas
@@ -55,8 +55,10 @@ def beneficiary_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> li
     # combien ?"): the annex gives the 2023 decree's amounts only.
     calls = calls_named(text) or [c for t in previous_texts(tracker, 1) for c in calls_named(t)]
     if calls and "cpas_2023" not in calls and (not named or _MONEY.search(unaccent(text))):
-        # The documents list the beneficiaries of the 2023 decree only: no other call's winners or amounts.
-        say_dont_know(dispatcher, lang)
+        # The documents list the beneficiaries of the 2023 decree only: no other call's winners or amounts. A question
+        # naming no project may be no beneficiary question at all ("projet TIC 2008 : la TVA on pouvait la compter ?").
+        if named or points_back(text) or not answer(dispatcher, tracker):
+            say_dont_know(dispatcher, lang)
         return []
     ranked = _by_amount(text)
     if ranked:

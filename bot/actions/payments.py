@@ -24,6 +24,7 @@ from bot.actions.values import (
 )
 from bot.sentences import unaccent
 from knowledge.models import Beneficiary
+from knowledge.search import association_of
 from rules.deadlines import next_deadline
 from rules.errors import RuleError
 from rules.money import as_amount, format_date, format_eur, format_percent, to_cents
@@ -226,7 +227,20 @@ def cofinancing(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict
 
 
 def say_unknown_cpas(dispatcher: CollectingDispatcher, name: str, lang: str) -> None:
-    """Not among the annex's beneficiaries: say so, never give another CPAS's figures, offer the helpdesk."""
+    """Not among the annex's beneficiaries: say so, never give another CPAS's figures, offer the helpdesk. A CPAS that
+    an association of the annex brings together (Hotton in Integra Plus) gets that association's row instead."""
+    association = association_of(kb(), name)
+    if association:
+        dispatcher.utter_message(
+            response="utter_member_of_association",
+            name=name,
+            association=association.name(lang),
+            project=association.project,
+            total=format_eur(association.total, lang),
+            advance=format_eur(association.advance, lang),
+            source=kb().cite(association.source, association.description_source, lang=lang),
+        )
+        return
     dispatcher.utter_message(
         response="utter_unknown_cpas",
         name=name,

@@ -151,6 +151,28 @@ def test_an_unknown_cpas_named_in_a_greeting_or_an_introduction_is_remembered(do
     assert replies[0].startswith("Ik vind het OCMW Hasselt niet") and slots["unknown_cpas"] == "Hasselt"
 
 
+@needs_index
+@pytest.mark.parametrize(
+    ("text", "lang", "member", "association"),
+    [
+        (
+            "CPAS de Hotton ici, on est repris dans l'AR de décembre 2023 ? pour combien ?",
+            "fr",
+            "Hotton",
+            "integra_plus",
+        ),
+        ("Hoeveel voorschot krijgt OCMW Aywaille?", "nl", "Aywaille", "spot"),
+    ],
+)
+def test_a_cpas_that_an_association_of_the_annex_brings_together_gets_the_associations_row(
+    domain, kb, text, lang, member, association
+):
+    replies, _ = ask(domain, text, intent="ask_beneficiary", lang=lang)
+    row = kb.beneficiary(association)
+    assert member in replies[0] and row.project in replies[0]
+    assert format_eur(row.total, lang) in replies[0] and format_eur(row.advance, lang) in replies[0]
+
+
 def test_a_cpas_in_a_longer_phrasing_is_found(domain, kb):
     tournai = project(kb, "Tournai")
     replies, _ = ask(
@@ -930,3 +952,43 @@ def test_amounts_spent_by_a_date_are_a_first_claim_computation_not_a_period_ques
     )
     said = " ".join(replies)
     assert "36\u202f378,68 €" in said and "période couverte" not in said
+
+
+@needs_index
+@pytest.mark.parametrize(
+    ("earlier", "text", "lang", "call", "said"),
+    [
+        # The first question points back to the turn before; the in-context reading must not drop the second.
+        (
+            "de eerste schuldvordering is bijna klaar",
+            "via welk kanaal moet die ingediend worden, en mogen we ons eigen sjabloon voor het financieel verslag "
+            "gebruiken?",
+            "nl",
+            None,
+            ("elektronische systeem", "modellen"),
+        ),
+        # Min and max asked beside a deadline: both bounds and the deadline.
+        (
+            "ik lees de oude handleiding 2008 over ICT-opleiding",
+            "wat was het min en max subsidiebedrag en tot wanneer kon je indienen?",
+            "nl",
+            "ict_2008",
+            ("€ 10.000", "€ 30.000", "24 november 2008"),
+        ),
+    ],
+)
+def test_each_question_of_a_follow_up_asking_two_things_gets_its_answer(domain, earlier, text, lang, call, said):
+    replies, _ = ask(domain, text, lang=lang, earlier=[earlier], slots={"call": call})
+    assert all(s in " ".join(replies) for s in said)
+
+
+@needs_index
+def test_a_follow_up_naming_the_next_of_a_pair_gets_the_question_before_about_it(domain):
+    replies, _ = ask(domain, "et la deuxieme ?", intent="nlu_fallback", earlier=["c pour quand la 1ère créance ?"])
+    assert "10 novembre 2024" in " ".join(replies)
+
+
+@needs_index
+def test_a_question_naming_another_call_under_a_beneficiary_intent_is_still_answered(domain):
+    replies, _ = ask(domain, "projet TIC 2008 : la TVA on pouvait la compter comme dépense ?", intent="ask_beneficiary")
+    assert "TVA" in replies[0] and "Source" in " ".join(replies)

@@ -150,6 +150,12 @@ def test_a_fact_without_source_is_refused(data_copy):
         load_knowledge(data_copy, MESSAGES_FILE)
 
 
+def test_an_association_member_its_annex_row_does_not_name_is_refused(data_copy):
+    _break(data_copy / "beneficiaries.yml", '"Hotton", ', '"Hoton", ')
+    with pytest.raises(KnowledgeError, match=r"beneficiaries\[integra_plus\].members: 'Hoton' is not in its annex row"):
+        load_knowledge(data_copy, MESSAGES_FILE)
+
+
 def test_a_gap_between_clusters_is_refused(data_copy):
     _break(data_copy / "clusters.yml", "population_min: 15001", "population_min: 15002")
     with pytest.raises(KnowledgeError, match="clusters.yml: clusters\\[medium\\]"):
