@@ -380,6 +380,45 @@ def fits(item_id: str, calls: Sequence[str]) -> bool:
     return call != "ict_2008"
 
 
+# A detail asked that only an item naming it answers: a delay in days, a rate per kilometre, an account or company
+# number, interest, a number of participants, a labour-law status. Asked and not named by the best items, the
+# documents do not say it ("welk kilometertarief?" is not answered by the rule on eligible costs).
+ASKED_DETAILS = (
+    (
+        re.compile(
+            r"\b(combien de (?:jours|semaines)|hoeveel (?:dagen|weken)|binnen (?:hoeveel|welke) (?:dagen|weken))\b"
+        ),
+        re.compile(r"\b(jours?|dagen|semaines?|weken)\b"),
+    ),
+    (re.compile(r"\b(km|kilometr\w*|kilometer\w*)\b"), re.compile(r"\b(km|kilometr\w*|kilometer\w*)\b")),
+    (
+        re.compile(
+            r"\b(numeros? de compte|iban|rekeningnummer\w*|bankrekening\w*|numero bce|kbo-?nummer|ondernemingsnummer"
+            r"|numero d'entreprise)\b"
+        ),
+        re.compile(r"\b(compte|iban|rekening\w*|bce|kbo|ondernemingsnummer|entreprise)\b"),
+    ),
+    (re.compile(r"\b(interets?|intrest\w*|interest\w*)\b"), re.compile(r"\b(interets?|intrest\w*|interest\w*)\b")),
+    (
+        re.compile(
+            r"\b(combien de (?:participants|personnes|gens)" r"|hoeveel (?:deelnemers|personen|mensen|clienten))\b"
+        ),
+        re.compile(r"\b(participants?|personnes|beneficiaires|gens|deelnemers|personen|mensen|clienten)\b"),
+    ),
+    (
+        re.compile(
+            r"\b(article 60|artikel 60|commission paritaire|paritair comite|bareme\w*|barema\w*|loonschaal"
+            r"|weddeschaal|cdd|cdi|statutaires?|interim\w*)\b"
+        ),
+        re.compile(
+            r"\b(article 60|artikel 60|commission paritaire|paritair comite|bareme\w*|barema\w*|loonschaal|cdd|cdi"
+            r"|statutaires?|interim\w*)\b"
+        ),
+    ),
+)
+ASKED = ((HOW_MUCH, QUANTITY), (MONEY_ASKED, MONEY), (WHEN_ASKED, TIME), *ASKED_DETAILS)
+
+
 def states(pattern: re.Pattern, item_id: str) -> bool:
     """Whether an item's wording says what `pattern` finds: a figure (QUANTITY: a year alone names a call, it is
     no figure), an amount of money, a date or a time."""
@@ -661,22 +700,14 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> Choice:
         ]
         chosen = choose(paying, calls=calls, threshold=threshold - RESCUE_SLACK, two=False, years=years)[:1] or chosen
     chosen = for_staff(chosen, plain)
-    asked = [
-        kind
-        for question, kind in ((HOW_MUCH, QUANTITY), (MONEY_ASKED, MONEY), (WHEN_ASKED, TIME))
-        if question.search(plain)
-    ]
+    asked = [kind for question, kind in ASKED if question.search(plain)]
     if asked and not all(any(states(kind, s.id) for s in chosen) for kind in asked):
         # "tot wanneer kon ge indienen?": the best of the first items that says what is asked, a little less sure.
         stating = [s for s in with_intent(around, intent)[:RESCUE_DEPTH] if all(states(kind, s.id) for kind in asked)]
         rescued = choose(stating, calls=calls, threshold=threshold - RESCUE_SLACK, two=False, years=years)[:1]
         if rescued:
             chosen = rescued
-    if HOW_MUCH.search(plain) and not any(states(QUANTITY, s.id) for s in chosen):
-        return Choice([])
-    if MONEY_ASKED.search(plain) and not any(states(MONEY, s.id) for s in chosen):
-        return Choice([])
-    if WHEN_ASKED.search(plain) and not any(states(TIME, s.id) for s in chosen):
+    if any(not any(states(kind, s.id) for s in chosen) for kind in asked):
         return Choice([])
     return Choice(chosen, rest)
 

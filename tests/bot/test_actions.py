@@ -992,3 +992,38 @@ def test_a_follow_up_naming_the_next_of_a_pair_gets_the_question_before_about_it
 def test_a_question_naming_another_call_under_a_beneficiary_intent_is_still_answered(domain):
     replies, _ = ask(domain, "projet TIC 2008 : la TVA on pouvait la compter comme dépense ?", intent="ask_beneficiary")
     assert "TVA" in replies[0] and "Source" in " ".join(replies)
+
+
+@needs_index
+@pytest.mark.parametrize(
+    ("text", "lang", "earlier"),
+    [
+        (
+            "les frais de déplacement en voiture, c'est remboursé à quel taux au km ?",
+            "fr",
+            "on a un projet e-inclusion 2023",
+        ),
+        (
+            "welk kilometertarief mogen we aanrekenen?",
+            "nl",
+            "onze digicoach rijdt met de eigen wagen (project OCMW 2023)",
+        ),
+        ("on peut engager le digicoach du projet sous contrat article 60 ? ça compte pour le subside ?", "fr", None),
+        ("Hoeveel deelnemers moet een project minimum bereiken om de subsidie te behouden?", "nl", None),
+        ("si le SPP nous paie en retard, on peut réclamer des intérêts de retard ?", "fr", None),
+    ],
+)
+def test_a_detail_no_document_names_is_not_answered_with_a_loosely_related_rule(domain, text, lang, earlier):
+    replies, _ = ask(domain, text, lang=lang, earlier=[earlier] if earlier else ())
+    said = " ".join(replies)
+    assert "digilab@mi-is.be" in said and ("Je ne trouve pas" in said or "Ik vind het antwoord niet" in said)
+
+
+@needs_index
+def test_a_delay_in_days_the_2008_manual_states_is_still_answered(domain):
+    replies, _ = ask(
+        domain,
+        "appel TIC 2008 : après la déclaration de créance, le paiement arrivait en combien de jours ?",
+        slots={"call": "ict_2008"},
+    )
+    assert "50 jours" in " ".join(replies)
