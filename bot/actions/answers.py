@@ -200,6 +200,32 @@ PAID_WHEN = re.compile(
     rf"\b(?:quand(?! meme)|wanneer|delai|termijn|combien de temps|hoe lang|hoelang)\b.{{0,40}}\b{_PAID}\b"
     rf"|\b{_PAID}\b.{{0,30}}\b(?:quand(?! meme)|wanneer)\b"
 )
+# Asked when money is paid, the items saying when it is paid come this much ahead, and the deadlines for sending
+# claims this much behind ("wanneer wordt het saldo betaald?" is no question about the date to send the claim); with
+# a claim or the advance named, only the payment items about it.
+PAID_BONUS = 0.5
+_CLAIM = re.compile(r"\b(creances?|decla\w*|schuldvordering\w*|sv|saldo|solde)\b")
+_ADVANCE = re.compile(r"\b(avance|voorschot)\b")
+DEADLINE_ASKED = re.compile(
+    r"\b(tot wanneer|tegen wanneer|date limite|deadline|jusqu'a quand|pour quand|uiterlijk|au plus tard)\b"
+)
+
+
+def with_paid(ranking: Sequence[Scored], text: str) -> list[Scored]:
+    plain = unaccent(text)
+    if not PAID_WHEN.search(plain):
+        return list(ranking)
+    subject = _CLAIM if _CLAIM.search(plain) else _ADVANCE if _ADVANCE.search(plain) else None
+
+    def shift(item_id: str) -> float:
+        topic = _topic_of(item_id)
+        if topic == "deadlines":
+            return 0.0 if DEADLINE_ASKED.search(plain) else -PAID_BONUS
+        return PAID_BONUS if topic == "payment" and (subject is None or states(subject, item_id)) else 0.0
+
+    return sorted((Scored(s.id, s.score + shift(s.id)) for s in ranking), key=lambda s: -s.score)
+
+
 # Years that name no call of the documents (2024 deadlines aside): an answer must mention them.
 _YEAR = re.compile(r"\b20[2-3]\d\b")
 KNOWN_YEARS = {"2022", "2023"}
@@ -225,8 +251,8 @@ _SECOND_QUESTION = re.compile(
     r"|\s(?:et|ou)\s+(?=(?:jusqu'|a partir de |pour |est-ce |ce sera |c'est |ca fait |ca sera )?"
     r"(?:quand|combien|comment|quel\w*|qui|quoi|ou|pourquoi"
     r"|est-ce|peut|peuvent|doit|doivent|faut|on peut|on doit|il faut)\b)"
-    r"|\s(?:en|of)\s+(?=(?:tot |vanaf |voor )?(?:wanneer|hoeveel|hoe|welk\w*|wie|waar|waarom|wat|mag|mogen|moet|moeten"
-    r"|kan|kunnen|kunde|is|zijn)\b)"
+    r"|\s(?:en|of)\s+(?=(?:tot |vanaf |voor |tegen )?"
+    r"(?:wanneer|hoeveel|hoe|welk\w*|wie|waar|waarom|wat|mag|mogen|moet|moeten|kan|kunnen|kunde|is|zijn)\b)"
 )
 
 
@@ -613,10 +639,10 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> Choice:
         threshold = STRICT_THRESHOLD
     two = asks_two_things(text)
     years = [y for y in _YEAR.findall(without_dates(text)) if y not in KNOWN_YEARS]
-    ranking = with_figure(with_article(ranked_with_and_without_call(text), text), text)
+    ranking = with_paid(with_figure(with_article(ranked_with_and_without_call(text), text), text), text)
     earlier = previous_texts(tracker, 1)
     # The message read with the turn before it (a follow-up), else alone: where the checks below look further.
-    around = answerable(in_context_of(earlier[0], text)) if earlier else ranking
+    around = with_paid(answerable(in_context_of(earlier[0], text)), f"{earlier[0]} {text}") if earlier else ranking
     chosen = choose(with_intent(ranking, intent), calls=calls, threshold=threshold, two=two, years=years)
     rest = None
     answered_apart = False

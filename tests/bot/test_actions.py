@@ -1027,3 +1027,42 @@ def test_a_delay_in_days_the_2008_manual_states_is_still_answered(domain):
         slots={"call": "ict_2008"},
     )
     assert "50 jours" in " ".join(replies)
+
+
+@needs_index
+@pytest.mark.parametrize(
+    ("earlier", "text", "lang", "said", "not_said"),
+    [
+        # When money is paid, not the date to send the claim.
+        (
+            "onze eerste sv is vorige week vertrokke naar Digilab",
+            "wanneer wordt die dan betaald?",
+            "nl",
+            "na goedkeuring",
+            "12 mei 2024",
+        ),
+        (
+            "La 2e déclaration de créance, elle est plafonnée à quoi ?",
+            "et elle est versée quand ?",
+            "fr",
+            "après approbation",
+            None,
+        ),
+    ],
+)
+def test_when_a_claim_is_paid_gets_the_payment_rule_not_its_deadline(domain, earlier, text, lang, said, not_said):
+    replies, _ = ask(domain, text, intent="ask_payment_schedule", lang=lang, earlier=[earlier])
+    assert said in " ".join(replies) and (not_said is None or not_said not in " ".join(replies))
+
+
+@needs_index
+def test_how_long_payment_took_and_the_deadline_asked_together_get_both(domain):
+    replies, _ = ask(
+        domain,
+        "ict-oproep 2008: hoe lang duurde het ongeveer om betaald te worden"
+        " en tegen wanneer moesten de stukken binnen zijn?",
+        intent="ask_payment_schedule",
+        lang="nl",
+        slots={"call": "ict_2008"},
+    )
+    assert "50 dagen" in " ".join(replies) and "15 oktober 2009" in " ".join(replies)
