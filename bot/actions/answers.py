@@ -206,7 +206,7 @@ PAID_WHEN = re.compile(
 PAID_BONUS = 0.5
 _CLAIM = re.compile(r"\b(creances?|decla\w*|schuldvordering\w*|sv|saldo|solde)\b")
 _ADVANCE = re.compile(r"\b(avance|voorschot)\b")
-DEADLINE_ASKED = re.compile(
+SEND_BY_ASKED = re.compile(
     r"\b(tot wanneer|tegen wanneer|date limite|deadline|jusqu'a quand|pour quand|uiterlijk|au plus tard)\b"
 )
 
@@ -220,7 +220,7 @@ def with_paid(ranking: Sequence[Scored], text: str) -> list[Scored]:
     def shift(item_id: str) -> float:
         topic = _topic_of(item_id)
         if topic == "deadlines":
-            return 0.0 if DEADLINE_ASKED.search(plain) else -PAID_BONUS
+            return 0.0 if SEND_BY_ASKED.search(plain) else -PAID_BONUS
         return PAID_BONUS if topic == "payment" and (subject is None or states(subject, item_id)) else 0.0
 
     return sorted((Scored(s.id, s.score + shift(s.id)) for s in ranking), key=lambda s: -s.score)

@@ -45,6 +45,8 @@ WHEN = re.compile(r"\b(quand|wanneer|a quel moment|op welk moment|when)\b")
 DEADLINE_ASKED = re.compile(r"\b(date limite|deadline|uiterlijk|pour quand|delai|termijn|tegen wanneer)\b")
 # The second (or last) claim declaration, beside values.FIRST_CLAIM.
 SECOND_CLAIM = re.compile(r"\b(?:2e|2eme|2de|deuxieme|seconde|tweede|laatste|derniere)\b")
+# The balance, which the second claim declaration asks for (Art. 7 §3).
+BALANCE = re.compile(r"\b(?:solde|saldo)\b")
 
 
 def payments(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
@@ -69,6 +71,11 @@ def payments(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
     if grant is None and len(given.received) == 1 and FIRST_CLAIM_ASKED.search(unaccent(text)):
         # "we hebben … € gekregen, hoeveel max in onze eerste schuldvordering?": what they got is the grant.
         grant, given = given.received[0], PaymentInput()
+    if given.spent is None and FIRST_CLAIM_ASKED.search(unaccent(text)):
+        # "tegen eind april hebben we 50.000 uitgegeven", then "hoeveel kunnen we dan vragen in de eerste
+        # schuldvordering?": the costs of the turn before.
+        before = next((s for t in previous_texts(tracker, 1) if (s := payment_input(t).spent) is not None), None)
+        given = replace(given, spent=before)
     if "cpas_2022" in (calls_named(text) or [tracker.get_slot("call")]) and not named:
         return _call_2022(dispatcher, tracker, given, grant)
     if grant is None:
@@ -136,6 +143,7 @@ def _compute(
             due=eur(due),
             first_claim_max=eur(result.first_claim_max),
             cap_rate=format_percent(terms.first_claim_rate, lang),
+            left=eur(remaining_for(result.grant, [result.advance, due], terms=terms).remaining),
         )
     if named:
         dispatcher.utter_message(
@@ -167,7 +175,7 @@ def _compute(
     plain = unaccent(latest_text(tracker))
     if WHEN.search(plain) or DEADLINE_ASKED.search(plain):
         # "… et c'est pour quand la date limite ?": the deadline of the claim asked about, else when the advance comes.
-        claim = 1 if SECOND_CLAIM.search(plain) else 0 if FIRST_CLAIM.search(plain) else None
+        claim = 1 if SECOND_CLAIM.search(plain) or BALANCE.search(plain) else 0 if FIRST_CLAIM.search(plain) else None
         say_facts(dispatcher, [kb().fact(DEADLINES[claim] if claim is not None else RULES[0])], lang)
     if named:
         say_issues(dispatcher, kb().issues_of(named.id), lang)

@@ -1066,3 +1066,37 @@ def test_how_long_payment_took_and_the_deadline_asked_together_get_both(domain):
         slots={"call": "ict_2008"},
     )
     assert "50 dagen" in " ".join(replies) and "15 oktober 2009" in " ".join(replies)
+
+
+def test_the_first_claim_says_what_is_left_for_the_second(domain):
+    replies, _ = ask(
+        domain,
+        "subsidie 250.000 euro, eind april hebben we 140k uitgegeven (voorschot inbegrepen)."
+        " hoeveel in de 1e schuldvordering?",
+        intent="ask_remaining",
+        lang="nl",
+    )
+    said = " ".join(replies)
+    # 140 000 − 75 000 advance = 65 000 to claim; 250 000 − 75 000 − 65 000 left for the second claim.
+    assert "te vorderen: € 65.000,00" in said and "hoogstens € 110.000,00 over voor de tweede" in said
+
+
+def test_costs_given_the_turn_before_make_the_first_claim_asked_now(domain):
+    replies, _ = ask(
+        domain,
+        "hoeveel kunnen we dan vragen in de eerste schuldvordering?",
+        intent="ask_remaining",
+        lang="nl",
+        slots={"grant": "100000"},
+        earlier=["tegen eind april hebben we +/- 50.000 uitgegeven"],
+    )
+    assert "uitgaven € 50.000,00 − voorschot € 30.000,00 = € 20.000,00" in " ".join(replies)
+
+
+def test_the_deadline_of_the_balance_is_the_second_claims(domain):
+    replies, _ = ask(
+        domain,
+        "subvention de 120 000 €, et le solde c'est combien max et faut l'envoyer pour quand ?",
+        intent="ask_remaining",
+    )
+    assert "10 novembre 2024" in " ".join(replies)
