@@ -258,6 +258,9 @@ def load_knowledge(data_dir: Path = DATA_DIR, messages_file: Path = MESSAGES_FIL
         unknown = [f for f in d.facts if f not in facts]
         if unknown:
             raise KnowledgeError(data_dir / "discrepancies.yml", f"discrepancies[{d.id}].facts", f"no fact {unknown}")
+    for fact in facts.values():
+        if unknown := [f for f in fact.see if f not in facts]:
+            raise KnowledgeError(data_dir / "facts", f"facts[{fact.id}].see", f"no fact {unknown}")
     kb.references_nl = _references_nl(data_dir / "references_nl.yml", kb)
     kb.questions = _questions(data_dir / "questions", {*facts, *cost_ids, *(d.id for d in recorded)})
     kb.reviewed = _reviewed(data_dir / "reviewed", {*facts, *cost_ids, *(d.id for d in recorded)})

@@ -94,6 +94,8 @@ class Fact(Strict):
     source: SourceRef
     value: str | None = None
     unit: Literal["eur", "ratio", "date", "count", "inhabitants", "days", "hours"] | None = None
+    # Facts this one refers to ("… l'évaluation (article 10)"): said after it when it answers alone.
+    see: list[str] = []
 
     @validator("id")
     def id_shape(cls, v: str) -> str:

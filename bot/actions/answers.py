@@ -726,6 +726,9 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> Choice:
         ]
         chosen = choose(paying, calls=calls, threshold=threshold - RESCUE_SLACK, two=False, years=years)[:1] or chosen
     chosen = for_staff(chosen, plain)
+    if len(chosen) == 1:
+        # "L'octroi de la deuxième année dépend de l'évaluation (article 10)": the fact it refers to comes after it.
+        chosen += [Scored(i, chosen[0].score) for i in getattr(kb().item(chosen[0].id), "see", [])[:1]]
     asked = [kind for question, kind in ASKED if question.search(plain)]
     if asked and not all(any(states(kind, s.id) for s in chosen) for kind in asked):
         # "tot wanneer kon ge indienen?": the best of the first items that says what is asked, a little less sure.

@@ -1100,3 +1100,12 @@ def test_the_deadline_of_the_balance_is_the_second_claims(domain):
         intent="ask_remaining",
     )
     assert "10 novembre 2024" in " ".join(replies)
+
+
+@needs_index
+def test_whether_a_second_year_is_automatic_gets_the_year_one_rule_then_who_decides_on_the_evaluation(domain):
+    replies, _ = ask(
+        domain, "krijgen we automatisch een tweede jaar financiering?", lang="nl", slots={"call": "cpas_2023"}
+    )
+    said = " ".join(replies)
+    assert "eerste uitvoeringsjaar" in said and "positieve evaluatie" in said and "Karine Lalieux" in said

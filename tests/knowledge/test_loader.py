@@ -156,6 +156,14 @@ def test_an_association_member_its_annex_row_does_not_name_is_refused(data_copy)
         load_knowledge(data_copy, MESSAGES_FILE)
 
 
+def test_a_fact_referring_to_a_fact_that_does_not_exist_is_refused(data_copy):
+    _break(data_copy / "facts" / "decree_2023.yml", "see: [cpas_2023.evaluation]", "see: [cpas_2023.evaluations]")
+    with pytest.raises(
+        KnowledgeError, match=r"facts\[cpas_2023.first_year_only\].see: no fact \['cpas_2023.evaluations'\]"
+    ):
+        load_knowledge(data_copy, MESSAGES_FILE)
+
+
 def test_a_gap_between_clusters_is_refused(data_copy):
     _break(data_copy / "clusters.yml", "population_min: 15001", "population_min: 15002")
     with pytest.raises(KnowledgeError, match="clusters.yml: clusters\\[medium\\]"):
