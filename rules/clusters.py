@@ -80,3 +80,12 @@ def cluster_for(population: int | str | Decimal, *, clusters: Sequence[Cluster])
         source=clusters[0].source,
         on_threshold=people == threshold,
     )
+
+
+def amount_fits(amount: Decimal, cluster: Cluster) -> str:
+    """Where a grant asked for stands in a cluster's range: 'above' its maximum, 'below' its minimum, else 'within'."""
+    if amount > cluster.max_subsidy:
+        return "above"
+    if cluster.min_subsidy is not None and amount < cluster.min_subsidy:
+        return "below"
+    return "within"

@@ -328,7 +328,8 @@ def _refs_of(item_id: str) -> list[str]:
 
 # How a message names its call: "oproep OCMW 2023", "appel CPAS 2022", "AR du 8 décembre 2023", "KB 2023".
 CALL_NAMES = re.compile(
-    r"\b(?:(?:de |het |l'|la |le )?(?:oproep|appel|call)(?: a projets)?(?: e-inclusion)?(?: (?:ocmw|cpas|tic|ict))?"
+    r"\b(?:(?:de |het |l'|la |le )?(?:(?:ocmw|cpas)-?)?(?:oproep|appel|call)(?: a projets)?(?: e-inclusion)?"
+    r"(?: (?:ocmw|cpas|tic|ict))?"
     r"(?: (?:19|20)\d\d)?|(?:l'|het |de )?(?:ar|kb|arrete royal|koninklijk besluit)(?: (?:du|van))?"
     r"(?: 8)?(?: (?:decembre|december))?(?: (?:2023|8/12/2023))?)\b(?: (?:19|20)\d\d\b)?"
 )

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.replies import kb, lang_of, say_error, say_facts, say_issues
+from bot.actions.answers import calls_named
+from bot.actions.replies import kb, lang_of, latest_text, say_error, say_facts, say_issues
 from bot.actions.values import numbers
-from rules.clusters import cluster_for
+from rules.clusters import amount_fits, cluster_for
 from rules.errors import RuleError
 from rules.money import format_eur, format_number
+from rules.parsing import read_quantities
 
 
 def cluster(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
@@ -20,11 +23,20 @@ def cluster(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
     lang = lang_of(tracker)
     found = numbers(tracker, "population")
     population = found[0] if found else tracker.get_slot("population")
+    if "cpas_2023" in calls_named(latest_text(tracker)):
+        # "les montants min et max par cluster pour l'appel CPAS 2023 ?": the 2023 decree has none, its annex has an
+        # amount per project; the 2022 clusters are given for comparison, said to be the 2022 call's.
+        dispatcher.utter_message(
+            response="utter_plain", answer=kb().message("clusters_only_2022", lang, contact=kb().contact(lang))
+        )
+        say_clusters(dispatcher, lang)
+        return [SlotSet("pending", None)]
     if population is None:
         say_clusters(dispatcher, lang)
         dispatcher.utter_message(response="utter_ask_population")
         return [SlotSet("pending", "cluster")]
-    answer_cluster(dispatcher, population, lang)
+    asked = [q.value for q in read_quantities(latest_text(tracker)) if q.role == "eur" and q.value > 0]
+    answer_cluster(dispatcher, population, lang, asked=asked[0] if asked else None)
     return [SlotSet("population", str(population)), SlotSet("pending", None)]
 
 
@@ -46,8 +58,11 @@ def say_clusters(dispatcher: CollectingDispatcher, lang: str) -> None:
     )
 
 
-def answer_cluster(dispatcher: CollectingDispatcher, population: Any, lang: str) -> None:
-    """The cluster and subsidy range for a population, or why it cannot apply alone, with sources."""
+def answer_cluster(
+    dispatcher: CollectingDispatcher, population: Any, lang: str, *, asked: Decimal | None = None
+) -> None:
+    """The cluster and subsidy range for a population, or why it cannot apply alone, with sources; a grant `asked` for
+    ("mogen we dan 100.000 euro aanvragen?") is set against that range first."""
     try:
         result = cluster_for(population, clusters=kb().clusters)
     except RuleError as error:
@@ -63,6 +78,17 @@ def answer_cluster(dispatcher: CollectingDispatcher, population: Any, lang: str)
         say_facts(dispatcher, [threshold], lang)
     else:
         c = result.cluster
+        if asked is not None:
+            dispatcher.utter_message(
+                response="utter_plain",
+                answer=kb().message(
+                    f"cluster_amount_{amount_fits(asked, c)}",
+                    lang,
+                    amount=format_eur(asked, lang),
+                    minimum=format_eur(c.min_subsidy, lang) if c.min_subsidy else "",
+                    maximum=format_eur(c.max_subsidy, lang),
+                ),
+            )
         response = "utter_cluster_range" if c.min_subsidy is not None else "utter_cluster_max_only"
         dispatcher.utter_message(
             response=response,

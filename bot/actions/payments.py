@@ -71,9 +71,9 @@ def payments(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
     if grant is None and len(given.received) == 1 and FIRST_CLAIM_ASKED.search(unaccent(text)):
         # "we hebben … € gekregen, hoeveel max in onze eerste schuldvordering?": what they got is the grant.
         grant, given = given.received[0], PaymentInput()
-    if given.spent is None and FIRST_CLAIM_ASKED.search(unaccent(text)):
+    if given.spent is None and (FIRST_CLAIM_ASKED.search(unaccent(text)) or SECOND_CLAIM.search(unaccent(text))):
         # "tegen eind april hebben we 50.000 uitgegeven", then "hoeveel kunnen we dan vragen in de eerste
-        # schuldvordering?": the costs of the turn before.
+        # schuldvordering?" (or "en daarna nog met de tweede?"): the costs of the turn before.
         before = next((s for t in previous_texts(tracker, 1) if (s := payment_input(t).spent) is not None), None)
         given = replace(given, spent=before)
     if "cpas_2022" in (calls_named(text) or [tracker.get_slot("call")]) and not named:

@@ -49,7 +49,7 @@ def funding_period(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[d
 # subsidie zetten?", "une facture du 15/11/2024 dans la 2e décla ?" (accents dropped).
 SPENT = re.compile(
     r"\b(achet\w*|achats?|paye\w*|factur\w*|depens\w*|salaires?|engag\w*|gekocht|aangekocht|kocht\w*|aankoop\w*|betaald|factu(?:ur|ren)"
-    r"|uitgave\w*|loon|lonen|frais|kosten)\b"
+    r"|uitgave\w*|loon|lonen|frais|kosten|workshops?|ateliers?|formations?|opleiding\w*|activit\w*|evenement\w*)\b"
 )
 CLAIMED = re.compile(
     r"\b(subsides?|subsidie|subvention|decla\w*|declaration\w*|schuldvordering\w*|sv|mettre|inbreng\w*|ingebracht|zetten"

@@ -722,6 +722,12 @@ def test_a_when_question_gets_the_item_that_says_when_even_a_little_less_sure(do
             ["notre projet organise un dernier atelier le 4 novembre 2024"],
             "tombe après la période",
         ),
+        (
+            "Dus een workshop die we in november 2024 geven kunnen we ni meer inbrengen?",
+            "nl",
+            ["Over welke periode loopt de subsidie van de OCMW-oproep 2023?"],
+            "valt na de periode",
+        ),
     ],
 )
 def test_an_expense_outside_the_decrees_period_is_said_not_covered(domain, text, lang, earlier, expected):
@@ -1109,3 +1115,26 @@ def test_whether_a_second_year_is_automatic_gets_the_year_one_rule_then_who_deci
     )
     said = " ".join(replies)
     assert "eerste uitvoeringsjaar" in said and "positieve evaluatie" in said and "Karine Lalieux" in said
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "said"),
+    [
+        (
+            "Les montants min et max par cluster pour l'appel CPAS 2023, c'est combien ?",
+            "fr",
+            "ne donnent pas de clusters",
+        ),
+        ("welke cluster heeft een OCMW van 20.000 inwoners in het KB van 8 december 2023?", "nl", "geen clusters"),
+    ],
+)
+def test_clusters_asked_for_the_2023_call_are_said_to_be_the_2022_calls(domain, text, lang, said):
+    replies, _ = ask(domain, text, intent="ask_cluster", lang=lang)
+    assert said in replies[0] and "digilab@mi-is.be" in replies[0] and "60" in replies[1]
+
+
+def test_a_grant_asked_for_above_the_clusters_maximum_gets_no(domain):
+    replies, _ = ask(
+        domain, "Mogen we dan 100.000 euro aanvragen?", intent="ask_cluster", lang="nl", slots={"population": "12000"}
+    )
+    assert replies[0] == "Nee: € 100.000,00 ligt boven het maximum van € 60.000,00 van deze cluster."

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from rules.clusters import cluster_for
+from rules.clusters import amount_fits, cluster_for
 from rules.errors import InvalidPopulation
 
 
@@ -63,3 +63,18 @@ def test_impossible_populations_are_refused(kb, value, code):
 def test_a_population_in_exponent_form_is_read_whole(kb):
     # "1.5e3" was read as 1 (the digits before the dot), giving the wrong verdict.
     assert cluster_for("1.5e3", clusters=kb.clusters).population == 1500
+
+
+@pytest.mark.parametrize(
+    ("population", "amount", "where"),
+    [
+        (12000, "100000", "above"),  # small: at most 60 000, no minimum stated
+        (12000, "60000", "within"),
+        (12000, "5000", "within"),
+        (42000, "50000", "below"),  # medium: 60 000 to 120 000
+        (42000, "120000.01", "above"),
+        (42000, "60000", "within"),
+    ],
+)
+def test_a_grant_asked_for_is_set_against_its_clusters_range(kb, population, amount, where):
+    assert amount_fits(Decimal(amount), cluster_for(population, clusters=kb.clusters).cluster) == where
