@@ -14,11 +14,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.actions.answers import answer, call_events, calls_named
 from bot.actions.replies import kb, lang_of, latest_text, previous_texts, say_error, say_facts, say_issues
 from bot.actions.values import (
+    COST_TYPES,
     FIRST_CLAIM,
     GRANT_WORDS,
     PaymentInput,
     beneficiary,
     payment_input,
+    planned_for,
     remembered_beneficiary,
     unknown_cpas,
 )
@@ -268,10 +270,17 @@ def transfers(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
         # The amounts given just before: "subside de 20.000 dont 4.000 en investissement", then "jusqu'où ?".
         text = next((t for t in previous_texts(tracker, 1) if payment_input(t).grant), text)
         given = payment_input(text)
-    # The cost type's planned amount: the other amount of the message ("dont 4.000 en investissement").
-    others = [
-        q.value for q in read_quantities(text) if q.role in ("eur", None) and q.value >= 100 and q.value != given.grant
-    ]
+    # The cost type's planned amount: the amount of the cost type named now ("les investissements vont coûter plus
+    # cher" after "… / 3 000 investissement"), else the other amount of the message ("dont 4.000 en investissement").
+    named = COST_TYPES.search(unaccent(latest_text(tracker)))
+    if named and (planned_now := planned_for(text, named.group(1))) is not None and planned_now != given.grant:
+        others = [planned_now]
+    else:
+        others = [
+            q.value
+            for q in read_quantities(text)
+            if q.role in ("eur", None) and q.value >= 100 and q.value != given.grant
+        ]
     planned = others[0] if others else Decimal(0)
     try:
         ceiling = category_ceiling(given.grant, planned, rate=fact.decimal)

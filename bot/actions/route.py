@@ -21,6 +21,8 @@ from bot.actions.payments import cofinancing, payments, say_unknown_cpas, transf
 from bot.actions.period import duration_years, expense_period, expense_span, funding_period
 from bot.actions.replies import intent_of, lang_of, latest_text, previous_texts, say_dont_know
 from bot.actions.values import (
+    ABOVE_PLAN,
+    COST_TYPES,
     GRANT_WORDS,
     beneficiary,
     named_earlier,
@@ -65,7 +67,6 @@ ASK_FOR_WORDS = re.compile(r"\b(demander|aanvragen|vragen|plafond|maximum|max|pe
 # The 2008 manual's rule on moving money between cost types.
 TRANSFER_WORDS = re.compile(r"\b(15 ?%|15 pour ?cent|15 procent|transfer\w*|\w*verschuiv\w*|overdracht\w*)")
 # The 2008 manual's cost types, between which its 15 % rule moves money.
-COST_TYPES = re.compile(r"\b(investissements?|investering\w*|fonctionnement|werking\w*|personnel|personeel\w*)\b")
 # Asking whether a CPAS is among those selected.
 SELECTED_WORDS = re.compile(
     r"\b(retenu\w*|selectionn\w*|fait partie|font partie|soutenu\w*|beneficiaire\w*|laureat\w*"
@@ -197,6 +198,14 @@ def route(tracker: Tracker) -> str:
     if in_2008 and GRANT_WORDS.search(plain) and COST_TYPES.search(plain) and not PAYMENT_WORDS.search(plain):
         # "et avec un subside de 25.000 dont 5.000 d'investissement ?" on the 2008 manual: its 15 % rule (not "une
         # imprimante à 350 €, investissement ou fonctionnement ?": a price, no grant).
+        return "transfers"
+    if (
+        in_2008
+        and COST_TYPES.search(plain)
+        and ABOVE_PLAN.search(plain)
+        and any(payment_input(t).grant for t in earlier)
+    ):
+        # "subside 24 000 €, dont 3 000 investissement", then "les investissements vont coûter plus cher, jusqu'où ?".
         return "transfers"
     if (
         intent == "ask_cluster"

@@ -17,6 +17,12 @@ from knowledge.search import find_beneficiaries, function_words
 from rules.parsing import Quantity, numbers_for, parse_number, read_quantities, spell_out_numbers
 
 # Words that say an amount is the grant ("subside de … €").
+# The 2008 manual's cost types, and a cost type said to cost more than planned.
+COST_TYPES = re.compile(r"\b(investissements?|investering\w*|fonctionnement|werking\w*|personnel|personeel\w*)\b")
+ABOVE_PLAN = re.compile(
+    r"\b(plus cher|plus que prevu|depass\w*|monter|augment\w*|meer dan (?:voorzien|gepland)|duurder|hoger"
+    r"|overschrijd\w*|verhog\w*)\b"
+)
 GRANT_WORDS = re.compile(r"\b(subsides?|subventions?|subsidie\w*|budget|jaarbudget|toegekend|accorde\w*)\b")
 _ROLE_OF_ENTITY = {"population": "inhabitants", "amount": "eur"}
 # What an amount is, from the nearest of these words before it (accents dropped).
@@ -358,3 +364,13 @@ def remember(tracker: Tracker) -> list[dict]:
     elif stranger := unknown_cpas(text):
         events += [SlotSet("unknown_cpas", stranger), SlotSet("organisation", None)]
     return events
+
+
+def planned_for(text: str, cost_type: str) -> Decimal | None:
+    """The amount `text` plans for a cost type ("… / 3 000 investissement" for "investissements"), if it names one."""
+    stem = re.escape(unaccent(cost_type)[:5])
+    match = re.search(
+        rf"(\d[\d .,\u202f]*\d|\d)\s*(?:€|euros?|eur)?\s*(?:en |d'|de |pour |voor |aan |in )?{stem}", unaccent(text)
+    )
+    found = [q.value for q in read_quantities(match.group(1))] if match else []
+    return found[0] if found else None

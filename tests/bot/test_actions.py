@@ -1138,3 +1138,19 @@ def test_a_grant_asked_for_above_the_clusters_maximum_gets_no(domain):
         domain, "Mogen we dan 100.000 euro aanvragen?", intent="ask_cluster", lang="nl", slots={"population": "12000"}
     )
     assert replies[0] == "Nee: € 100.000,00 ligt boven het maximum van € 60.000,00 van deze cluster."
+
+
+def test_a_2008_cost_type_costing_more_than_planned_gets_its_ceiling_from_the_turn_before(domain):
+    replies, _ = ask(
+        domain,
+        "Les investissements vont coûter plus cher que prévu. On peut monter jusqu'à combien sur ce poste ?",
+        earlier=[
+            "Dossier 2008 : subside accordé 24 000 €, réparti 16 000 personnel / 5 000 fonctionnement"
+            " / 3 000 investissement."
+        ],
+        slots={"call": "ict_2008"},
+    )
+    # 3 000 planned + 15 % of the 24 000 grant: no 2023 schedule for a 2008 grant.
+    assert "3\u202f000,00 € + 15 % × 24\u202f000,00 € = 6\u202f600,00 €" in replies[0] and "2023" not in " ".join(
+        replies
+    )
