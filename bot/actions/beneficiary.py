@@ -88,6 +88,39 @@ def beyond_annex(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dic
     return [SlotSet("organisation", named.id)]
 
 
+# Asking which CPAS or projects the 2023 decree lists ("quels sont les CPAS bénéficiaires de l'AR 2023 ?").
+LIST_ASKED = re.compile(
+    r"\b(quels|quelles|lesquels|liste|welke|lijst|wie (?:zijn|staan|zitten)|noms|namen)\b[^?]{0,30}"
+    r"\b(cpas|ocmw\w*|beneficiaires?|begunstigden|projets|projecten)\b"
+)
+_ANNEX = re.compile(r"\b(annexe|bijlage)\b")
+# A region the documents do not sort the beneficiaries by.
+REGION = re.compile(
+    r"\b(bruxellois\w*|wallon\w*|flamand\w*|vlaams\w*|brussels\w*|waals\w*|vlaanderen|wallonie|walloni[eë]|bruxelles"
+    r"|brussel|flandre|limburg\w*|limbourg|antwerp\w*|anvers|hainaut|henegouwen|liege|luik|namur|luxembourg)\b"
+)
+
+
+def is_list_question(text: str) -> bool:
+    """'Which CPAS are in the 2023 decree?', 'welke OCMW's staan in de bijlage?' (not another call's winners)."""
+    plain = unaccent(text)
+    return bool(LIST_ASKED.search(plain) and ("cpas_2023" in calls_named(text) or _ANNEX.search(plain)))
+
+
+def list_beneficiaries(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
+    """The annex's beneficiaries and their projects; a region asked for is said not to be in the documents."""
+    lang, plain = lang_of(tracker), unaccent(latest_text(tracker))
+    rows = kb().beneficiaries
+    head = kb().message(
+        "beneficiary_list_no_region" if REGION.search(plain) else "beneficiary_list", lang, count=len(rows)
+    )
+    lines = [kb().message("beneficiary_list_row", lang, organisation=b.name(lang), project=b.project) for b in rows]
+    dispatcher.utter_message(
+        response="utter_fact", answer="\n".join([head, *lines]), source=kb().cite(rows[0].source, lang=lang)
+    )
+    return [SlotSet("call", "cpas_2023")]
+
+
 def is_ranking_question(text: str) -> bool:
     """'Which project got the most in the annex?' (not 'what is the most we may ask for?')."""
     plain = unaccent(text)

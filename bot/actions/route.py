@@ -15,7 +15,15 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.answers import answer, call_events, calls_named, score_events
-from bot.actions.beneficiary import BEYOND_ANNEX, beneficiary_answer, beyond_annex, describe, is_ranking_question
+from bot.actions.beneficiary import (
+    BEYOND_ANNEX,
+    beneficiary_answer,
+    beyond_annex,
+    describe,
+    is_list_question,
+    is_ranking_question,
+    list_beneficiaries,
+)
 from bot.actions.cluster import cluster
 from bot.actions.payments import cofinancing, payments, say_unknown_cpas, transfers
 from bot.actions.period import duration_years, expense_period, expense_span, funding_period
@@ -121,8 +129,8 @@ def named_before(tracker: Tracker) -> str | None:
 
 
 def route(tracker: Tracker) -> str:
-    """cluster | payments | cofinancing | transfers | funding_period | expense_period | beneficiary | beyond_annex |
-    unknown_cpas | facts"""
+    """cluster | payments | cofinancing | transfers | funding_period | expense_period | beneficiary | beneficiary_list |
+    beyond_annex | unknown_cpas | facts"""
     text, intent = latest_text(tracker), intent_of(tracker)
     if not text.strip():
         # A button ("/ask_cluster"): its intent is all there is to go by.
@@ -149,6 +157,8 @@ def route(tracker: Tracker) -> str:
         return "beyond_annex"
     if is_ranking_question(text):
         return "beneficiary"
+    if not named and is_list_question(text) and not unknown_cpas(text):
+        return "beneficiary_list"
     if not named and HOW_MANY_PROJECTS.search(plain):
         # "et combien de CPAS ont été retenus ?" after a project: the decree's count, not that project again.
         return "facts"
@@ -265,6 +275,8 @@ class ActionAnswer(Action):
             return beneficiary_answer(dispatcher, tracker)
         if chosen == "beyond_annex":
             return beyond_annex(dispatcher, tracker)
+        if chosen == "beneficiary_list":
+            return list_beneficiaries(dispatcher, tracker)
         if chosen == "unknown_cpas":
             name = unknown_cpas(latest_text(tracker)) or named_before(tracker)
             say_unknown_cpas(dispatcher, name, lang_of(tracker))

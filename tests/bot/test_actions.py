@@ -1154,3 +1154,27 @@ def test_a_2008_cost_type_costing_more_than_planned_gets_its_ceiling_from_the_tu
     assert "3\u202f000,00 € + 15 % × 24\u202f000,00 € = 6\u202f600,00 €" in replies[0] and "2023" not in " ".join(
         replies
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "no_region"),
+    [
+        ("quels sont les CPAS bénéficiaires de l'AR 2023 ?", "fr", False),
+        ("welke Vlaamse OCMW's staan in de bijlage van het KB van 8 december 2023?", "nl", True),
+    ],
+)
+def test_the_beneficiaries_asked_for_are_listed_with_their_projects(domain, kb, text, lang, no_region):
+    replies, _ = ask(domain, text, lang=lang)
+    listed = [b for b in kb.beneficiaries if b.name(lang) in replies[0] and b.project in replies[0]]
+    assert len(listed) == len(kb.beneficiaries) == 27
+    assert ("niet per gewest" in replies[0]) == no_region and ("Bijlage" in replies[0] or "Annexe" in replies[0])
+
+
+def test_the_winners_of_another_call_are_not_listed_from_the_2023_annex(domain):
+    replies, _ = ask(domain, "quels sont les 40 projets retenus en 2022 ?")
+    assert "Wingene" not in " ".join(replies)
+
+
+def test_one_cpas_asked_about_is_no_list_question(domain):
+    replies, _ = ask(domain, "quel est le montant accordé au CPAS de Namur dans l'AR e-inclusion 2023 ?")
+    assert replies[0].startswith("Je ne trouve pas le CPAS Namur")
