@@ -345,9 +345,15 @@ def ranked_with_and_without_call(text: str) -> list[Scored]:
     bare = CALL_NAMES.sub(" ", unaccent(text))
     if len(bare.split()) == len(unaccent(text).split()) or len(bare.split()) < 1:
         return whole
-    best = {s.id: s.score for s in whole}
-    for s in answerable(ranked(bare)):
-        best[s.id] = max(best.get(s.id, s.score), s.score)
+    return at_best(whole, answerable(ranked(bare)))
+
+
+def at_best(*readings: Sequence[Scored]) -> list[Scored]:
+    """Several readings of a message merged, each item at its best score."""
+    best: dict[str, float] = {}
+    for reading in readings:
+        for s in reading:
+            best[s.id] = max(best.get(s.id, s.score), s.score)
     return sorted((Scored(i, v) for i, v in best.items()), key=lambda s: (-s.score, s.id))
 
 
@@ -410,6 +416,8 @@ def fits(item_id: str, calls: Sequence[str]) -> bool:
 # A detail asked that only an item naming it answers: a delay in days, a rate per kilometre, an account or company
 # number, interest, a number of participants, a labour-law status. Asked and not named by the best items, the
 # documents do not say it ("welk kilometertarief?" is not answered by the rule on eligible costs).
+_KM = re.compile(r"\b(km|kilometr\w*|kilometer\w*)\b")
+_INTEREST = re.compile(r"\b(interets?|intrest\w*|interest\w*)\b")
 ASKED_DETAILS = (
     (
         re.compile(
@@ -417,7 +425,7 @@ ASKED_DETAILS = (
         ),
         re.compile(r"\b(jours?|dagen|semaines?|weken)\b"),
     ),
-    (re.compile(r"\b(km|kilometr\w*|kilometer\w*)\b"), re.compile(r"\b(km|kilometr\w*|kilometer\w*)\b")),
+    (_KM, _KM),
     (
         re.compile(
             r"\b(numeros? de compte|iban|rekeningnummer\w*|bankrekening\w*|numero bce|kbo-?nummer|ondernemingsnummer"
@@ -425,11 +433,9 @@ ASKED_DETAILS = (
         ),
         re.compile(r"\b(compte|iban|rekening\w*|bce|kbo|ondernemingsnummer|entreprise)\b"),
     ),
-    (re.compile(r"\b(interets?|intrest\w*|interest\w*)\b"), re.compile(r"\b(interets?|intrest\w*|interest\w*)\b")),
+    (_INTEREST, _INTEREST),
     (
-        re.compile(
-            r"\b(combien de (?:participants|personnes|gens)" r"|hoeveel (?:deelnemers|personen|mensen|clienten))\b"
-        ),
+        re.compile(r"\b(combien de (?:participants|personnes|gens)|hoeveel (?:deelnemers|personen|mensen|clienten))\b"),
         re.compile(r"\b(participants?|personnes|beneficiaires|gens|deelnemers|personen|mensen|clienten)\b"),
     ),
     (
@@ -615,10 +621,7 @@ def part_ranking(part: str, before: str) -> list[Scored]:
     if not before or not (points_back(part) or len(unaccent(part).split()) <= SHORT_FOLLOW_UP_WORDS):
         return answerable(alone)
     # Each item at its better reading: "et combien retenus ?" is clear alone, "en hoeveel max?" is not.
-    best = {s.id: s.score for s in alone}
-    for s in in_context_of(before, part):
-        best[s.id] = max(best.get(s.id, s.score), s.score)
-    return answerable(sorted((Scored(i, v) for i, v in best.items()), key=lambda s: (-s.score, s.id)))
+    return answerable(at_best(alone, in_context_of(before, part)))
 
 
 class Choice(NamedTuple):

@@ -8,7 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.answers import answer, calls_named, points_back
+from bot.actions.answers import ANNEX, answer, calls_named, points_back
 from bot.actions.payments import say_unknown_cpas
 from bot.actions.replies import kb, lang_of, latest_text, previous_texts, say_dont_know, say_facts, say_issues
 from bot.actions.values import beneficiary, remembered_beneficiary, unknown_cpas
@@ -93,7 +93,6 @@ LIST_ASKED = re.compile(
     r"\b(quels|quelles|lesquels|liste|welke|lijst|wie (?:zijn|staan|zitten)|noms|namen)\b[^?]{0,30}"
     r"\b(cpas|ocmw\w*|beneficiaires?|begunstigden|projets|projecten)\b"
 )
-_ANNEX = re.compile(r"\b(annexe|bijlage)\b")
 # A region the documents do not sort the beneficiaries by.
 REGION = re.compile(
     r"\b(bruxellois\w*|wallon\w*|flamand\w*|vlaams\w*|brussels\w*|waals\w*|vlaanderen|wallonie|walloni[eë]|bruxelles"
@@ -104,7 +103,7 @@ REGION = re.compile(
 def is_list_question(text: str) -> bool:
     """'Which CPAS are in the 2023 decree?', 'welke OCMW's staan in de bijlage?' (not another call's winners)."""
     plain = unaccent(text)
-    return bool(LIST_ASKED.search(plain) and ("cpas_2023" in calls_named(text) or _ANNEX.search(plain)))
+    return bool(LIST_ASKED.search(plain) and ("cpas_2023" in calls_named(text) or ANNEX.search(plain)))
 
 
 def list_beneficiaries(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:

@@ -20,10 +20,10 @@ from rules.parsing import read_quantities
 
 def cluster(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
     """The population of this message, else the one given earlier; without one, the table and a question."""
-    lang = lang_of(tracker)
+    lang, text = lang_of(tracker), latest_text(tracker)
     found = numbers(tracker, "population")
     population = found[0] if found else tracker.get_slot("population")
-    if "cpas_2023" in calls_named(latest_text(tracker)):
+    if "cpas_2023" in calls_named(text):
         # "les montants min et max par cluster pour l'appel CPAS 2023 ?": the 2023 decree has none, its annex has an
         # amount per project; the 2022 clusters are given for comparison, said to be the 2022 call's.
         dispatcher.utter_message(
@@ -35,7 +35,7 @@ def cluster(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
         say_clusters(dispatcher, lang)
         dispatcher.utter_message(response="utter_ask_population")
         return [SlotSet("pending", "cluster")]
-    asked = [q.value for q in read_quantities(latest_text(tracker)) if q.role == "eur" and q.value > 0]
+    asked = [q.value for q in read_quantities(text) if q.role == "eur" and q.value > 0]
     answer_cluster(dispatcher, population, lang, asked=asked[0] if asked else None)
     return [SlotSet("population", str(population)), SlotSet("pending", None)]
 

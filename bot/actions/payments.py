@@ -54,6 +54,7 @@ BALANCE = re.compile(r"\b(?:solde|saldo)\b")
 def payments(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
     """Compute from what this message and the conversation give; without a grant, state the rule and offer."""
     lang, text = lang_of(tracker), latest_text(tracker)
+    plain = unaccent(text)
     given = payment_input(text)
     stranger = None if beneficiary(tracker) else unknown_cpas(text)
     if stranger and not given.grant:
@@ -63,17 +64,17 @@ def payments(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
     if given.grant and remembered and abs(given.grant - remembered.total) <= remembered.total * ROUNDED:
         # "Jemeppe-sur-Sambre, subside de nonante-deux mille et des poussières": the annex's exact grant.
         given = replace(given, grant=None)
-    elif given.grant and remembered and given.grant < remembered.total and not GRANT_WORDS.search(unaccent(text)):
+    elif given.grant and remembered and given.grant < remembered.total and not GRANT_WORDS.search(plain):
         # "En 1re décla on a demandé …" from a CPAS of the annex: its grant is the annex's, the amount was claimed
         # (after the advance, when it was the first claim's).
-        first = given.first_claim or bool(FIRST_CLAIM.search(unaccent(text)))
+        first = given.first_claim or bool(FIRST_CLAIM.search(plain))
         given = replace(given, grant=None, received=[given.grant, *given.received], first_claim=first)
     named = None if given.grant else remembered
     grant = given.grant or (named.total if named else None) or _slot_amount(tracker, "grant")
-    if grant is None and len(given.received) == 1 and FIRST_CLAIM_ASKED.search(unaccent(text)):
+    if grant is None and len(given.received) == 1 and FIRST_CLAIM_ASKED.search(plain):
         # "we hebben … € gekregen, hoeveel max in onze eerste schuldvordering?": what they got is the grant.
         grant, given = given.received[0], PaymentInput()
-    if given.spent is None and (FIRST_CLAIM_ASKED.search(unaccent(text)) or SECOND_CLAIM.search(unaccent(text))):
+    if given.spent is None and (FIRST_CLAIM_ASKED.search(plain) or SECOND_CLAIM.search(plain)):
         # "tegen eind april hebben we 50.000 uitgegeven", then "hoeveel kunnen we dan vragen in de eerste
         # schuldvordering?" (or "en daarna nog met de tweede?"): the costs of the turn before.
         before = next((s for t in previous_texts(tracker, 1) if (s := payment_input(t).spent) is not None), None)

@@ -74,7 +74,6 @@ PAYMENT_HINT = re.compile(
 ASK_FOR_WORDS = re.compile(r"\b(demander|aanvragen|vragen|plafond|maximum|max|peut-on|mogen|recevoir|krijgen)\b")
 # The 2008 manual's rule on moving money between cost types.
 TRANSFER_WORDS = re.compile(r"\b(15 ?%|15 pour ?cent|15 procent|transfer\w*|\w*verschuiv\w*|overdracht\w*)")
-# The 2008 manual's cost types, between which its 15 % rule moves money.
 # Asking whether a CPAS is among those selected.
 SELECTED_WORDS = re.compile(
     r"\b(retenu\w*|selectionn\w*|fait partie|font partie|soutenu\w*|beneficiaire\w*|laureat\w*"

@@ -16,13 +16,14 @@ from knowledge.models import Beneficiary
 from knowledge.search import find_beneficiaries, function_words
 from rules.parsing import Quantity, numbers_for, parse_number, read_quantities, spell_out_numbers
 
-# Words that say an amount is the grant ("subside de … €").
-# The 2008 manual's cost types, and a cost type said to cost more than planned.
+# The 2008 manual's cost types, between which its 15 % rule moves money, and a cost type said to cost more than
+# planned.
 COST_TYPES = re.compile(r"\b(investissements?|investering\w*|fonctionnement|werking\w*|personnel|personeel\w*)\b")
 ABOVE_PLAN = re.compile(
     r"\b(plus cher|plus que prevu|depass\w*|monter|augment\w*|meer dan (?:voorzien|gepland)|duurder|hoger"
     r"|overschrijd\w*|verhog\w*)\b"
 )
+# Words that say an amount is the grant ("subside de … €").
 GRANT_WORDS = re.compile(r"\b(subsides?|subventions?|subsidie\w*|budget|jaarbudget|toegekend|accorde\w*)\b")
 _ROLE_OF_ENTITY = {"population": "inhabitants", "amount": "eur"}
 # What an amount is, from the nearest of these words before it (accents dropped).
