@@ -102,7 +102,11 @@ class Settings(BaseSettings):
     )
     login_rate_limit: str = Field("10/minute", description="Helpdesk login attempts per client IP.")
     login_failure_limit: str = Field(
-        "5/15minutes", description=("Failed logins per staff account before it is refused for the rest of the window.")
+        "5/15minutes;10/hour;20/day",
+        description=(
+            "Failed logins per staff account, in growing tiers: past a tier's count the account is refused until "
+            "that tier's window has moved on."
+        ),
     )
 
     # Helpdesk

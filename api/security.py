@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from limits import parse
+from limits import parse_many
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 from slowapi import Limiter
@@ -44,22 +44,28 @@ class Refused(Exception):
 
 
 class FailureLimit:
-    """Failed logins per account: after `rate` failures (e.g. "5/15minutes"), the account is refused until the
-    window has moved on, whatever the IP: guessing a password costs time, and scrypt's memory is not spent."""
+    """Failed logins per account, in growing tiers (e.g. "5/15minutes;10/hour;20/day"): past a tier's count the
+    account is refused until that tier's window has moved on, whatever the IP and right password or not. Each tier
+    waits longer than the one before, so guessing slows down the more it fails, and scrypt's memory is not spent."""
 
     def __init__(self, rate: str, uri: str):
-        self.item = parse(rate)
+        self.items = parse_many(rate)
         # Kept here: the strategy holds only a weak reference to its storage.
         self.storage = storage_from_string(uri)
         self.window = MovingWindowRateLimiter(self.storage)
 
     def check(self, account: str) -> None:
-        if not self.window.test(self.item, "login-failures", account.lower()):
-            reset, _ = self.window.get_window_stats(self.item, "login-failures", account.lower())
-            raise Refused(retry_after=max(1, int(reset - time.time())))
+        waits = [
+            self.window.get_window_stats(item, "login-failures", account.lower())[0] - time.time()
+            for item in self.items
+            if not self.window.test(item, "login-failures", account.lower())
+        ]
+        if waits:
+            raise Refused(retry_after=max(1, int(max(waits))))
 
     def failed(self, account: str) -> None:
-        self.window.hit(self.item, "login-failures", account.lower())
+        for item in self.items:
+            self.window.hit(item, "login-failures", account.lower())
 
 
 class BodyLimit:

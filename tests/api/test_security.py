@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from api.security import limiter
+from api.security import FailureLimit, Refused, limiter
 from helpdesk import auth
 from helpdesk.db import session_scope
 from settings import get_settings
@@ -78,6 +79,24 @@ def test_an_account_is_refused_after_its_failed_logins_even_with_the_right_passw
     # Another account is not held back by it.
     other = {"email": "other@digilab.be", "password": "wrong password!"}
     assert limited.post("/helpdesk/login", data=other).status_code == 401
+
+
+def test_failed_logins_wait_longer_each_tier():
+    """The first tier's short wait passes; one failure more past it falls in the next tier, which waits far longer."""
+    failures = FailureLimit("2/1second;3/hour", "memory://")
+    for _ in range(2):
+        failures.check("agent@digilab.be")
+        failures.failed("agent@digilab.be")
+    with pytest.raises(Refused) as first:
+        failures.check("AGENT@digilab.be")
+    assert first.value.retry_after <= 1
+    time.sleep(1.1)
+    failures.check("agent@digilab.be")  # the short window has moved on
+    failures.failed("agent@digilab.be")
+    with pytest.raises(Refused) as second:
+        failures.check("agent@digilab.be")
+    assert second.value.retry_after > 3000
+    failures.check("other@digilab.be")
 
 
 @pytest.mark.parametrize(
