@@ -175,7 +175,9 @@ HOW_MUCH = re.compile(
 )
 QUANTITY = re.compile(
     r"(?<![\d/])(?!(?:19|20)\d\d\b)\d|\b(deux|trois|quatre|cinq|six|sept|huit|neuf|dix|vingt|cent"
-    r"|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|twintig|honderd|moitie|helft|double|dubbel)\b"
+    r"|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|twintig|honderd|moitie|helft|double|dubbel"
+    # "un rapport tous les combien ?" is answered by how often: "rapportage annuel".
+    r"|annuel\w*|mensuel\w*|trimestriel\w*|jaarlijks\w*|maandelijks\w*|driemaandelijks\w*)\b"
 )
 # "How much money" is answered only by an item that states an amount of money ("each ASBL received how much?" is
 # not answered by "24 ASBL were selected").
@@ -184,7 +186,8 @@ MONEY_ASKED = re.compile(
     r"|budget|euros?|subsidie|geld|kreeg|kregen|gekregen|ontvangen|bedrag)\b"
     r"|\b(recu|touche|obtenu|kreeg|kregen|gekregen|ontvangen)\b[^?]{0,30}\b(combien|hoeveel)\b"
 )
-MONEY = re.compile(r"\d[\d .,\u202f]*\s?(?:€|eur\b|euros?|millions?|miljoen|k€)|€\s?\d")
+# A share of the grant answers it too: "hoeveel hebben we na 6 maanden max ontvangen?" -> "hoogstens 60 %".
+MONEY = re.compile(r"\d[\d .,\u202f]*\s?(?:€|eur\b|euros?|millions?|miljoen|k€|%)|€\s?\d")
 # "When" is answered only by an item that states a date or a time (a year alone names a call, it says no when).
 WHEN_ASKED = re.compile(
     r"\b(quand(?! meme)|wanneer|quelle date|welke datum|date limite|jusqu'a quand|tot wanneer|tegen wanneer|deadline)\b"
@@ -450,6 +453,11 @@ ASKED_DETAILS = (
     ),
 )
 ASKED = ((HOW_MUCH, QUANTITY), (MONEY_ASKED, MONEY), (WHEN_ASKED, TIME), *ASKED_DETAILS)
+# "How much" and "when" are also asked in words that want a rule ("wanneer kan Digilab weigeren?" asks in which cases,
+# "un rapport tous les combien ?" how often): an answer ranked this sure stands without a figure or a date. A detail
+# only an item naming it answers (days, km, interest...) stands on no score.
+GENERAL_KINDS = (QUANTITY, MONEY, TIME)
+SURE = 0.4
 
 
 def states(pattern: re.Pattern, item_id: str) -> bool:
@@ -740,7 +748,8 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> Choice:
         rescued = choose(stating, calls=calls, threshold=threshold - RESCUE_SLACK, two=False, years=years)[:1]
         if rescued:
             chosen = rescued
-    if any(not any(states(kind, s.id) for s in chosen) for kind in asked):
+    missing = [kind for kind in asked if not any(states(kind, s.id) for s in chosen)]
+    if any(kind not in GENERAL_KINDS or not chosen or chosen[0].score < SURE for kind in missing):
         return Choice([])
     return Choice(chosen, rest)
 

@@ -1026,6 +1026,42 @@ def test_a_detail_no_document_names_is_not_answered_with_a_loosely_related_rule(
 
 
 @needs_index
+@pytest.mark.parametrize(
+    ("text", "intent", "lang", "earlier", "said"),
+    [
+        # "wanneer" asking in which cases, not on which date.
+        (
+            "Wanneer kan Digilab een schuldvordering weigeren of niet volledig uitbetalen?",
+            "ask_refusal_refund",
+            "nl",
+            None,
+            "onvolledig",
+        ),
+        # "tous les combien" asking how often: a yearly report says it.
+        (
+            "Si on est retenus (appel 2022), quelles sont nos obligations administratives ? faut faire un rapport "
+            "tous les combien ?",
+            "ask_obligations",
+            "fr",
+            None,
+            "annuel",
+        ),
+        # How much received, answered by a share of the grant when no grant is known.
+        (
+            "en hoeveel hebben we dan max ontvangen na 6 maanden?",
+            "ask_duration",
+            "nl",
+            "KB 2023: hoeveel mogen we maximaal vragen in de eerste schuldvordering?",
+            "60 %",
+        ),
+    ],
+)
+def test_a_when_or_how_much_that_asks_for_a_rule_gets_the_rule(domain, text, intent, lang, earlier, said):
+    replies, _ = ask(domain, text, intent=intent, lang=lang, earlier=[earlier] if earlier else ())
+    assert said in replies[0] and "digilab@mi-is.be" not in " ".join(replies)
+
+
+@needs_index
 def test_a_delay_in_days_the_2008_manual_states_is_still_answered(domain):
     replies, _ = ask(
         domain,
