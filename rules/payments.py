@@ -81,3 +81,11 @@ def first_claim_due(grant: Number, spent: Number, *, terms: PaymentTerms) -> Dec
     result = advance_for(grant, terms=terms)
     beyond = as_amount(spent, field="spent", allow_zero=True) - result.advance
     return min(max(beyond, Decimal("0.00")), result.first_claim_max)
+
+
+def second_claim_due(grant: Number, spent: Number, received: Sequence[Number], *, terms: PaymentTerms) -> Decimal:
+    """Art. 7 §3: the second claim covers what was spent and not yet paid by the advance or the first claim, up to
+    the balance of the grant."""
+    left = remaining_for(grant, received, terms=terms)
+    beyond = as_amount(spent, field="spent", allow_zero=True) - left.received_total
+    return min(max(beyond, Decimal("0.00")), left.remaining)

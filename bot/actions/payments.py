@@ -12,7 +12,16 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.answers import answer, call_events, calls_named
-from bot.actions.replies import kb, lang_of, latest_text, previous_texts, say_error, say_facts, say_issues
+from bot.actions.replies import (
+    kb,
+    lang_of,
+    latest_text,
+    previous_texts,
+    say_dont_know,
+    say_error,
+    say_facts,
+    say_issues,
+)
 from bot.actions.values import (
     COST_TYPES,
     FIRST_CLAIM,
@@ -31,7 +40,7 @@ from rules.deadlines import next_deadline
 from rules.errors import RuleError
 from rules.money import as_amount, format_date, format_eur, format_percent, to_cents
 from rules.parsing import read_quantities
-from rules.payments import PaymentTerms, advance_for, first_claim_due, remaining_for
+from rules.payments import PaymentTerms, advance_for, first_claim_due, remaining_for, second_claim_due
 from rules.transfers import category_ceiling
 
 # A grant said within this share of a named project's annex total is that total, rounded by the asker.
@@ -79,8 +88,14 @@ def payments(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
         # schuldvordering?" (or "en daarna nog met de tweede?"): the costs of the turn before.
         before = next((s for t in previous_texts(tracker, 1) if (s := payment_input(t).spent) is not None), None)
         given = replace(given, spent=before)
-    if "cpas_2022" in (calls_named(text) or [tracker.get_slot("call")]) and not named:
+    calls = calls_named(text) or [tracker.get_slot("call")]
+    if "cpas_2022" in calls and not named:
         return _call_2022(dispatcher, tracker, given, grant)
+    if "ict_2008" in calls and not named:
+        # The 2008 manual has no advance or claim schedule like the decree's: what it says, not a 2023 computation.
+        if not answer(dispatcher, tracker):
+            say_dont_know(dispatcher, lang)
+        return [SlotSet("pending", None), SlotSet("call", "ict_2008")]
     if grant is None:
         if not answer(dispatcher, tracker):
             say_facts(dispatcher, [kb().fact(f) for f in RULES], lang)
@@ -128,7 +143,20 @@ def _compute(
     facts = [kb().fact(f) for f in RULES]
     refs = [*([named.source] if named else []), *[f.source for f in facts], kb().fact(DEADLINES[1]).source]
     source = kb().cite(*refs, lang=lang)
-    if received:
+    plain = unaccent(latest_text(tracker))
+    second = bool(SECOND_CLAIM.search(plain) or BALANCE.search(plain))
+    second_due = given.spent is not None and bool(received) and (second or sum(received, Decimal(0)) > result.advance)
+    if second_due:
+        # Spent in all, and the advance and first claim received: the second claim is what was spent beyond them.
+        left = remaining_for(result.grant, received, terms=terms)
+        dispatcher.utter_message(
+            response="utter_second_claim_due",
+            spent=eur(to_cents(as_amount(given.spent))),
+            received_total=eur(left.received_total),
+            due=eur(second_claim_due(result.grant, given.spent, received, terms=terms)),
+            remaining=eur(left.remaining),
+        )
+    if received and not second_due:
         left = remaining_for(result.grant, received, terms=terms)
         dispatcher.utter_message(
             response="utter_remaining",
@@ -136,7 +164,7 @@ def _compute(
             remaining=eur(left.remaining),
             grant=eur(left.grant),
         )
-    if given.spent is not None:
+    if given.spent is not None and not second_due:
         due = first_claim_due(result.grant, given.spent, terms=terms)
         dispatcher.utter_message(
             response="utter_first_claim_due",
@@ -175,7 +203,6 @@ def _compute(
             response="utter_claim_deadlines_passed",
             dates=" ; ".join(format_date(f.as_date, lang) for f in upcoming.passed),
         )
-    plain = unaccent(latest_text(tracker))
     if WHEN.search(plain) or DEADLINE_ASKED.search(plain):
         # "… et c'est pour quand la date limite ?": the deadline of the claim asked about, else when the advance comes.
         claim = 1 if SECOND_CLAIM.search(plain) or BALANCE.search(plain) else 0 if FIRST_CLAIM.search(plain) else None
@@ -267,10 +294,11 @@ def transfers(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
     fact = kb().fact("ict_2008.transfer_rate")
     text = latest_text(tracker)
     given = payment_input(text)
-    if not given.grant:
-        # The amounts given just before: "subside de 20.000 dont 4.000 en investissement", then "jusqu'où ?".
-        text = next((t for t in previous_texts(tracker, 1) if payment_input(t).grant), text)
-        given = payment_input(text)
+    plan = next((t for t in previous_texts(tracker, 1) if payment_input(t).grant), None)
+    if plan and (not given.grant or not GRANT_WORDS.search(unaccent(text))):
+        # The amounts given just before: "subside de 20.000 dont 4.000 en investissement", then "jusqu'où ?" (or "on
+        # peut faire monter l'investissement à 8.000 € ?": 8 000 is where it would go, not the grant).
+        text, given = plan, payment_input(plan)
     # The cost type's planned amount: the amount of the cost type named now ("les investissements vont coûter plus
     # cher" after "… / 3 000 investissement"), else the other amount of the message ("dont 4.000 en investissement").
     named = COST_TYPES.search(unaccent(latest_text(tracker)))

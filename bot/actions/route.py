@@ -58,9 +58,12 @@ PAYMENT_WORDS = re.compile(
 )
 HOW_MUCH = re.compile(
     r"\b(combien|hoeveel|montant|bedrag|max\w*|quel\w* somme|ca fait|reste|over|krijgen|krijgt"
-    r"|recevoir|recoit|recevons|toucher|touche|ontvangen we)\b"
+    r"|recevoir|recoit|recevons|toucher|touche|ontvangen we|plafond\w*|limite|hoogstens|ten hoogste|hooguit)\b"
 )
-COFINANCING_WORDS = re.compile(r"\b(co-?financ\w*|bijleggen|zelf betalen|eigen inbreng|part propre|nous-memes|zelf)\b")
+COFINANCING_WORDS = re.compile(
+    r"\b(co-?financ\w*|bijleggen|zelf betalen|eigen inbreng|eigen middelen|part propre|fonds propres|nous-memes|zelf"
+    r"|a (?:notre|votre|leur) charge|ten laste)\b"
+)
 CLUSTER_WORDS = re.compile(r"\b(clusters?|tranches?|categories?|taille|habitants?|inwoners|inw|hab)\b")
 MONEY_WORDS = re.compile(
     r"\b(combien|montants?|bedrag\w*|hoeveel|recu|ontvangen|gekregen|kregen|touche|subside"
@@ -68,7 +71,7 @@ MONEY_WORDS = re.compile(
 )
 # A number given right after a payment question is that question's grant.
 PAYMENT_HINT = re.compile(
-    r"\b(avance|voorschot|declaration|schuldvordering|reclamer|vorderen|subside|subsidie|budget|subvention)"
+    r"\b(avance|voorschot|declaration|schuldvordering|reclamer|vorderen|subside|subsidie|(?:jaar)?budget|subvention)"
 )
 # Asking how much one may apply for.
 ASK_FOR_WORDS = re.compile(r"\b(demander|aanvragen|vragen|plafond|maximum|max|peut-on|mogen|recevoir|krijgen)\b")
@@ -81,7 +84,9 @@ SELECTED_WORDS = re.compile(
 )
 # Words about the annex row itself (amount excl. VAT, VAT, total): the project's figures, not a computation.
 ANNEX_WORDS = re.compile(r"\b(excl\w*|htva|hors tva|btw|tva|totaal|total|bijlage|annexe|publie\w*)\b")
-RECEIVED_OR_SPENT = re.compile(r"\b(recu|ontvangen|gekregen|kregen|touche|depense\w*|uitgegeven|reste\w*|over)\b")
+RECEIVED_OR_SPENT = re.compile(
+    r"\b(recu|ontvangen|ontving\w*|gekregen|kregen|touche|depense\w*|uitgegeven|uitgaven|reste\w*|over)\b"
+)
 
 
 # Asking when a period starts or ends.
@@ -112,6 +117,14 @@ ABOUT_A_PROJECT = re.compile(
     r"|\b(?:(?:wat|wa) is (?:da|dat|dit|het)(?: (?:eigenlijk|juist|precies))?|c'?est quoi(?: ce projet)?)\s*(?:\?|$)"
 )
 MIN_MAX = re.compile(r"\b(min\w*|max\w*|plafond|plancher|bovengrens|ondergrens)\b")
+# Any question at all: a question mark or a question word (a statement such as "subside de 320.000 €." asks nothing).
+QUESTION = re.compile(
+    r"\?|\b(quand|combien|comment|quel\w*|qui|quoi|pourquoi|est-ce|wanneer|hoeveel|hoe|welk\w*|wie|waarom|wat)\b"
+)
+
+
+def asks(text: str) -> bool:
+    return QUESTION.search(unaccent(text)) is not None
 
 
 def _after_a_population(tracker: Tracker) -> bool:
@@ -190,8 +203,11 @@ def route(tracker: Tracker) -> str:
         # "en hoeveel krijgen ze incl. btw?", "en hoeveel voorschot is da?" after a project was named or found.
         return "payments" if PAYMENT_WORDS.search(plain) else "beneficiary"
     earlier = previous_texts(tracker, 1)
-    if COFINANCING_WORDS.search(plain) and (
-        money_given or any(payment_input(t).given for t in earlier) or HOW_MUCH.search(plain)
+    if (
+        COFINANCING_WORDS.search(plain)
+        and (money_given or any(payment_input(t).given for t in earlier) or HOW_MUCH.search(plain))
+    ) or (
+        money_given and not PAYMENT_WORDS.search(plain) and any(COFINANCING_WORDS.search(unaccent(t)) for t in earlier)
     ):
         # With the amounts (now or just before) the share is computed; asked "how much" without them, the rule.
         return "cofinancing"
@@ -238,6 +254,9 @@ def route(tracker: Tracker) -> str:
     about_payments = PAYMENT_WORDS.search(plain) or any(PAYMENT_WORDS.search(unaccent(t)) for t in earlier)
     if money_given and (about_payments or intent in ("ask_advance", "ask_remaining")):
         return "payments"
+    if money_given and GRANT_WORDS.search(plain) and not asks(text) and not in_2008:
+        # "Subvention de 320.000 € (AR du 8 décembre 2023)." asks nothing yet: what the grant brings, computed.
+        return "payments"
     if ADVANCE_WORDS.search(plain) and tracker.get_slot("grant") and len(plain.split()) <= SHORT_ADVANCE_QUESTION:
         # The grant given the turn before, then "en het voorschot? wanneer wordt da gestort?": computed on it.
         return "payments"
@@ -261,7 +280,7 @@ class ActionAnswer(Action):
         return "action_answer"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
-        return [*remember(tracker), *self.answer(dispatcher, tracker)]
+        return [*remember(tracker), *call_events(tracker), *self.answer(dispatcher, tracker)]
 
     @staticmethod
     def answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
@@ -306,7 +325,7 @@ class ActionInform(Action):
         return "action_inform"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
-        return [*remember(tracker), *self.inform(dispatcher, tracker)]
+        return [*remember(tracker), *call_events(tracker), *self.inform(dispatcher, tracker)]
 
     @staticmethod
     def inform(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:

@@ -109,6 +109,19 @@ class PaymentInput:
         return any([self.grant, self.received, self.spent, self.annual])
 
 
+# "nos dépenses totales pour le projet s'élèvent à 90.000 € TVAC", "onze totale projectuitgaven op 110.000": the clause
+# speaks of costs, and the word nearest the amount ("projet", "op", "TVAC") does not make it a grant.
+_SPENT_CLAUSE = re.compile(r"\b(depenses|\w*uitgaven|kosten)\b")
+_STRONG_GRANT = re.compile(r"\b(subsides?|subventions?|subsidie\w*|toegekend|accorde\w*|octroy\w*|budget|enveloppe)\b")
+
+
+def _spent_in_clause(before: str) -> bool:
+    clause = re.split(r"[.;!?]", before)[-1]
+    if not _SPENT_CLAUSE.search(clause):
+        return False
+    return not _STRONG_GRANT.search(clause[-30:]) and _nearest_word(before) not in ("received", "spent")
+
+
 def _nearest_word(before: str) -> str | None:
     window = before[-45:]
     best, where = None, -1
@@ -140,7 +153,7 @@ def payment_input(text: str) -> PaymentInput:
         elif _EXCL_AFTER.match(after):
             kind = "excl"
         elif _TOTAL_AFTER.match(after):
-            kind = "total"
+            kind = "spent" if _spent_in_clause(before) else "total"
         elif _ANNUAL_AFTER.match(after) or _ANNUAL_BEFORE.search(before):
             kind = "annual"
         elif _GRANT_AFTER.match(after):
@@ -152,7 +165,7 @@ def payment_input(text: str) -> PaymentInput:
         elif _FIRST_CLAIM_AFTER.match(after) or _FIRST_CLAIM_BEFORE.search(before):
             kind = "first_claim"
         else:
-            kind = _nearest_word(before)
+            kind = "spent" if _spent_in_clause(before) else _nearest_word(before)
         kinds.setdefault(kind, []).append(q)
     found = PaymentInput(
         advance_received=bool(_ADVANCE_RECEIVED.search(spelled)), first_claim_at_max=bool(_FIRST_AT_MAX.search(spelled))
@@ -368,10 +381,13 @@ def remember(tracker: Tracker) -> list[dict]:
 
 
 def planned_for(text: str, cost_type: str) -> Decimal | None:
-    """The amount `text` plans for a cost type ("… / 3 000 investissement" for "investissements"), if it names one."""
+    """The amount `text` plans for a cost type, written before it ("… / 3 000 investissement") or after it
+    ("personeel 12.000, werking 5.000"), if it names one."""
     stem = re.escape(unaccent(cost_type)[:5])
-    match = re.search(
-        rf"(\d[\d .,\u202f]*\d|\d)\s*(?:€|euros?|eur)?\s*(?:en |d'|de |pour |voor |aan |in )?{stem}", unaccent(text)
-    )
+    amount = r"(\d[\d .,\u202f]*\d|\d)"
+    plain = unaccent(text)
+    before = rf"{amount}\s*(?:€|euros?|eur)?\s*(?:en |d'|de |pour |voor |aan |in )?{stem}"
+    after = rf"{stem}\w*\s*(?::|de |van |pour |voor )?\s*(?:€\s*)?{amount}"
+    match = re.search(before, plain) or re.search(after, plain)
     found = [q.value for q in read_quantities(match.group(1))] if match else []
     return found[0] if found else None

@@ -348,6 +348,82 @@ def test_the_2008_transfer_rule_computes_with_the_amounts_given_the_turn_before(
     assert "4\u202f000,00 € + 15 % × 20\u202f000,00 € = 7\u202f000,00 €" in replies[0]
 
 
+@pytest.mark.parametrize(
+    ("earlier", "text", "lang", "ceiling"),
+    [
+        # The amount asked for is where the cost type would go, not the grant; the plan and grant are the turn before's.
+        (
+            "Appel 2008 : subvention de 25.000 € répartie en 18.000 de personnel, 4.000 de fonctionnement et 3.000 "
+            "d'investissement.",
+            "On peut faire monter l'investissement à 8.000 € ?",
+            "fr",
+            "3\u202f000,00 € + 15 % × 25\u202f000,00 € = 6\u202f750,00 €",
+        ),
+        # The planned amount written after its cost type.
+        (
+            "Oproep 2008, subsidie 20.000 euro: personeel 12.000, werking 5.000, investering 3.000.",
+            "de werkingskosten vallen hoger uit, tot hoeveel mogen die stijgen?",
+            "nl",
+            "€ 5.000,00 + 15 % × € 20.000,00 = € 8.000,00",
+        ),
+    ],
+)
+def test_the_2008_transfer_rule_takes_the_cost_type_asked_about_from_the_plan_before(
+    domain, earlier, text, lang, ceiling
+):
+    replies, _ = ask(domain, text, intent="ask_costs", lang=lang, earlier=[earlier])
+    assert ceiling in replies[0]
+
+
+def test_the_second_claim_is_computed_from_the_total_spent_and_what_was_received(domain):
+    replies, _ = ask(
+        domain,
+        "Beste, ik ben financieel medewerker bij het OCMW van Eeklo (subsidie 119.969,80 euro). We ontvingen het "
+        "voorschot van 35.990,94 euro en daarna 30.000 euro op onze eerste schuldvordering. Op 31 oktober 2024 komen "
+        "onze totale projectuitgaven op 110.000 euro incl. btw. Welk bedrag mogen we in de tweede schuldvordering "
+        "opnemen?",
+        intent="ask_remaining",
+        lang="nl",
+    )
+    # 110 000 − (35 990,94 + 30 000), under the balance of 53 978,86: the answer comes first.
+    assert replies[0].startswith("Tweede schuldvordering: te vorderen € 44.009,06")
+
+
+@pytest.mark.parametrize(
+    ("earlier", "text", "lang", "said"),
+    [
+        # A grant stated without a question gets what it brings; the next question is computed on it.
+        (None, "Subvention de 320.000 € (AR du 8 décembre 2023).", "fr", "avance 30 % : 96\u202f000,00 €"),
+        (
+            "Subvention de 320.000 € (AR du 8 décembre 2023).",
+            "plafond de la 1ère déclaration de créance ?",
+            "fr",
+            "au maximum 96\u202f000,00 €",
+        ),
+        # The 2022 call named with the annual budget: its own schedule, remembered for the next question.
+        (
+            "We zitten in de oproep 2022, jaarbudget 140.000 euro.",
+            "hoeveel voorschot en wanneer komt de rest?",
+            "nl",
+            "Oproep 2022: voorschot = 30 % × jaarbudget € 140.000,00 = € 42.000,00",
+        ),
+    ],
+)
+def test_a_grant_stated_then_asked_about_is_computed_for_its_call(domain, earlier, text, lang, said):
+    slots = {}
+    if earlier:
+        # The turn before, as the assistant heard it: the slots it set are the conversation's memory.
+        events, _ = run(ActionInform(), tracker(earlier, intent="inform", slots={"language": lang}), domain)
+        slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    _, replies = run(
+        ActionAnswer(),
+        tracker(text, intent="inform", slots={"language": lang, **slots}, earlier=[earlier] if earlier else ()),
+        domain,
+    )
+    said_all = " ".join(replies)
+    assert said in said_all and ("Source" in said_all or "Bron" in said_all)
+
+
 @needs_index
 def test_a_price_is_not_a_grant_for_the_transfer_rule(domain):
     replies, _ = ask(domain, "2008: laptop van 800 euro, is da een investering of een werkingskost?", lang="nl")

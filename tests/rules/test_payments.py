@@ -94,3 +94,14 @@ def test_the_first_claim_is_what_was_spent_beyond_the_advance_up_to_its_cap(term
     assert first_claim_due("100000", "52000", terms=terms) == Decimal("22000.00")
     assert first_claim_due("130000", "90000", terms=terms) == Decimal("39000.00")
     assert first_claim_due("100000", "20000", terms=terms) == Decimal("0.00")
+
+
+def test_the_second_claim_is_what_was_spent_beyond_what_was_received_up_to_the_balance(terms):
+    from rules.payments import second_claim_due
+
+    # Lessines (annex): 117 499,49 granted, advance 35 249,85 and 28 000 on the first claim, 90 000 spent in all.
+    assert second_claim_due("117499.49", "90000", ["35249.85", "28000"], terms=terms) == Decimal("26750.15")
+    # Spent beyond the grant: at most the balance.
+    assert second_claim_due("100000", "150000", ["30000", "30000"], terms=terms) == Decimal("40000.00")
+    # Spent less than received: nothing more to claim.
+    assert second_claim_due("100000", "50000", ["30000", "30000"], terms=terms) == Decimal("0.00")
