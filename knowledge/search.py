@@ -142,9 +142,13 @@ def _score(words: list[str], name_words: list[str], *, prefix: bool) -> int:
     size = len(name_words)
     for width in {size - 1, size, size + 1} - {0}:
         for start in range(0, max(len(words) - width + 1, 0)):
-            window = "".join(words[start : start + width])
+            window_words = words[start : start + width]
+            window = "".join(window_words)
             distance = OSA.distance(window, target)
-            if distance and width == 1 and window in function_words():
+            if distance and any(
+                w != n and w in function_words() for w, n in zip(window_words, name_words, strict=False)
+            ):
+                # A typo is never a common word: "numérique pour nos …" is not the project "Numérique pour tous".
                 continue
             if distance <= _typos_allowed(len(target)):
                 best = max(best, 100 - 10 * distance)

@@ -338,10 +338,28 @@ CALL_NAMES = re.compile(
 )
 
 
+# A message this long is read sentence by sentence too: in an e-mail, the question is one sentence among the context
+# ("… se demande si son salaire peut être pris en charge par la subvention … Pouvez-vous nous éclairer ?"). A sentence
+# alone is read this much less sure than the whole.
+LONG_MESSAGE = 30
+SENTENCE_PENALTY = 0.15
+SENTENCE_WORDS = 5
+
+
+def sentence_readings(text: str) -> list[list[Scored]]:
+    if len(text.split()) < LONG_MESSAGE:
+        return []
+    sentences = [p for p in re.split(r"(?<=[.!?])\s+", text) if len(p.split()) >= SENTENCE_WORDS]
+    if len(sentences) < 2:
+        return []
+    return [[Scored(x.id, x.score - SENTENCE_PENALTY) for x in answerable(ranked(p))] for p in sentences]
+
+
 def ranked_with_and_without_call(text: str) -> list[Scored]:
     """The ranking of a message and of its words without the name of its call, each item at its better score: the
-    call is matched apart (`fits`), and its name dilutes a short question ("subsidieperiode oproep OCMW 2023?")."""
-    whole = answerable(ranked(text))
+    call is matched apart (`fits`), and its name dilutes a short question ("subsidieperiode oproep OCMW 2023?").
+    A long message is read sentence by sentence too (`sentence_readings`)."""
+    whole = at_best(answerable(ranked(text)), *sentence_readings(text))
     if any(year not in KNOWN_YEARS for year in _YEAR.findall(without_dates(text))):
         # "l'appel 2024": a call the documents do not describe; its year is what the ranking must see.
         return whole

@@ -69,6 +69,10 @@ MONEY_WORDS = re.compile(
     r"\b(combien|montants?|bedrag\w*|hoeveel|recu|ontvangen|gekregen|kregen|touche|subside"
     r"|subsidie|btw|tva|htva|excl\w*|totaal|total)\b"
 )
+# Asking for an amount ("en hoeveel voorschot is da?"), not merely naming the grant ("payer avec le subside ?").
+AMOUNT_ASKED = re.compile(
+    r"\b(combien|montants?|bedrag\w*|hoeveel|recu|ontvangen|gekregen|kregen|touche|ca fait|quel\w* somme)\b"
+)
 # A number given right after a payment question is that question's grant.
 PAYMENT_HINT = re.compile(
     r"\b(avance|voorschot|declaration|schuldvordering|reclamer|vorderen|subside|subsidie|(?:jaar)?budget|subvention)"
@@ -116,7 +120,9 @@ ABOUT_A_PROJECT = re.compile(
     r"|doelgroep\w*|doelpubliek|public cible)\b"
     r"|\b(?:(?:wat|wa) is (?:da|dat|dit|het)(?: (?:eigenlijk|juist|precies))?|c'?est quoi(?: ce projet)?)\s*(?:\?|$)"
 )
-MIN_MAX = re.compile(r"\b(min\w*|max\w*|plafond|plancher|bovengrens|ondergrens)\b")
+MIN_MAX = re.compile(
+    r"\b(min\w*|max\w*|plafond|plancher|bovengrens|ondergrens|fourchette|bandbreedte|vork|marge|montants?|bedrag\w*)\b"
+)
 # Any question at all: a question mark or a question word (a statement such as "subside de 320.000 €." asks nothing).
 QUESTION = re.compile(
     r"\?|\b(quand|combien|comment|quel\w*|qui|quoi|pourquoi|est-ce|wanneer|hoeveel|hoe|welk\w*|wie|waarom|wat)\b"
@@ -196,7 +202,7 @@ def route(tracker: Tracker) -> str:
     if (
         not named
         and REFERS_BACK.search(plain)
-        and (MONEY_WORDS.search(plain) or ANNEX_WORDS.search(plain))
+        and (AMOUNT_ASKED.search(plain) or ANNEX_WORDS.search(plain))
         and not money_given
         and remembered
     ):

@@ -24,3 +24,6 @@ def test_a_commune_that_is_no_beneficiary_is_not_matched_to_another(kb):
 def test_a_common_word_is_no_typo_of_a_name(kb):
     assert find_beneficiaries(kb, "als ik alle bedragen in de bijlage optel") == []
     assert [m.beneficiary.id for m in find_beneficiaries(kb, "OCMW Hale")] == ["halle"]
+    # Nor inside a name of several words: "numérique pour nos …" is not the project "Numérique pour tous".
+    assert _ids(kb, "un projet d'inclusion numérique pour nos bénéficiaires âgés") == []
+    assert _ids(kb, "le projet Numerique pour tou") == ["jemeppe_sur_sambre"]
