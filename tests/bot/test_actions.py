@@ -1290,3 +1290,29 @@ def test_the_winners_of_another_call_are_not_listed_from_the_2023_annex(domain):
 def test_one_cpas_asked_about_is_no_list_question(domain):
     replies, _ = ask(domain, "quel est le montant accordé au CPAS de Namur dans l'AR e-inclusion 2023 ?")
     assert replies[0].startswith("Je ne trouve pas le CPAS Namur")
+
+
+@needs_index
+def test_a_question_inside_a_long_email_is_found_among_its_sentences(domain):
+    replies, _ = ask(
+        domain,
+        "Bonjour, dans le cadre de notre projet e-inclusion CPAS 2023, nous avons engagé en janvier 2024 une "
+        "animatrice numérique à mi-temps. Notre directeur financier se demande si son salaire peut être pris en "
+        "charge par la subvention, ou si seuls les achats de matériel sont visés. Pouvez-vous nous éclairer ?",
+        intent="ask_costs",
+    )
+    assert "plan financier" in " ".join(replies)
+
+
+def test_a_follow_up_naming_the_grant_without_asking_an_amount_is_no_annex_row_question():
+    earlier = ["On est le CPAS de Lessines, projet Femmes connectées."]
+    slots = {"organisation": "lessines"}
+    paying = "On voudrait confier une partie des formations à une société externe. C'est possible de la payer avec le subside ?"
+    assert route(tracker(paying, intent="ask_costs", slots=slots, earlier=earlier)) == "facts"
+    assert route(tracker("et ça fait combien TVA comprise ?", slots=slots, earlier=earlier)) == "beneficiary"
+
+
+def test_the_bounds_asked_right_after_a_population_are_the_cluster_s():
+    earlier = ["Nous sommes un CPAS de quarante-huit mille habitants, on tombe dans quelle catégorie ?"]
+    text = "et la fourchette de subvention alors ?"
+    assert route(tracker(text, slots={"population": "48000"}, earlier=earlier)) == "cluster"
