@@ -1307,7 +1307,10 @@ def test_a_question_inside_a_long_email_is_found_among_its_sentences(domain):
 def test_a_follow_up_naming_the_grant_without_asking_an_amount_is_no_annex_row_question():
     earlier = ["On est le CPAS de Lessines, projet Femmes connectées."]
     slots = {"organisation": "lessines"}
-    paying = "On voudrait confier une partie des formations à une société externe. C'est possible de la payer avec le subside ?"
+    paying = (
+        "On voudrait confier une partie des formations à une société externe. C'est possible de la payer avec le "
+        "subside ?"
+    )
     assert route(tracker(paying, intent="ask_costs", slots=slots, earlier=earlier)) == "facts"
     assert route(tracker("et ça fait combien TVA comprise ?", slots=slots, earlier=earlier)) == "beneficiary"
 
