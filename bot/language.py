@@ -74,7 +74,9 @@ def load_names() -> None:
 
 def words_to_judge(text: str) -> str:
     """The message without numbers, punctuation and CPAS names."""
-    kept = re.sub(r"[\d€.,:;!?()\"'%/+-]+", " ", text or "")
+    # "23k", "1,5M": the letter is part of the number, no word of either language.
+    kept = re.sub(r"\d[\d.,]*\s?[kKmM]\b", " ", text or "")
+    kept = re.sub(r"[\d€.,:;!?()\"'%/+-]+", " ", kept)
     for match in find_beneficiaries(default_knowledge(), kept):
         kept = re.sub(re.escape(match.matched), " ", kept, flags=re.IGNORECASE)
     return " ".join(kept.split())

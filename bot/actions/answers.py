@@ -289,7 +289,9 @@ PRESS_CONTACT, DIGILAB_ADDRESS = "programme.press_contact", "cpas_2023.digilab_a
 POSTAL = re.compile(r"\b(post\s?adres\w*|adresse postale|adres\w*|courrier|par la poste|per post|brief)\b")
 PRESS = re.compile(r"\b(press?e?|pers\w*|journalist\w*|media)\b")
 # A way to reach someone: whoever asks for it among other things (an address) gets Digilab's e-mail and phone.
-REACH = re.compile(r"\b(e-?mail\w*|mail\w*|courriel|tel\w*|bell\w*|appel(?:er|le)|joindre|contact\w*|bereik\w*)\b")
+REACH = re.compile(
+    r"\b(e-?mail\w*|mail\w*|courriel|tel\w*|bell\w*|appel(?:er|le)|joindre|joint|contact\w*|bereik\w*)\b"
+)
 
 
 def for_staff(chosen: list[Scored], plain: str) -> list[Scored]:
@@ -606,7 +608,7 @@ def _kind(kinds: dict[str, str], word: str) -> str | None:
 # A short follow-up whose subject is a word pointing back ("wat moet daar allemaal in?", "il doit contenir quoi ?") is
 # about what the turn before named: its own words weigh less, and the reading with the turn before is preferred.
 POINTS_BACK = re.compile(
-    r"\b(daar\w*|erin|ervan|erover|erbij|erop|dat|die|dit|deze|hij|ze|il|elle|ils|elles|ca|cela|celui-ci|celle-ci"
+    r"\b(daar\w*|erin|ervan|erover|erbij|erop|dat|da|die|dit|deze|hij|ze|il|elle|ils|elles|ca|cela|celui-ci|celle-ci"
     r"|dedans)\b"
 )
 VAGUE_WORDS = 8

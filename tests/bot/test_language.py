@@ -22,6 +22,9 @@ def model():
         ("ok", "fr", "fr"),
         ("42 000", "nl", "nl"),
         ("Digikar", "nl", "nl"),
+        # A number written "23k" says no language: the conversation's, else French.
+        ("cluster 23k?", None, "fr"),
+        ("cluster 23k?", "nl", "nl"),
         ("", None, "fr"),
         # A short follow-up keeps the conversation's language unless it is clearly the other one.
         ("et en Wallonie ?", "fr", "fr"),
