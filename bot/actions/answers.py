@@ -198,10 +198,16 @@ TIME = re.compile(
     r"|we(?:e|)k\w*|ans?|annees?|jaar|jaren|debut|fin|begin|einde|avant|apres|voor|na|m\+\d+)\b|\d{1,2}[/.]\d{1,2}"
 )
 # Asking when money is paid.
-_PAID = r"(?:verse\w*|paye\w*|vire\w*|rembourse\w*|uitbetaald|betaald|gestort|overgemaakt|storten|uitbetalen)"
+_PAID = (
+    r"(?:verse\w*|paye\w*|paie\w*|paient|vire\w*|rembourse\w*|uitbetaald|betaald|gestort|overgemaakt|storten"
+    r"|uitbetalen|betalen)"
+)
 PAID_WHEN = re.compile(
     rf"\b(?:quand(?! meme)|wanneer|delai|termijn|combien de temps|hoe lang|hoelang)\b.{{0,40}}\b{_PAID}\b"
     rf"|\b{_PAID}\b.{{0,30}}\b(?:quand(?! meme)|wanneer)\b"
+    # "le paiement arrivait en combien de temps ?", "de betaling, hoe lang duurt da?"
+    r"|\b(?:paiement|versement|betaling|uitbetaling)\b.{0,40}\b(?:quand(?! meme)|wanneer|combien de temps|hoe lang"
+    r"|hoelang|delai|termijn)\b"
 )
 # Asked when money is paid, the items saying when it is paid come this much ahead, and the deadlines for sending
 # claims this much behind ("wanneer wordt het saldo betaald?" is no question about the date to send the claim); with
@@ -223,7 +229,8 @@ def with_paid(ranking: Sequence[Scored], text: str) -> list[Scored]:
     def shift(item_id: str) -> float:
         topic = _topic_of(item_id)
         if topic == "deadlines":
-            return 0.0 if SEND_BY_ASKED.search(plain) else -PAID_BONUS
+            # Asked too ("… et les pièces à rendre pour quand ?"): as far ahead as the payment items.
+            return PAID_BONUS if SEND_BY_ASKED.search(plain) else -PAID_BONUS
         return PAID_BONUS if topic == "payment" and (subject is None or states(subject, item_id)) else 0.0
 
     return sorted((Scored(s.id, s.score + shift(s.id)) for s in ranking), key=lambda s: -s.score)

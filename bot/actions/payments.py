@@ -145,7 +145,11 @@ def _compute(
     source = kb().cite(*refs, lang=lang)
     plain = unaccent(latest_text(tracker))
     second = bool(SECOND_CLAIM.search(plain) or BALANCE.search(plain))
-    second_due = given.spent is not None and bool(received) and (second or sum(received, Decimal(0)) > result.advance)
+    # The second claim is due once the first is behind them (more than the advance received), or when only it is asked.
+    first_behind = sum(received, Decimal(0)) > result.advance
+    second_due = (
+        given.spent is not None and bool(received) and (first_behind or (second and not FIRST_CLAIM.search(plain)))
+    )
     if second_due:
         # Spent in all, and the advance and first claim received: the second claim is what was spent beyond them.
         left = remaining_for(result.grant, received, terms=terms)
@@ -183,20 +187,25 @@ def _compute(
             project=named.project,
             published=eur(named.advance),
         )
-    dispatcher.utter_message(
-        response="utter_payments",
-        grant=eur(result.grant),
-        advance=eur(result.advance),
-        rate=format_percent(terms.advance_rate, lang),
-        cap_rate=format_percent(terms.first_claim_rate, lang),
-        first_claim_max=eur(result.first_claim_max),
-        max_after_first_claim=eur(result.max_after_first_claim),
-        after_rate=format_percent(terms.advance_rate + terms.first_claim_rate, lang),
-        balance=eur(result.balance_after_first_claim),
-        source=source,
-        after_advance=eur(remaining_for(result.grant, [result.advance], terms=terms).remaining),
-        rest_rate=format_percent(1 - terms.advance_rate, lang),
-    )
+    if second_due or (first_behind and given.received and second):
+        # The first claim is behind them: what is left was said, the schedule's "if the first claim reached its cap"
+        # would only mislead.
+        dispatcher.utter_message(response="utter_payments_source", source=source)
+    else:
+        dispatcher.utter_message(
+            response="utter_payments",
+            grant=eur(result.grant),
+            advance=eur(result.advance),
+            rate=format_percent(terms.advance_rate, lang),
+            cap_rate=format_percent(terms.first_claim_rate, lang),
+            first_claim_max=eur(result.first_claim_max),
+            max_after_first_claim=eur(result.max_after_first_claim),
+            after_rate=format_percent(terms.advance_rate + terms.first_claim_rate, lang),
+            balance=eur(result.balance_after_first_claim),
+            source=source,
+            after_advance=eur(remaining_for(result.grant, [result.advance], terms=terms).remaining),
+            rest_rate=format_percent(1 - terms.advance_rate, lang),
+        )
     upcoming = next_deadline(date.today(), deadlines=[kb().fact(d) for d in DEADLINES])
     if received and not upcoming.next:
         dispatcher.utter_message(
@@ -225,7 +234,9 @@ def _call_2022(
     """The 2022 call pays its advance on the annual budget (slides, payment schedule)."""
     lang = lang_of(tracker)
     fact = kb().fact("cpas_2022.advance_rate")
-    base = given.annual or grant
+    # "budget total 360k (donc 120k par an)", then "sur les 360k ou sur l'annuel ?": the annual budget said before.
+    before = next((a for t in previous_texts(tracker, 1) if (a := payment_input(t).annual)), None)
+    base = given.annual or before or grant
     if base is None:
         say_facts(dispatcher, [fact], lang)
         dispatcher.utter_message(response="utter_offer_payments")

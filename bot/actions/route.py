@@ -253,8 +253,15 @@ def route(tracker: Tracker) -> str:
     ):
         # "notre projet (appel 2022) dure 2 ans", then "nos dépenses, entre quand et quand ?": its own period.
         return "funding_period"
-    if not {"cpas_2022", "ict_2008"} & set(calls_in_conversation) and not money_given and expense_span(tracker):
-        # (With amounts spent by a date, the question is how much to claim, not whether that month is covered.)
+    amounts_before = any(payment_input(t).given for t in earlier)
+    if (
+        not {"cpas_2022", "ict_2008"} & set(calls_in_conversation)
+        and not money_given
+        and not (amounts_before and PAYMENT_WORDS.search(plain))
+        and expense_span(tracker)
+    ):
+        # (With amounts spent by a date, now or just before, the question is how much to claim, not whether that month
+        # is covered.)
         # "laptops gekocht op 3 november 2024, kunde da nog op de subsidie zetten?": the decree's period decides.
         return "expense_period"
     about_payments = PAYMENT_WORDS.search(plain) or any(PAYMENT_WORDS.search(unaccent(t)) for t in earlier)

@@ -1319,3 +1319,50 @@ def test_the_bounds_asked_right_after_a_population_are_the_cluster_s():
     earlier = ["Nous sommes un CPAS de quarante-huit mille habitants, on tombe dans quelle catégorie ?"]
     text = "et la fourchette de subvention alors ?"
     assert route(tracker(text, slots={"population": "48000"}, earlier=earlier)) == "cluster"
+
+
+def test_what_is_left_after_the_first_claim_is_said_without_the_schedule_of_a_first_claim_at_its_cap(domain):
+    replies, _ = ask(
+        domain,
+        "Subvention totale : 92.558,11 EUR. Avance reçue : 27.767,43. La 1re déclaration de créance nous a rapporté "
+        "20.000 EUR. Quel montant max peut-on encore demander avec la 2e déclaration ?",
+        intent="ask_remaining",
+    )
+    said = " ".join(replies)
+    # 92 558,11 − 27 767,43 − 20 000; the 37 023,25 "if the first claim reached its cap" would mislead.
+    assert "44\u202f790,68 €" in said and "37\u202f023,25" not in said and "Source" in said
+
+
+def test_with_costs_the_first_claim_asked_with_the_second_gets_the_first_claim_computed(domain):
+    replies, _ = ask(
+        domain,
+        "Subsidie 250.000, voorschot 75.000. Tegen eind april 2024 zitten we aan 160.000 uitgaven. Hoeveel mag in de "
+        "eerste sv en hoeveel blijft er max over voor de tweede?",
+        intent="ask_remaining",
+        lang="nl",
+    )
+    # 160 000 − 75 000 = 85 000, capped at 30 % = 75 000; then 250 000 − 75 000 − 75 000 = 100 000 for the second.
+    first = next(r for r in replies if r.startswith("Eerste schuldvordering"))
+    assert "te vorderen: € 75.000,00" in first and "hoogstens € 100.000,00 over" in first
+
+
+def test_the_2022_advance_is_on_the_annual_budget_said_before_even_when_the_total_is_repeated(domain):
+    replies, _ = ask(
+        domain,
+        "l'avance de 30% elle se calcule sur les 360k ou sur l'annuel? ca fait combien concrètement?",
+        intent="ask_advance",
+        slots={"call": "cpas_2022"},
+        earlier=["Appel 2022: on a un projet de 3 ans, budget total 360k (donc 120k par an)."],
+    )
+    assert "30 % × budget annuel 120\u202f000,00 € = 36\u202f000,00 €" in replies[0]
+
+
+@needs_index
+def test_how_long_before_a_payment_comes_gets_the_delay(domain):
+    replies, _ = ask(
+        domain,
+        "une fois la déclaration de créance et le rapport final envoyés, le paiement arrivait en combien de temps ?",
+        slots={"call": "ict_2008"},
+        earlier=["Je regarde un vieux dossier : projet de l'appel 2008 initiation/formation TIC."],
+    )
+    assert "50 jours" in replies[0]
