@@ -22,6 +22,7 @@ from bot.retrieval import Scored, answerable, ranked
 from bot.sentences import unaccent
 from knowledge.loader import DIGILAB_CONTACT, DataIssue
 from knowledge.models import CostItem
+from rules.money import format_date
 from rules.parsing import parse_dates, read_quantities, without_dates
 
 # Measured on the dev half of `make eval`: below it, the best item answers another question.
@@ -284,11 +285,22 @@ def question_parts(text: str) -> list[str]:
 
 def after_deadline(item_id: str, text: str) -> bool:
     """ "Can we still send it on 20 May 2024?": a day the message names falls after the deadline answering it."""
+    return late_day(item_id, text) is not None
+
+
+def late_day(item_id: str, text: str) -> tuple[date, date] | None:
+    """The day `text` names after the deadline `item_id` states, and that deadline; None when none is after it."""
     item = kb().item(item_id)
     if getattr(item, "unit", None) != "date" or _topic_of(item_id) != "deadlines" or not item.value:
-        return False
+        return None
     deadline = date.fromisoformat(str(item.value))
-    return any(day > deadline for day in parse_dates(text))
+    return next(((day, deadline) for day in parse_dates(text) if day > deadline), None)
+
+
+# "is da nog op tijd?" after "we dienen ze in op 15 mei": the day said the turn before is the one asked about.
+ON_TIME = re.compile(
+    r"\b(op tijd|nog (?:goed|ok|mogelijk)|a temps|dans les temps|encore (?:bon|ok|possible)|trop tard|te laat)\b"
+)
 
 
 # Staff write to Digilab; the press contact is for journalists, said only when the press is named.
@@ -791,9 +803,18 @@ def answer(dispatcher: CollectingDispatcher, tracker: Tracker, *, threshold: flo
     """Say the best items for the latest message; the items said, none when nothing answers it."""
     chosen, rest = best_items(tracker, threshold=threshold)
     if chosen:
-        say_items(dispatcher, [kb().item(s.id) for s in chosen], lang_of(tracker), today=date.today())
+        lang, text = lang_of(tracker), latest_text(tracker)
+        said = [text, *(previous_texts(tracker, 1) if ON_TIME.search(unaccent(text)) else [])]
+        late = next((found for t in said if (found := late_day(chosen[0].id, t))), None)
+        if late:
+            # "Can we still send it on 15 May?": the verdict first, then the rule that decides it.
+            day, deadline = late
+            dispatcher.utter_message(
+                response="utter_too_late", day=format_date(day, lang), deadline=format_date(deadline, lang)
+            )
+        say_items(dispatcher, [kb().item(s.id) for s in chosen], lang, today=date.today())
         if rest:
-            say_dont_know(dispatcher, lang_of(tracker), part=rest)
+            say_dont_know(dispatcher, lang, part=rest)
     return chosen
 
 

@@ -170,11 +170,13 @@ def _compute(
         )
     if given.spent is not None and not second_due:
         due = first_claim_due(result.grant, given.spent, terms=terms)
+        beyond = max(to_cents(as_amount(given.spent)) - result.advance, Decimal("0.00"))
         dispatcher.utter_message(
-            response="utter_first_claim_due",
+            # Capped: the uncapped difference is no amount to claim, and is not said as one.
+            response="utter_first_claim_capped" if beyond > due else "utter_first_claim_due",
             spent=eur(to_cents(as_amount(given.spent))),
             advance=eur(result.advance),
-            beyond=eur(max(to_cents(as_amount(given.spent)) - result.advance, Decimal("0.00"))),
+            beyond=eur(beyond),
             due=eur(due),
             first_claim_max=eur(result.first_claim_max),
             cap_rate=format_percent(terms.first_claim_rate, lang),

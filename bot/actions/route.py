@@ -120,6 +120,12 @@ ABOUT_A_PROJECT = re.compile(
     r"|doelgroep\w*|doelpubliek|public cible)\b"
     r"|\b(?:(?:wat|wa) is (?:da|dat|dit|het)(?: (?:eigenlijk|juist|precies))?|c'?est quoi(?: ce projet)?)\s*(?:\?|$)"
 )
+CLUSTER_YEAR = 2022
+# Asking how many inhabitants a commune has (not saying it).
+POPULATION_ASKED = re.compile(
+    r"\b(combien d'habitants (?:compte|y a|avait|comptait)|quelle est la population (?:de|du|d')"
+    r"|hoeveel inwoners (?:heeft|telt|had|telde)|hoe groot is de bevolking)\b"
+)
 MIN_MAX = re.compile(
     r"\b(min\w*|max\w*|plafond|plancher|bovengrens|ondergrens|fourchette|bandbreedte|vork|marge|montants?|bedrag\w*)\b"
 )
@@ -147,8 +153,8 @@ def named_before(tracker: Tracker) -> str | None:
 
 
 def route(tracker: Tracker) -> str:
-    """cluster | payments | cofinancing | transfers | funding_period | expense_period | beneficiary | beneficiary_list |
-    beyond_annex | unknown_cpas | facts"""
+    """cluster | population_asked | payments | cofinancing | transfers | funding_period | expense_period | beneficiary |
+    beneficiary_list | beyond_annex | unknown_cpas | facts"""
     text, intent = latest_text(tracker), intent_of(tracker)
     if not text.strip():
         # A button ("/ask_cluster"): its intent is all there is to go by.
@@ -157,13 +163,19 @@ def route(tracker: Tracker) -> str:
     quantities = read_quantities(text)
     if any(q.role == "inhabitants" for q in quantities):
         return "cluster"
+    if POPULATION_ASKED.search(plain):
+        # "combien d'habitants compte Wingene ?": no document gives a commune's population.
+        return "population_asked"
     short = len(plain.split()) <= SHORT_FOLLOW_UP
+    # The clusters' own call named ("in de oproep 2022") is no number the question gives; another year is ("et dans
+    # l'appel 2024 ?": a call the documents do not describe).
+    counted = [q for q in quantities if q.role != "article" and not (q.role == "year" and q.value == CLUSTER_YEAR)]
     if not PAYMENT_WORDS.search(plain) and (
         (
             _after_a_population(tracker)
-            and (any(q.role is None for q in quantities) or (not quantities and MIN_MAX.search(plain)))
+            and (any(q.role is None for q in counted) or (not counted and MIN_MAX.search(plain)))
         )
-        or (tracker.get_slot("population") and short and not quantities and MIN_MAX.search(plain))
+        or (tracker.get_slot("population") and short and not counted and MIN_MAX.search(plain))
     ):
         # "et si on était 140 000 ?", "en het minimum?" right after a question with a population: still the cluster.
         return "cluster"
@@ -312,6 +324,9 @@ class ActionAnswer(Action):
             name = unknown_cpas(latest_text(tracker)) or named_before(tracker)
             say_unknown_cpas(dispatcher, name, lang_of(tracker))
             return [SlotSet("unknown_cpas", name)]
+        if chosen == "population_asked":
+            say_dont_know(dispatcher, lang_of(tracker))
+            return []
         if chosen == "cofinancing":
             return cofinancing(dispatcher, tracker)
         if chosen == "transfers":

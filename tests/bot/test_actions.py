@@ -1366,3 +1366,61 @@ def test_how_long_before_a_payment_comes_gets_the_delay(domain):
         earlier=["Je regarde un vieux dossier : projet de l'appel 2008 initiation/formation TIC."],
     )
     assert "50 jours" in replies[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("Combien d'habitants compte le CPAS de Wingene et dans quel cluster était-il ?", "fr", "Je ne trouve pas"),
+        ("hoeveel inwoners heeft Gent?", "nl", "Ik vind het antwoord niet"),
+    ],
+)
+def test_a_commune_s_population_asked_is_not_in_the_documents(domain, text, lang, expected):
+    replies, _ = ask(domain, text, intent="ask_cluster", lang=lang)
+    assert expected in replies[0] and "digilab@mi-is.be" in replies[0]
+
+
+def test_asking_how_many_inhabitants_a_cluster_needs_is_still_the_cluster():
+    assert route(tracker("combien d'habitants faut-il pour le cluster moyen ?", intent="ask_cluster")) == "cluster"
+
+
+@needs_index
+@pytest.mark.parametrize(
+    ("earlier", "text", "lang", "verdict"),
+    [
+        (
+            "We plannen onze eerste schuldvordering in te dienen op 15 mei 2024.",
+            "Is da nog op tijd?",
+            "nl",
+            "Nee, dat is te laat: 15 mei 2024 valt na de uiterste datum van 12 mei 2024.",
+        ),
+        (
+            None,
+            "on peut encore envoyer la première déclaration de créance le 20 mai 2024 ?",
+            "fr",
+            "Non, c'est trop tard : le 20 mai 2024 tombe après la date limite du 12 mai 2024.",
+        ),
+    ],
+)
+def test_a_day_after_the_deadline_asked_about_gets_a_no_first(domain, earlier, text, lang, verdict):
+    replies, _ = ask(domain, text, intent="ask_deadlines", lang=lang, earlier=[earlier] if earlier else ())
+    # The verdict first, then the rule that decides it.
+    assert replies[0] == verdict and ("12 mei 2024" if lang == "nl" else "12 mai 2024") in replies[1]
+
+
+def test_a_first_claim_at_its_cap_does_not_say_the_uncapped_difference_as_an_amount(domain):
+    replies, _ = ask(
+        domain,
+        "Subside de 92.558,11 €. Fin avril 2024 on aura dépensé nonante mille euros, avance comprise. Combien on peut "
+        "demander dans la 1re déclaration de créance ?",
+        intent="ask_remaining",
+    )
+    # 90 000 − 27 767,43 = 62 232,57 is above the cap of 30 %: 27 767,43 is what may be claimed.
+    assert replies[0].startswith("Première déclaration de créance : à réclamer : 27\u202f767,43 €")
+    assert "62\u202f232,57" not in replies[0]
+
+
+def test_a_year_naming_the_call_does_not_stop_a_follow_up_on_the_population_said_before():
+    earlier = ["Wij zijn een centrumstad met ongeveer 260.000 inwoners."]
+    text = "Wat was voor ons het maximale subsidiebedrag in de oproep 2022, en was er ook een minimum?"
+    assert route(tracker(text, intent="ask_cluster", slots={"population": "260000"}, earlier=earlier)) == "cluster"
