@@ -423,3 +423,37 @@ def without_dates(text: str) -> str:
     for pattern in (_DATE_WORDS, _DATE_DIGITS, _MONTH_YEAR):
         text = pattern.sub(lambda m: " " * len(m.group()), text or "")
     return text
+
+
+# A population said as a bound ("sous les 10 000 habitants", "net boven de 50.000 inwoners") is just below or above it,
+# and one said precisely ("50.800 om precies te zijn", "exactement 12 480") is the one that counts.
+_BELOW = re.compile(r"(?:moins de|sous les|sous la barre des|en dessous de|onder de|minder dan|kleiner dan)\s*$")
+_ABOVE = re.compile(r"(?:plus de|au-dessus de|au dessus de|boven de|meer dan|groter dan)\s*$")
+_PRECISE = re.compile(r"^\s*(?:\w+\s+)?(?:om precies te zijn|pour etre precis|pour etre exact|exactement|precies)")
+_PRECISE_BEFORE = re.compile(r"(?:exactement|precisement|precies|exact)\s*$")
+
+
+def population_said(text: str) -> Decimal | None:
+    """The number of inhabitants a message gives, read with the words around it; None when it gives none."""
+    spelled = spell_out_numbers(text)
+    # Accents dropped character by character: the quantities' positions stay right.
+    plain = "".join(
+        (unicodedata.normalize("NFKD", c).encode("ascii", "ignore").decode()[:1] or " ") for c in spelled
+    ).lower()
+    quantities = read_quantities(text)
+    said = [q for q in quantities if q.role == "inhabitants"]
+    if not said:
+        return None
+    precise = [
+        q
+        for q in quantities
+        if q.role in ("inhabitants", None)
+        and (_PRECISE.match(plain[q.end :]) or _PRECISE_BEFORE.search(plain[max(0, q.start - 20) : q.start]))
+    ]
+    chosen = (precise or said)[0]
+    before = plain[max(0, chosen.start - 30) : chosen.start]
+    if _BELOW.search(before):
+        return chosen.value - 1
+    if _ABOVE.search(before):
+        return chosen.value + 1
+    return chosen.value

@@ -15,14 +15,16 @@ from bot.actions.values import numbers
 from rules.clusters import amount_fits, cluster_for
 from rules.errors import RuleError
 from rules.money import format_eur, format_number
-from rules.parsing import read_quantities
+from rules.parsing import population_said, read_quantities
 
 
 def cluster(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
     """The population of this message, else the one given earlier; without one, the table and a question."""
     lang, text = lang_of(tracker), latest_text(tracker)
     found = numbers(tracker, "population")
-    population = found[0] if found else tracker.get_slot("population")
+    # Read with its words first: "sous les 10 000 habitants" is below 10 000, "50.800 om precies te zijn" is 50 800.
+    said = population_said(text)
+    population = said if said is not None else found[0] if found else tracker.get_slot("population")
     if "cpas_2023" in calls_named(text):
         # "les montants min et max par cluster pour l'appel CPAS 2023 ?": the 2023 decree has none, its annex has an
         # amount per project; the 2022 clusters are given for comparison, said to be the 2022 call's.

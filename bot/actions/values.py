@@ -14,7 +14,14 @@ from bot.actions.replies import entity_values, kb, latest_text
 from bot.sentences import unaccent
 from knowledge.models import Beneficiary
 from knowledge.search import find_beneficiaries, function_words
-from rules.parsing import Quantity, numbers_for, parse_number, read_quantities, spell_out_numbers
+from rules.parsing import (
+    Quantity,
+    numbers_for,
+    parse_number,
+    population_said,
+    read_quantities,
+    spell_out_numbers,
+)
 
 # The 2008 manual's cost types, between which its 15 % rule moves money, and a cost type said to cost more than
 # planned.
@@ -366,9 +373,9 @@ def remember(tracker: Tracker) -> list[dict]:
     """What the message says about the asker, kept for the questions that follow (whatever is answered now)."""
     text = latest_text(tracker)
     events = []
-    population = [q.value for q in read_quantities(text) if q.role == "inhabitants"]
-    if population:
-        events.append(SlotSet("population", str(population[0])))
+    population = population_said(text)
+    if population is not None:
+        events.append(SlotSet("population", str(population)))
     given = payment_input(text)
     if given.annual or (given.grant and GRANT_WORDS.search(unaccent(text))):
         events.append(SlotSet("grant", str(given.annual or given.grant)))

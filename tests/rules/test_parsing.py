@@ -181,3 +181,20 @@ def test_a_day_or_a_month_of_spending_is_read_as_a_span_of_days():
     ]
     assert parse_spans("laptops gekocht op 3 november 2024") == [(date(2024, 11, 3), date(2024, 11, 3))]
     assert parse_spans("salaire de février 2024, facture du 31/02/2024") == [(date(2024, 2, 1), date(2024, 2, 29))]
+
+
+@pytest.mark.parametrize(
+    ("text", "population"),
+    [
+        ("on a 42 000 habitants", Decimal("42000")),
+        ("un CPAS de moins de 10 000 habitants peut postuler ?", Decimal("9999")),
+        ("en kleinere OCMW's onder de 10.000 inwoners, kunnen die meedoen?", Decimal("9999")),
+        ("plus de 150 000 habitants, quel cluster ?", Decimal("150001")),
+        ("wij zitten net boven de 50.000 inwoners, 50.800 om precies te zijn", Decimal("50800")),
+        ("subside de 100.000 €", None),
+    ],
+)
+def test_a_population_is_read_with_the_bound_or_precision_said_around_it(text, population):
+    from rules.parsing import population_said
+
+    assert population_said(text) == population
