@@ -684,6 +684,12 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> Choice:
     if not text.strip():
         # A button carries an intent and no words: the facts that intent is about, for the call being managed.
         return Choice([Scored(i, 1.0) for i in BUTTON_ITEMS.get(intent_of(tracker) or "", ())])
+    earlier = previous_texts(tracker, 1)
+    late_before = bool(earlier) and LATE.search(unaccent(earlier[0])) is not None
+    if late_before and points_back(text) and CONSEQUENCE.search(unaccent(text)):
+        # "wat zijn de gevolgen daarvan?" after "we gaan onze tweede schuldvordering te laat indienen": the turn
+        # before's question, and what being late costs (below).
+        text, earlier = earlier[0], []
     calls = calls_named(text) or [c for c in [tracker.get_slot("call")] if c]
     intent = intent_of(tracker)
     if intent == "out_of_scope":
@@ -691,7 +697,6 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> Choice:
     two = asks_two_things(text)
     years = [y for y in _YEAR.findall(without_dates(text)) if y not in KNOWN_YEARS]
     ranking = with_paid(with_figure(with_article(ranked_with_and_without_call(text), text), text), text)
-    earlier = previous_texts(tracker, 1)
     # The message read with the turn before it (a follow-up), else alone: where the checks below look further.
     around = with_paid(answerable(in_context_of(earlier[0], text)), f"{earlier[0]} {text}") if earlier else ranking
     chosen = choose(with_intent(ranking, intent), calls=calls, threshold=threshold, two=two, years=years)

@@ -14,7 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.answers import answer, call_events, calls_named, score_events
+from bot.actions.answers import answer, best_items, call_events, calls_named, score_events
 from bot.actions.beneficiary import (
     BEYOND_ANNEX,
     beneficiary_answer,
@@ -344,6 +344,29 @@ class ActionAnswer(Action):
                 dispatcher.utter_message(response="utter_out_of_scope")
             say_dont_know(dispatcher, lang_of(tracker))
         return [*call_events(tracker), *score_events(said)]
+
+
+# Small talk answered by its response, unless the message asks something the documents answer: "wat zijn de gevolgen
+# daarvan?" after a question on a late claim was read as "what can you do?" (0.41).
+SMALL_TALK = {
+    "ask_capabilities": "utter_capabilities",
+    "thank": "utter_thank",
+    "affirm": "utter_affirm",
+    "deny": "utter_deny",
+}
+SURE_SMALL_TALK = 0.8
+
+
+class ActionSmallTalk(Action):
+    def name(self) -> str:
+        return "action_small_talk"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
+        confidence = ((tracker.latest_message or {}).get("intent") or {}).get("confidence") or 0.0
+        if confidence < SURE_SMALL_TALK and asks(latest_text(tracker)) and best_items(tracker).items:
+            return ActionAnswer().run(dispatcher, tracker, domain)
+        dispatcher.utter_message(response=SMALL_TALK.get(intent_of(tracker) or "", "utter_capabilities"))
+        return []
 
 
 class ActionInform(Action):

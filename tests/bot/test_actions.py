@@ -6,7 +6,7 @@ import pytest
 from rasa_sdk.events import SlotSet
 
 from bot.actions.conversation import ActionDontKnow, ActionSwitchLanguage
-from bot.actions.route import ActionAnswer, ActionInform, route
+from bot.actions.route import ActionAnswer, ActionInform, ActionSmallTalk, route
 from rules.money import format_eur
 from tests.bot.conftest import run, tracker
 
@@ -1424,3 +1424,21 @@ def test_a_year_naming_the_call_does_not_stop_a_follow_up_on_the_population_said
     earlier = ["Wij zijn een centrumstad met ongeveer 260.000 inwoners."]
     text = "Wat was voor ons het maximale subsidiebedrag in de oproep 2022, en was er ook een minimum?"
     assert route(tracker(text, intent="ask_cluster", slots={"population": "260000"}, earlier=earlier)) == "cluster"
+
+
+@needs_index
+def test_a_follow_up_question_read_as_small_talk_is_answered(domain):
+    t = tracker(
+        "wat zijn de gevolgen daarvan?",
+        intent="ask_capabilities",
+        slots={"language": "nl"},
+        earlier=["we gaan onze tweede schuldvordering waarschijnlijk een paar dagen te laat indienen"],
+    )
+    t.latest_message["intent"]["confidence"] = 0.41
+    _, replies = run(ActionSmallTalk(), t, domain)
+    assert "geweigerd" in " ".join(replies) and "Bron" in " ".join(replies)
+
+
+def test_small_talk_said_surely_gets_its_response(domain):
+    _, replies = run(ActionSmallTalk(), tracker("merci beaucoup !", intent="thank"), domain)
+    assert replies == ["Avec plaisir ! Une autre question ?"]
