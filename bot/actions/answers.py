@@ -299,7 +299,8 @@ def late_day(item_id: str, text: str) -> tuple[date, date] | None:
 
 # "is da nog op tijd?" after "we dienen ze in op 15 mei": the day said the turn before is the one asked about.
 ON_TIME = re.compile(
-    r"\b(op tijd|nog (?:goed|ok|mogelijk)|a temps|dans les temps|encore (?:bon|ok|possible)|trop tard|te laat)\b"
+    r"\b(op tijd|nog (?:goed|ok|mogelijk)|a temps|dans les temps|encore (?:bon|ok|possible)|trop tard|te laat"
+    r"|erg|een probleem|grave|un probleme|un souci)\b"
 )
 
 
@@ -763,7 +764,12 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> Choice:
             other = _other_bound(item.id, around) if both or _is_amount(item.id) else None
             if other and other not in {s.id for s in chosen}:
                 chosen = [*chosen[: at + 1], Scored(other, item.score), *chosen[at + 1 :]]
-    late = bool(chosen) and (LATE.search(plain) is not None or after_deadline(chosen[0].id, text))
+    late = bool(chosen) and (
+        LATE.search(plain) is not None
+        or after_deadline(chosen[0].id, text)
+        # "we hebben ze pas op 15 mei ingediend" then "is da erg?": the day said the turn before.
+        or (bool(earlier) and ON_TIME.search(plain) is not None and after_deadline(chosen[0].id, earlier[0]))
+    )
     late = late and _topic_of(chosen[0].id) in LATE_TOPICS
     if late and not any(_topic_of(s.id) == "refusal" for s in chosen):
         # A claim or a document sent late is refused or paid in part (Art. 7 §8): the rule, then the refusal rule of
@@ -804,9 +810,13 @@ def call_events(tracker: Tracker) -> list[dict]:
     return [SlotSet("call", named[0])] if len(named) == 1 else []
 
 
-def answer(dispatcher: CollectingDispatcher, tracker: Tracker, *, threshold: float = THRESHOLD) -> list[Scored]:
-    """Say the best items for the latest message; the items said, none when nothing answers it."""
+def answer(
+    dispatcher: CollectingDispatcher, tracker: Tracker, *, threshold: float = THRESHOLD, leaving: Sequence[str] = ()
+) -> list[Scored]:
+    """Say the best items for the latest message, but those `leaving` out; the items said, none when nothing
+    answers it."""
     chosen, rest = best_items(tracker, threshold=threshold)
+    chosen = [s for s in chosen if s.id not in leaving]
     if chosen:
         lang, text = lang_of(tracker), latest_text(tracker)
         said = [text, *(previous_texts(tracker, 1) if ON_TIME.search(unaccent(text)) else [])]

@@ -312,6 +312,11 @@ def transfers(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
         # The amounts given just before: "subside de 20.000 dont 4.000 en investissement", then "jusqu'où ?" (or "on
         # peut faire monter l'investissement à 8.000 € ?": 8 000 is where it would go, not the grant).
         text, given = plan, payment_input(plan)
+    if not given.grant:
+        # No grant to compute with, now or just before: what the manual says.
+        if not answer(dispatcher, tracker):
+            say_dont_know(dispatcher, lang)
+        return [SlotSet("call", "ict_2008")]
     # The cost type's planned amount: the amount of the cost type named now ("les investissements vont coûter plus
     # cher" after "… / 3 000 investissement"), else the other amount of the message ("dont 4.000 en investissement").
     named = COST_TYPES.search(unaccent(latest_text(tracker)))

@@ -61,8 +61,8 @@ HOW_MUCH = re.compile(
     r"|recevoir|recoit|recevons|toucher|touche|ontvangen we|plafond\w*|limite|hoogstens|ten hoogste|hooguit)\b"
 )
 COFINANCING_WORDS = re.compile(
-    r"\b(co-?financ\w*|bijleggen|zelf betalen|eigen inbreng|eigen middelen|part propre|fonds propres|nous-memes|zelf"
-    r"|a (?:notre|votre|leur) charge|ten laste)\b"
+    r"\b(co-?financ\w*|bijleggen|zelf betalen|eigen inbreng|eigen middelen|part propre|fonds propres"
+    r"|payer nous-memes|payer nous memes|a (?:notre|votre|leur) charge|ten laste)\b"
 )
 CLUSTER_WORDS = re.compile(r"\b(clusters?|tranches?|categories?|taille|habitants?|inwoners|inw|hab)\b")
 MONEY_WORDS = re.compile(
@@ -121,6 +121,8 @@ ABOUT_A_PROJECT = re.compile(
     r"|\b(?:(?:wat|wa) is (?:da|dat|dit|het)(?: (?:eigenlijk|juist|precies))?|c'?est quoi(?: ce projet)?)\s*(?:\?|$)"
 )
 CLUSTER_YEAR = 2022
+# The cost items on expenses outside a call's period: said by the period check, not after it.
+OUTSIDE_PERIOD = ("cpas_2023.outside_period", "cpas_2022.outside_period")
 # Asking how many inhabitants a commune has (not saying it).
 POPULATION_ASKED = re.compile(
     r"\b(combien d'habitants (?:compte|y a|avait|comptait)|quelle est la population (?:de|du|d')"
@@ -238,7 +240,13 @@ def route(tracker: Tracker) -> str:
         tracker.get_slot("call"),
     ]
     in_2008 = "ict_2008" in calls_in_conversation
-    if in_2008 and GRANT_WORDS.search(plain) and COST_TYPES.search(plain) and not PAYMENT_WORDS.search(plain):
+    if (
+        in_2008
+        and money_given
+        and GRANT_WORDS.search(plain)
+        and COST_TYPES.search(plain)
+        and not PAYMENT_WORDS.search(plain)
+    ):
         # "et avec un subside de 25.000 dont 5.000 d'investissement ?" on the 2008 manual: its 15 % rule (not "une
         # imprimante à 350 €, investissement ou fonctionnement ?": a price, no grant).
         return "transfers"
@@ -337,7 +345,8 @@ class ActionAnswer(Action):
             # Outside the period, that settles it; inside, what was bought decides: the item that answers follows.
             if expense_period(dispatcher, tracker, expense_span(tracker)):
                 return call_events(tracker)
-            return [*call_events(tracker), *score_events(answer(dispatcher, tracker))]
+            # Within the period: what was bought decides (never the rule on expenses outside it, just answered).
+            return [*call_events(tracker), *score_events(answer(dispatcher, tracker, leaving=OUTSIDE_PERIOD))]
         said = answer(dispatcher, tracker)
         if not said:
             if intent_of(tracker) == "out_of_scope":

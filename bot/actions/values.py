@@ -31,7 +31,10 @@ ABOVE_PLAN = re.compile(
     r"|overschrijd\w*|verhog\w*)\b"
 )
 # Words that say an amount is the grant ("subside de … €").
-GRANT_WORDS = re.compile(r"\b(subsides?|subventions?|subsidie\w*|budget|jaarbudget|toegekend|accorde\w*)\b")
+# ("subsidieerbaar", "subsidiabel" say whether a cost is covered, not that an amount is the grant.)
+GRANT_WORDS = re.compile(
+    r"\b(subsides?|subventions?|subsidie(?!erbaar|abel)\w*|budget|jaarbudget|toegekend|accorde\w*)\b"
+)
 _ROLE_OF_ENTITY = {"population": "inhabitants", "amount": "eur"}
 # What an amount is, from the nearest of these words before it (accents dropped).
 _AMOUNT_WORDS = {

@@ -1442,3 +1442,36 @@ def test_a_follow_up_question_read_as_small_talk_is_answered(domain):
 def test_small_talk_said_surely_gets_its_response(domain):
     _, replies = run(ActionSmallTalk(), tracker("merci beaucoup !", intent="thank"), domain)
     assert replies == ["Avec plaisir ! Une autre question ?"]
+
+
+@needs_index
+def test_a_2008_question_on_cost_types_without_amounts_is_answered_not_computed(domain):
+    replies, _ = ask(
+        domain, "In de oude handleiding van 2008: waren afschrijvingen subsidieerbaar? En investeringen?", lang="nl"
+    )
+    said = " ".join(replies)
+    assert "afschrijving" in said and "None" not in said and "Bron" in said
+
+
+@needs_index
+def test_a_day_in_the_period_is_not_followed_by_the_rule_on_days_outside_it(domain):
+    replies, _ = ask(
+        domain,
+        "c'est encore pris en charge par le subside ?",
+        intent="ask_costs",
+        earlier=["CPAS de Tournai. On a commandé 3 PC portables début octobre 2024, facture payée le 25/10/2024."],
+    )
+    said = " ".join(replies)
+    assert "sa date ne l'exclut pas" in said and "Pas éligible" not in said
+
+
+@needs_index
+def test_a_claim_sent_after_its_deadline_asked_is_it_bad_gets_the_refusal_rule(domain):
+    replies, _ = ask(
+        domain,
+        "is da erg?",
+        intent="ask_deadlines",
+        lang="nl",
+        earlier=["We hebben onze eerste schuldvordering pas op 15 mei 2024 ingediend."],
+    )
+    assert "geweigerd" in " ".join(replies)
