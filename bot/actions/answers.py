@@ -46,6 +46,7 @@ SECOND_SLACK = 0.15
 # searched for one that does, down to RESCUE_SLACK below the threshold.
 RESCUE_DEPTH = 3
 RESCUE_SLACK = 0.15
+PAIR_SLACK = 0.1
 # Asking for the names of a set the documents only count ("liste des 8 projets bruxellois", "welke 24 vzw's").
 NAMES_OF_COUNTED = re.compile(
     r"\b(liste|lijst|quel\w*|welke|noms?|namen)\b[^?]{0,20}?\b\d+\s+(?:\w+\s+)?"
@@ -613,7 +614,8 @@ def conjoined(text: str) -> list[str]:
     for kinds in SWAPS:
         either = "|".join(kinds.values())
         pair = re.search(
-            rf"\b({either})\b\s*(?:et|en|ou|of|&|/|\+)\s*(?:(?:la|le|les|l'|de|het|die|du)\s*)?\b({either})\b", plain
+            rf"\b({either})\b\s*(?:et|en|ou|of|&|/|\+)\s*(?:(?:la|le|les|l'|de|het|die|du)\s*){{0,2}}\b({either})\b",
+            plain,
         )
         if pair and _kind(kinds, pair.group(1)) != _kind(kinds, pair.group(2)):
             head, tail = text[: pair.start()], text[pair.end() :]
@@ -704,8 +706,12 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> Choice:
     rest = None
     answered_apart = False
     parts = question_parts(text) if two else []
+    # Two of a kind side by side ("la 1re et la 2e décla") ask one question twice: each reading may be a little less
+    # sure than a question of its own.
+    part_threshold = threshold
     if len(parts) < 2:
         parts = conjoined(text)
+        part_threshold = threshold - PAIR_SLACK
     if len(parts) >= 2:
         # Each question ranked alone: read whole, the first one's items fill the top and the second gets no answer.
         each: list[list[Scored]] = []
@@ -717,7 +723,7 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> Choice:
                 choose(
                     with_intent(with_article(ranking_of_part, part), intent),
                     calls=calls,
-                    threshold=threshold,
+                    threshold=part_threshold,
                     two=False,
                     years=years,
                 )[:1]
@@ -730,7 +736,9 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> Choice:
             # "l'avance est versée à quel moment ? faut-il la demander ?": the documents answer one question, not the
             # other; the one is answered, the other said unknown.
             chosen = apart
-            rest = next((part for part, found in zip(parts, each, strict=True) if not found), None)
+            if part_threshold == threshold:
+                # (Not for a pair side by side: one question, asked of each.)
+                rest = next((part for part, found in zip(parts, each, strict=True) if not found), None)
     if earlier and not years:
         # "il doit contenir quoi ?" after "je remplis le rapport financier": the earlier turn says what "il" is.
         # "et la deuxième ?" after the first claim's deadline: the question before, with its word swapped in.

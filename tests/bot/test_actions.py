@@ -1475,3 +1475,10 @@ def test_a_claim_sent_after_its_deadline_asked_is_it_bad_gets_the_refusal_rule(d
         earlier=["We hebben onze eerste schuldvordering pas op 15 mei 2024 ingediend."],
     )
     assert "geweigerd" in " ".join(replies)
+
+
+@needs_index
+def test_a_pair_side_by_side_with_two_articles_gets_both_answers(domain):
+    replies, _ = ask(domain, "c'est quoi la date limite de la 1ère et de la 2ème décla ?", intent="ask_claims")
+    said = " ".join(replies)
+    assert "12 mai 2024" in said and "10 novembre 2024" in said and "Je ne trouve pas" not in said
