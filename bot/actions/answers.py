@@ -248,6 +248,11 @@ def calls_named(text: str) -> list[str]:
     return [call for call, pattern in CALL_WORDS.items() if re.search(pattern, plain)]
 
 
+def asks(text: str) -> bool:
+    """Any question at all: a question mark or a question word ("subside de 320.000 €." asks nothing)."""
+    return "?" in text or re.search(_QUESTION_WORDS, unaccent(text).lower()) is not None
+
+
 def asks_two_things(text: str) -> bool:
     """'quand et combien ?', 'originaux ou copies ? et faut-il les numéroter ?'"""
     lowered = unaccent(text)

@@ -14,7 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.answers import answer, best_items, call_events, calls_named, score_events
+from bot.actions.answers import answer, asks, best_items, call_events, calls_named, score_events
 from bot.actions.beneficiary import (
     BEYOND_ANNEX,
     beneficiary_answer,
@@ -131,14 +131,6 @@ POPULATION_ASKED = re.compile(
 MIN_MAX = re.compile(
     r"\b(min\w*|max\w*|plafond|plancher|bovengrens|ondergrens|fourchette|bandbreedte|vork|marge|montants?|bedrag\w*)\b"
 )
-# Any question at all: a question mark or a question word (a statement such as "subside de 320.000 €." asks nothing).
-QUESTION = re.compile(
-    r"\?|\b(quand|combien|comment|quel\w*|qui|quoi|pourquoi|est-ce|wanneer|hoeveel|hoe|welk\w*|wie|waarom|wat)\b"
-)
-
-
-def asks(text: str) -> bool:
-    return QUESTION.search(unaccent(text)) is not None
 
 
 def _after_a_population(tracker: Tracker) -> bool:
