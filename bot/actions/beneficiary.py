@@ -14,12 +14,18 @@ from bot.actions.replies import kb, lang_of, latest_text, previous_texts, say_do
 from bot.actions.values import beneficiary, remembered_beneficiary, unknown_cpas
 from bot.sentences import unaccent
 from knowledge.models import Beneficiary
+from knowledge.search import find_beneficiaries
 from rules.money import format_eur, format_percent
 
 # Money questions about a project get its annex row; other questions also get what it does.
 _MONEY = re.compile(
     r"\b(combien|montant|bedrag|hoeveel|avance|voorschot|tva|btw|htva|total\w*|subsid\w*|subvention"
     r"|recu|ontvangen|gekregen|touche|eur\w*|€)"
+)
+# Asking how much, or how it went for this project (not whether or when an amount is paid): the documents do not say.
+PROJECT_OUTCOME_ASKED = re.compile(
+    r"\b(combien|hoeveel|quel montant|welk bedrag|goedgekeurd|approuve\w*|prolonge\w*|verlengd|accorde\w*"
+    r"|toegekend|positi\w*|negati\w*|gelukt|reussi\w*)\b"
 )
 # A question about what the project does wants its description too, even beside an amount.
 _WHAT_IT_DOES = re.compile(
@@ -42,6 +48,12 @@ _SMALLEST = re.compile(r"\b(plus petit|plus bas|le moins|kleinste|laagste|minste
 def beneficiary_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
     """The project named now or earlier; the largest or smallest grant; else ask which one."""
     lang, text = lang_of(tracker), latest_text(tracker)
+    compared = _compared(text)
+    if compared:
+        # "Ostende ou Roulers, lequel a reçu le plus ?": each row, the one asked about first.
+        for named in compared:
+            describe(dispatcher, named, lang, money_only=True)
+        return [SlotSet("organisation", compared[0].id)]
     ranked = _by_amount(text) if is_ranking_question(text) else None
     if ranked:
         describe(dispatcher, ranked, lang, money_only=True)
@@ -49,8 +61,7 @@ def beneficiary_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> li
     named = remembered_beneficiary(tracker)
     stranger = None if beneficiary(tracker) else unknown_cpas(text)
     if stranger:
-        say_unknown_cpas(dispatcher, stranger, lang)
-        return [SlotSet("unknown_cpas", stranger), SlotSet("organisation", None)]
+        return say_unknown_cpas(dispatcher, stranger, lang)
     # The call asked about, now or in the turn before ("Liège avait un projet en 2022", then "ils avaient reçu
     # combien ?"): the annex gives the 2023 decree's amounts only.
     calls = calls_named(text) or [c for t in previous_texts(tracker, 1) for c in calls_named(t)]
@@ -81,8 +92,14 @@ def beyond_annex(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dic
     """A question on a granted project that its annex row does not answer: say what the documents hold on it, and
     that they do not hold this (with the year-one rule when the second year is asked about)."""
     lang, named = lang_of(tracker), remembered_beneficiary(tracker)
-    if SECOND_YEAR.search(unaccent(latest_text(tracker))):
-        say_facts(dispatcher, [kb().fact("cpas_2023.first_year_only")], lang)
+    plain = unaccent(latest_text(tracker))
+    if SECOND_YEAR.search(plain):
+        # The second year is answered for every project alike: the year-one rule and the evaluation it depends on;
+        # how much it would bring, the documents do not say.
+        first_year = kb().fact("cpas_2023.first_year_only")
+        say_facts(dispatcher, [first_year, *(kb().fact(f) for f in first_year.see)], lang)
+        if not PROJECT_OUTCOME_ASKED.search(plain):
+            return [SlotSet("organisation", named.id)]
     dispatcher.utter_message(response="utter_beyond_annex", organisation=named.name(lang), project=named.project)
     say_dont_know(dispatcher, lang)
     return [SlotSet("organisation", named.id)]
@@ -133,6 +150,24 @@ def is_ranking_question(text: str) -> bool:
 _RANKED_WHAT = re.compile(
     r"\b(quel\w* (?:cpas|projet)|welk\w* (?:ocmw|project)|annexe|bijlage|beneficiaire|begunstigde)"
 )
+
+
+# Setting projects side by side: "lequel a reçu le plus", "evenveel", "le même montant".
+_COMPARED = re.compile(
+    r"\b(lequel|laquelle|welk(?:e)? van|wie van|plus|meer|moins|minder|meme montant|zelfde bedrag|evenveel|autant"
+    r"|difference|verschil|compar\w*|vergelijk\w*)\b"
+)
+
+
+def _compared(text: str) -> list[Beneficiary]:
+    """The projects a message sets side by side, the largest grant first (the smallest when that is asked)."""
+    plain = unaccent(text)
+    if not _COMPARED.search(plain):
+        return []
+    named = list({m.beneficiary.id: m.beneficiary for m in find_beneficiaries(kb(), text)}.values())
+    if len(named) < 2:
+        return []
+    return sorted(named, key=lambda b: b.total, reverse=not _SMALLEST.search(plain))
 
 
 def _by_amount(text: str) -> Beneficiary | None:

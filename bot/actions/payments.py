@@ -67,8 +67,7 @@ def payments(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
     given = payment_input(text)
     stranger = None if beneficiary(tracker) else unknown_cpas(text)
     if stranger and not given.grant:
-        say_unknown_cpas(dispatcher, stranger, lang)
-        return [SlotSet("unknown_cpas", stranger), SlotSet("organisation", None)]
+        return say_unknown_cpas(dispatcher, stranger, lang)
     remembered = remembered_beneficiary(tracker)
     if given.grant and remembered and abs(given.grant - remembered.total) <= remembered.total * ROUNDED:
         # "Jemeppe-sur-Sambre, subside de nonante-deux mille et des poussières": the annex's exact grant.
@@ -277,9 +276,10 @@ def cofinancing(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict
     return [SlotSet("call", "cpas_2022")]
 
 
-def say_unknown_cpas(dispatcher: CollectingDispatcher, name: str, lang: str) -> None:
+def say_unknown_cpas(dispatcher: CollectingDispatcher, name: str, lang: str) -> list[dict]:
     """Not among the annex's beneficiaries: say so, never give another CPAS's figures, offer the helpdesk. A CPAS that
-    an association of the annex brings together (Hotton in Integra Plus) gets that association's row instead."""
+    an association of the annex brings together (Hotton in Integra Plus) gets that association's row instead, and the
+    association is the project the next questions are about ("et leur avance ?"). Returns the slots to set."""
     association = association_of(kb(), name)
     if association:
         dispatcher.utter_message(
@@ -291,7 +291,7 @@ def say_unknown_cpas(dispatcher: CollectingDispatcher, name: str, lang: str) -> 
             advance=format_eur(association.advance, lang),
             source=kb().cite(association.source, association.description_source, lang=lang),
         )
-        return
+        return [SlotSet("unknown_cpas", None), SlotSet("organisation", association.id)]
     dispatcher.utter_message(
         response="utter_unknown_cpas",
         name=name,
@@ -299,6 +299,7 @@ def say_unknown_cpas(dispatcher: CollectingDispatcher, name: str, lang: str) -> 
         contact=kb().contact(lang),
         source=kb().cite(kb().fact("cpas_2023.beneficiaries").source, lang=lang),
     )
+    return [SlotSet("unknown_cpas", name), SlotSet("organisation", None)]
 
 
 def transfers(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:

@@ -322,8 +322,7 @@ class ActionAnswer(Action):
             return list_beneficiaries(dispatcher, tracker)
         if chosen == "unknown_cpas":
             name = unknown_cpas(latest_text(tracker)) or named_before(tracker)
-            say_unknown_cpas(dispatcher, name, lang_of(tracker))
-            return [SlotSet("unknown_cpas", name)]
+            return say_unknown_cpas(dispatcher, name, lang_of(tracker))
         if chosen == "population_asked":
             say_dont_know(dispatcher, lang_of(tracker))
             return []
@@ -396,8 +395,7 @@ class ActionInform(Action):
             return [SlotSet("organisation", named.id), SlotSet("pending", None)]
         stranger = unknown_cpas(text)
         if stranger:
-            say_unknown_cpas(dispatcher, stranger, lang)
-            return [SlotSet("unknown_cpas", stranger), SlotSet("organisation", None)]
+            return say_unknown_cpas(dispatcher, stranger, lang)
         if "?" in text or route(tracker) != "facts":
             return ActionAnswer.answer(dispatcher, tracker)
         found = numbers(tracker, "population") or numbers(tracker, "amount")

@@ -1482,3 +1482,42 @@ def test_a_pair_side_by_side_with_two_articles_gets_both_answers(domain):
     replies, _ = ask(domain, "c'est quoi la date limite de la 1ère et de la 2ème décla ?", intent="ask_claims")
     said = " ".join(replies)
     assert "12 mai 2024" in said and "10 novembre 2024" in said and "Je ne trouve pas" not in said
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "second"),
+    [
+        ("Ostende ou Roulers, lequel a recu le plus en 2023 ?", "Roulers", "Ostende"),
+        ("fleron ou flemalle, lequel a recu le plus ?", "Flémalle", "Fléron"),
+    ],
+)
+def test_two_projects_set_side_by_side_get_both_rows_the_larger_first(domain, text, first, second):
+    replies, _ = ask(domain, text, intent="ask_beneficiary")
+    assert first in replies[0] and second in replies[1] and "Gand" not in " ".join(replies)
+
+
+def test_a_member_of_an_association_asking_its_advance_next_gets_the_association_s(domain, kb):
+    events, _ = run(
+        ActionAnswer(),
+        tracker(
+            "Bonjour, je suis au CPAS de Hotton. Est-ce que notre CPAS fait partie des bénéficiaires de l'appel "
+            "CPAS 2023 ?",
+            intent="ask_beneficiary",
+        ),
+        domain,
+    )
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    integra = next(b for b in kb.beneficiaries if b.id == slots["organisation"])
+    replies, _ = ask(domain, "et leur avance ?", intent="ask_advance", slots=slots)
+    assert "Integra" in integra.name("fr") and format_eur(integra.advance, "fr") in " ".join(replies)
+
+
+@needs_index
+def test_whether_the_second_year_is_paid_gets_the_evaluation_it_depends_on(domain):
+    replies, _ = ask(
+        domain,
+        "Le montant de la deuxième année nous sera-t-il versé automatiquement ?",
+        slots={"organisation": "wingene"},
+    )
+    said = " ".join(replies)
+    assert "évaluation positive" in said and "Je ne trouve pas" not in said
