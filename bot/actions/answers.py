@@ -215,6 +215,7 @@ PAID_WHEN = re.compile(
 # claims this much behind ("wanneer wordt het saldo betaald?" is no question about the date to send the claim); with
 # a claim or the advance named, only the payment items about it.
 PAID_BONUS = 0.5
+REPORTS = re.compile(r"\b(rapports?|verslag\w*|documents?|pieces?|stukken|bewijsstukken)\b")
 _CLAIM = re.compile(r"\b(creances?|decla\w*|schuldvordering\w*|sv|saldo|solde)\b")
 _ADVANCE = re.compile(r"\b(avance|voorschot)\b")
 SEND_BY_ASKED = re.compile(
@@ -777,6 +778,16 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> Choice:
             other = _other_bound(item.id, around) if both or _is_amount(item.id) else None
             if other and other not in {s.id for s in chosen}:
                 chosen = [*chosen[: at + 1], Scored(other, item.score), *chosen[at + 1 :]]
+    said_before = unaccent(earlier[0]) if earlier else ""
+    if (
+        not chosen
+        and LATE.search(plain)
+        and (_CLAIM.search(plain) or _CLAIM.search(said_before) or REPORTS.search(plain))
+    ):
+        # "et si on l'envoie en retard, on sera quand même payés ?" after a question on a claim's report: what sending
+        # late costs, the refusal rule of the call managed (the 2023 decree unless another is named).
+        call = next((c for c in calls if c in ("cpas_2023", "ict_2008")), "cpas_2023")
+        chosen = [Scored(f.id, threshold) for f in kb().about("refusal", call)[:1]]
     late = bool(chosen) and (
         LATE.search(plain) is not None
         or after_deadline(chosen[0].id, text)

@@ -1521,3 +1521,15 @@ def test_whether_the_second_year_is_paid_gets_the_evaluation_it_depends_on(domai
     )
     said = " ".join(replies)
     assert "évaluation positive" in said and "Je ne trouve pas" not in said
+
+
+@needs_index
+def test_sending_a_report_late_asked_whether_it_is_still_paid_gets_the_refusal_rule(domain):
+    replies, _ = ask(
+        domain,
+        "Et si on l'envoie en retard, on sera quand même payés ?",
+        intent="ask_payment_schedule",
+        earlier=["Le rapport d'activités pour la première déclaration de créance, il faut le rendre pour quand ?"],
+    )
+    said = " ".join(replies)
+    assert "refusé" in said and "Art. 7 §8" in said and "Je ne trouve pas" not in said
