@@ -14,7 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.answers import answer, asks, best_items, call_events, calls_named, score_events
+from bot.actions.answers import answer, asks, best_items, call_events, calls_named, points_back, score_events
 from bot.actions.beneficiary import (
     BEYOND_ANNEX,
     beneficiary_answer,
@@ -117,7 +117,7 @@ THEIR_PROJECT = re.compile(r"\b(ils|elles|leur|leurs|eux|ze|zij|hun|(?:ce|cet|da
 ABOUT_A_PROJECT = re.compile(
     r"\b(doet|doen ze|que fait|que font|fait quoi|font quoi|consiste|inhoud|beschrijving|description|omschrijving"
     r"|waarover gaat|qu'est-ce que c'est|s'adresse\w*|destine a qui|pour qui|voor wie|richt\w* (?:zich|het)"
-    r"|doelgroep\w*|doelpubliek|public cible)\b"
+    r"|doelgroep\w*|doelpubliek|public cible|cible\w* qui|vise\w* qui|mikt\w* op wie)\b"
     r"|\b(?:(?:wat|wa) is (?:da|dat|dit|het)(?: (?:eigenlijk|juist|precies))?|c'?est quoi(?: ce projet)?)\s*(?:\?|$)"
 )
 CLUSTER_YEAR = 2022
@@ -196,8 +196,10 @@ def route(tracker: Tracker) -> str:
         return "facts"
     if named and ANNEX_WORDS.search(plain) and not RECEIVED_OR_SPENT.search(plain):
         return "beneficiary"
-    if (named or (remembered and THEIR_PROJECT.search(plain))) and ABOUT_A_PROJECT.search(plain) and not money_given:
-        # "die Digikar van Puurs-Sint-Amands, wa is da eigenlijk?", "leur projet s'adresse à qui ?": its description.
+    about_it = THEIR_PROJECT.search(plain) or (points_back(text) and named_earlier(tracker) is not None)
+    if (named or (remembered and about_it)) and ABOUT_A_PROJECT.search(plain) and not money_given:
+        # "die Digikar van Puurs-Sint-Amands, wa is da eigenlijk?", "leur projet s'adresse à qui ?", "et ça cible qui ?"
+        # after a project was named: its description.
         return "beneficiary"
     own = None if named else unknown_cpas(text)
     stranger = own or (None if remembered else named_before(tracker))

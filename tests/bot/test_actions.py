@@ -1533,3 +1533,11 @@ def test_sending_a_report_late_asked_whether_it_is_still_paid_gets_the_refusal_r
     )
     said = " ".join(replies)
     assert "refusé" in said and "Art. 7 §8" in said and "Je ne trouve pas" not in said
+
+
+def test_a_follow_up_pointing_back_to_the_project_named_asks_its_description():
+    earlier = ["Le projet « Femmes connectées », c'est quel CPAS déjà ?"]
+    text = "et ça cible qui exactement ?"
+    assert route(tracker(text, slots={"organisation": "lessines"}, earlier=earlier)) == "beneficiary"
+    # No project named before: the programme's target public.
+    assert route(tracker(text, earlier=["les projets 2022 visent quel public ?"])) == "facts"
