@@ -1541,3 +1541,12 @@ def test_a_follow_up_pointing_back_to_the_project_named_asks_its_description():
     assert route(tracker(text, slots={"organisation": "lessines"}, earlier=earlier)) == "beneficiary"
     # No project named before: the programme's target public.
     assert route(tracker(text, earlier=["les projets 2022 visent quel public ?"])) == "facts"
+
+
+@needs_index
+def test_copies_of_supporting_documents_come_with_where_the_originals_stay(domain):
+    replies, _ = ask(
+        domain, "on doit envoyer les factures originales ou des copies ca suffit ?", intent="ask_claim_documents"
+    )
+    said = " ".join(replies)
+    assert "copie lisible" in said and "conserver les originaux" in said
