@@ -290,25 +290,23 @@ def question_parts(text: str) -> list[str]:
     return parts
 
 
-def after_deadline(item_id: str, text: str) -> bool:
-    """ "Can we still send it on 20 May 2024?": a day the message names falls after the deadline answering it."""
-    return late_day(item_id, text) is not None
-
-
-def late_day(item_id: str, text: str) -> tuple[date, date] | None:
-    """The day `text` names after the deadline `item_id` states, and that deadline; None when none is after it."""
-    item = kb().item(item_id)
-    if getattr(item, "unit", None) != "date" or _topic_of(item_id) != "deadlines" or not item.value:
-        return None
-    deadline = date.fromisoformat(str(item.value))
-    return next(((day, deadline) for day in parse_dates(text) if day > deadline), None)
-
-
 # "is da nog op tijd?" after "we dienen ze in op 15 mei": the day said the turn before is the one asked about.
 ON_TIME = re.compile(
     r"\b(op tijd|nog (?:goed|ok|mogelijk)|a temps|dans les temps|encore (?:bon|ok|possible)|trop tard|te laat"
     r"|erg|een probleem|grave|un probleme|un souci)\b"
 )
+
+
+def late_day(item_id: str, text: str, earlier: Sequence[str] = ()) -> tuple[date, date] | None:
+    """ "Can we still send it on 20 May 2024?": the day the message names after the deadline `item_id` states, and
+    that deadline; the day said the turn before when the message asks whether it is on time ("is da nog op tijd?",
+    "is da erg?"). None when no day said is after it."""
+    item = kb().item(item_id)
+    if getattr(item, "unit", None) != "date" or _topic_of(item_id) != "deadlines" or not item.value:
+        return None
+    deadline = date.fromisoformat(str(item.value))
+    said = [text, *(earlier[:1] if ON_TIME.search(unaccent(text)) else [])]
+    return next(((day, deadline) for t in said for day in parse_dates(t) if day > deadline), None)
 
 
 # Staff write to Digilab; the press contact is for journalists, said only when the press is named.
@@ -788,12 +786,7 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> Choice:
         # late costs, the refusal rule of the call managed (the 2023 decree unless another is named).
         call = next((c for c in calls if c in ("cpas_2023", "ict_2008")), "cpas_2023")
         chosen = [Scored(f.id, threshold) for f in kb().about("refusal", call)[:1]]
-    late = bool(chosen) and (
-        LATE.search(plain) is not None
-        or after_deadline(chosen[0].id, text)
-        # "we hebben ze pas op 15 mei ingediend" then "is da erg?": the day said the turn before.
-        or (bool(earlier) and ON_TIME.search(plain) is not None and after_deadline(chosen[0].id, earlier[0]))
-    )
+    late = bool(chosen) and (LATE.search(plain) is not None or late_day(chosen[0].id, text, earlier) is not None)
     late = late and _topic_of(chosen[0].id) in LATE_TOPICS
     if late and not any(_topic_of(s.id) == "refusal" for s in chosen):
         # A claim or a document sent late is refused or paid in part (Art. 7 §8): the rule, then the refusal rule of
@@ -842,9 +835,8 @@ def answer(
     chosen, rest = best_items(tracker, threshold=threshold)
     chosen = [s for s in chosen if s.id not in leaving]
     if chosen:
-        lang, text = lang_of(tracker), latest_text(tracker)
-        said = [text, *(previous_texts(tracker, 1) if ON_TIME.search(unaccent(text)) else [])]
-        late = next((found for t in said if (found := late_day(chosen[0].id, t))), None)
+        lang = lang_of(tracker)
+        late = late_day(chosen[0].id, latest_text(tracker), previous_texts(tracker, 1))
         if late:
             # "Can we still send it on 15 May?": the verdict first, then the rule that decides it.
             day, deadline = late

@@ -11,10 +11,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.actions.answers import ANNEX, answer, calls_named, points_back
 from bot.actions.payments import say_unknown_cpas
 from bot.actions.replies import kb, lang_of, latest_text, previous_texts, say_dont_know, say_facts, say_issues
-from bot.actions.values import beneficiary, remembered_beneficiary, unknown_cpas
+from bot.actions.values import beneficiaries_in, beneficiary, remembered_beneficiary, unknown_cpas
 from bot.sentences import unaccent
 from knowledge.models import Beneficiary
-from knowledge.search import find_beneficiaries
 from rules.money import format_eur, format_percent
 
 # Money questions about a project get its annex row; other questions also get what it does.
@@ -164,7 +163,7 @@ def _compared(text: str) -> list[Beneficiary]:
     plain = unaccent(text)
     if not _COMPARED.search(plain):
         return []
-    named = list({m.beneficiary.id: m.beneficiary for m in find_beneficiaries(kb(), text)}.values())
+    named = beneficiaries_in(text)
     if len(named) < 2:
         return []
     return sorted(named, key=lambda b: b.total, reverse=not _SMALLEST.search(plain))

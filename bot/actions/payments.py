@@ -143,18 +143,17 @@ def _compute(
     refs = [*([named.source] if named else []), *[f.source for f in facts], kb().fact(DEADLINES[1]).source]
     source = kb().cite(*refs, lang=lang)
     plain = unaccent(latest_text(tracker))
+    spent = to_cents(as_amount(given.spent)) if given.spent is not None else None
     second = bool(SECOND_CLAIM.search(plain) or BALANCE.search(plain))
     # The second claim is due once the first is behind them (more than the advance received), or when only it is asked.
     first_behind = sum(received, Decimal(0)) > result.advance
-    second_due = (
-        given.spent is not None and bool(received) and (first_behind or (second and not FIRST_CLAIM.search(plain)))
-    )
+    second_due = spent is not None and bool(received) and (first_behind or (second and not FIRST_CLAIM.search(plain)))
     if second_due:
         # Spent in all, and the advance and first claim received: the second claim is what was spent beyond them.
         left = remaining_for(result.grant, received, terms=terms)
         dispatcher.utter_message(
             response="utter_second_claim_due",
-            spent=eur(to_cents(as_amount(given.spent))),
+            spent=eur(spent),
             received_total=eur(left.received_total),
             due=eur(second_claim_due(result.grant, given.spent, received, terms=terms)),
             remaining=eur(left.remaining),
@@ -167,13 +166,13 @@ def _compute(
             remaining=eur(left.remaining),
             grant=eur(left.grant),
         )
-    if given.spent is not None and not second_due:
+    if spent is not None and not second_due:
         due = first_claim_due(result.grant, given.spent, terms=terms)
-        beyond = max(to_cents(as_amount(given.spent)) - result.advance, Decimal("0.00"))
+        beyond = max(spent - result.advance, Decimal("0.00"))
         dispatcher.utter_message(
             # Capped: the uncapped difference is no amount to claim, and is not said as one.
             response="utter_first_claim_capped" if beyond > due else "utter_first_claim_due",
-            spent=eur(to_cents(as_amount(given.spent))),
+            spent=eur(spent),
             advance=eur(result.advance),
             beyond=eur(beyond),
             due=eur(due),

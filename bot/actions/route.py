@@ -196,7 +196,7 @@ def route(tracker: Tracker) -> str:
         return "facts"
     if named and ANNEX_WORDS.search(plain) and not RECEIVED_OR_SPENT.search(plain):
         return "beneficiary"
-    about_it = THEIR_PROJECT.search(plain) or (points_back(text) and named_earlier(tracker) is not None)
+    about_it = THEIR_PROJECT.search(plain) or points_back(text)
     if (named or (remembered and about_it)) and ABOUT_A_PROJECT.search(plain) and not money_given:
         # "die Digikar van Puurs-Sint-Amands, wa is da eigenlijk?", "leur projet s'adresse à qui ?", "et ça cible qui ?"
         # after a project was named: its description.

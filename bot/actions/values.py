@@ -210,11 +210,16 @@ _EXAMPLE_OF = re.compile(
 
 
 @lru_cache(maxsize=512)
+def beneficiaries_in(text: str) -> tuple[Beneficiary, ...]:
+    """The 2023 beneficiaries `text` names, best first, each once. Searched once per text (about 20 ms for a long
+    message): remembering, routing and answering all ask about the same message."""
+    return tuple({m.beneficiary.id: m.beneficiary for m in find_beneficiaries(kb(), text)}.values())
+
+
 def _named_in(text: str) -> Beneficiary | None:
-    """The 2023 beneficiary `text` names best. Searched once per text (about 20 ms for a long message):
-    remembering, routing and answering all ask about the same message."""
-    matches = find_beneficiaries(kb(), _EXAMPLE_OF.sub(" ", text))
-    return matches[0].beneficiary if matches else None
+    """The 2023 beneficiary `text` names best, a project named as an example ("comme à Halle") left out."""
+    found = beneficiaries_in(_EXAMPLE_OF.sub(" ", text))
+    return found[0] if found else None
 
 
 def _first_named(texts: list[str]) -> Beneficiary | None:
