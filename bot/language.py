@@ -18,7 +18,7 @@ from sklearn.naive_bayes import MultinomialNB
 from sklearn.pipeline import Pipeline, make_pipeline
 
 from knowledge.loader import default_knowledge
-from knowledge.search import find_beneficiaries, function_words
+from knowledge.search import find_beneficiaries, function_words, name_words, normalise
 
 # A one-word message ("ok", "merci") changes the conversation's language only when unmistakable.
 MIN_CONFIDENCE = 0.6
@@ -77,9 +77,11 @@ def words_to_judge(text: str) -> str:
     # "23k", "1,5M": the letter is part of the number, no word of either language.
     kept = re.sub(r"\d[\d.,]*\s?[kKmM]\b", " ", text or "")
     kept = re.sub(r"[\d€.,:;!?()\"'%/+-]+", " ", kept)
-    for match in find_beneficiaries(default_knowledge(), kept):
-        kept = re.sub(re.escape(match.matched), " ", kept, flags=re.IGNORECASE)
-    return " ".join(kept.split())
+    # Every word of every name of the projects named ("digit help waterloo" names Waterloo's project twice).
+    names = {
+        word for match in find_beneficiaries(default_knowledge(), kept) for word in name_words(match.beneficiary)
+    } - function_words()
+    return " ".join(word for word in kept.split() if "".join(normalise(word)) not in names)
 
 
 def message_language(text: str, model: LanguageModel) -> str | None:

@@ -186,14 +186,15 @@ def _reasons(exc: ValidationError) -> str:
     return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
 
 
-def _counterparts(path: Path, facts: dict[str, Fact]) -> list[tuple[str, ...]]:
-    """Groups of facts answering one question for different calls: every id a fact, no call twice in a group."""
+def _counterparts(path: Path, items: dict[str, Fact | CostItem]) -> list[tuple[str, ...]]:
+    """Groups of facts (or cost items) answering one question for different calls: every id a fact or a cost item,
+    no call twice in a group."""
     groups = []
     for number, group in enumerate(_section(path, "counterparts") if path.exists() else []):
-        unknown = [i for i in group if i not in facts]
+        unknown = [i for i in group if i not in items]
         if unknown:
-            raise KnowledgeError(path, f"counterparts[{number}]", f"no fact {unknown}")
-        calls = [facts[i].call for i in group]
+            raise KnowledgeError(path, f"counterparts[{number}]", f"no fact or cost item {unknown}")
+        calls = [items[i].call for i in group]
         if len(set(calls)) != len(calls):
             raise KnowledgeError(path, f"counterparts[{number}]", "two facts of one call")
         groups.append(tuple(group))
@@ -264,7 +265,7 @@ def load_knowledge(data_dir: Path = DATA_DIR, messages_file: Path = MESSAGES_FIL
     kb.references_nl = _references_nl(data_dir / "references_nl.yml", kb)
     kb.questions = _questions(data_dir / "questions", {*facts, *cost_ids, *(d.id for d in recorded)})
     kb.reviewed = _reviewed(data_dir / "reviewed", {*facts, *cost_ids, *(d.id for d in recorded)})
-    kb.counterparts = _counterparts(data_dir / "counterparts.yml", facts)
+    kb.counterparts = _counterparts(data_dir / "counterparts.yml", {**facts, **{c.id: c for c in kb.costs}})
     kb.issues = [DataIssue(d.id, d.topic, tuple(d.sources), fr=d.fr, nl=d.nl, facts=tuple(d.facts)) for d in recorded]
     kb.issues += annex_issues(kb)
     unknown_docs = sorted({r.doc for r in _all_refs(kb)} - set(sources))

@@ -62,6 +62,11 @@ def _names(b: Beneficiary) -> list[str]:
     return [b.organisation, b.organisation_nl, b.annex_name, b.project, *b.aliases]
 
 
+def name_words(b: Beneficiary) -> set[str]:
+    """The words of a beneficiary's names, normalised, but the generic ones ("cpas", "de", "projet")."""
+    return {w for name in _names(b) for w in normalise(name) if w not in _GENERIC}
+
+
 # Every name of every beneficiary, normalised once per knowledge base (this runs on every message).
 _INDEXES: dict[int, tuple[KnowledgeBase, list[tuple[Beneficiary, str, list[str]]]]] = {}
 
@@ -106,15 +111,16 @@ def association_of(kb: KnowledgeBase, name: str) -> Beneficiary | None:
     )
 
 
+# The words before a short name that make it one ("CPAS d'Ans", "plus qu'Ans").
+_BEFORE_A_NAME = ("cpas", "ocmw", "d", "de", "du", "van", "te", "a", "pour", "voor", "qu")
+
+
 def _too_short_alone(name_words: list[str], every: list[str]) -> bool:
     """'Ans' is a CPAS only as 'CPAS d'Ans', 'OCMW Ans' or 'on est à Ans': alone, 'ans' means years."""
     target = "".join(name_words)
     if len(target) > 3 or len(every) == len(name_words):
         return False
-    return not any(
-        w == target and i > 0 and every[i - 1] in ("cpas", "ocmw", "d", "de", "du", "van", "te", "a", "pour", "voor")
-        for i, w in enumerate(every)
-    )
+    return not any(w == target and i > 0 and every[i - 1] in _BEFORE_A_NAME for i, w in enumerate(every))
 
 
 @lru_cache(maxsize=1)

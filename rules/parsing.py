@@ -382,9 +382,21 @@ _DATE_WORDS = re.compile(r"\b(\d{1,2})(?:er|e|ste)?\s+(" + "|".join(_MONTHS) + r
 _DATE_DIGITS = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b")
 
 
-def parse_dates(text: str) -> list[date]:
-    """Every full date in a text, in order; impossible ones are skipped."""
-    return [day for _, (day, _) in sorted(((m.start(), span) for m, span in _dated(text)), key=lambda f: f[0])]
+def parse_dates(text: str, *, year: int | None = None) -> list[date]:
+    """Every full date in a text, in order; impossible ones are skipped. With `year`, a day and month said without
+    one ("n'est partie que le 21 mai") is read in that year."""
+    found = [(m.start(), span) for m, span in _dated(text)]
+    if year is not None:
+        for match in _DAY_MONTH.finditer(text or ""):
+            try:
+                day = date(year, _MONTHS[match.group(2).lower()], int(match.group(1)))
+            except ValueError:
+                continue
+            found.append((match.start(), (day, day)))
+    return [day for _, (day, _) in sorted(found, key=lambda f: f[0])]
+
+
+_DAY_MONTH = re.compile(r"\b(\d{1,2})(?:er|e|ste)?\s+(" + "|".join(_MONTHS) + r")\b(?!\s+\d{4})", re.IGNORECASE)
 
 
 _MONTH_YEAR = re.compile(r"(?<![\d.])\b(" + "|".join(_MONTHS) + r")\s+(\d{4})\b", re.IGNORECASE)

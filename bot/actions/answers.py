@@ -114,6 +114,13 @@ def is_sanction(item_id: str) -> bool:
 
 
 SANCTION_SLACK = 0.6
+# Asking in which cases money paid must be given back: every item saying a case, not one.
+CASES_ASKED = re.compile(
+    r"\b(dans quels cas|en quels cas|quels sont les cas|dans quelles? (?:circonstances|situations)|in welke gevallen"
+    r"|in welk geval|wanneer (?:moeten|moet|kunnen|kan)\b[^?]{0,40}\bterug\w*|quand (?:doit|devons|peut|peuvent)\b"
+    r"[^?]{0,40}\brembours\w*)"
+)
+REPAYS = re.compile(r"\b(tenu de rembourser|remboursement du subside)")
 LATE_TOPICS = ("deadlines", "claim_documents", "payment")
 # The intent is a hint: items of its topics get a small lead over items of other topics.
 INTENT_BONUS = 0.1
@@ -244,9 +251,34 @@ _YEAR = re.compile(r"\b20[2-3]\d\b")
 KNOWN_YEARS = {"2022", "2023"}
 
 
+_ASKED_SENTENCE = re.compile(r"[^.!?]*\?")
+SECOND_YEAR = re.compile(r"\b((?:2e|2eme|deuxieme|seconde) annee|annee 2|(?:2e|2de|tweede) (?:project)?jaar|jaar 2)\b")
+# What the 2023 decree sets for its one year (deadlines, claims, payments): no answer for a second year.
+YEAR_ONE_TOPICS = ("deadlines", "claims", "payment", "claim_documents")
+
+
+def asked_part(text: str) -> str:
+    """The sentences of a message that ask something (ending with "?"), or "" when none does."""
+    return " ".join(_ASKED_SENTENCE.findall(text))
+
+
+def years_asked(text: str) -> list[str]:
+    """The years the documents do not cover that the question is about: in its sentences asking something, when it
+    has any ("le montant de la 2e année est acquis ? on voudrait engager le coach pour 2025." is not about 2025)."""
+    asked = asked_part(text) or text
+    return [y for y in _YEAR.findall(without_dates(asked)) if y not in KNOWN_YEARS]
+
+
 def calls_named(text: str) -> list[str]:
     plain = unaccent(text)
     return [call for call, pattern in CALL_WORDS.items() if re.search(pattern, plain)]
+
+
+def calls_asked(text: str) -> list[str]:
+    """The calls the question is about: those its sentences asking something name, when they name one ("Dans le
+    manuel de 2008 on pouvait transférer 15 %. Pour notre projet CPAS 2023, on peut faire pareil ?" asks about 2023),
+    else those the message names."""
+    return calls_named(asked_part(text)) or calls_named(text)
 
 
 def asks(text: str) -> bool:
@@ -306,7 +338,8 @@ def late_day(item_id: str, text: str, earlier: Sequence[str] = ()) -> tuple[date
         return None
     deadline = date.fromisoformat(str(item.value))
     said = [text, *(earlier[:1] if ON_TIME.search(unaccent(text)) else [])]
-    return next(((day, deadline) for t in said for day in parse_dates(t) if day > deadline), None)
+    # "le 21 mai" without a year: the deadline's year (staff name the day of the month the claim went).
+    return next(((day, deadline) for t in said for day in parse_dates(t, year=deadline.year) if day > deadline), None)
 
 
 # Staff write to Digilab; the press contact is for journalists, said only when the press is named.
@@ -374,8 +407,14 @@ SENTENCE_WORDS = 5
 
 
 def sentence_readings(text: str) -> list[list[Scored]]:
+    """A long message read sentence by sentence; a shorter one that also says things asking nothing, its question
+    alone ("Krijgen we het tweede jaar automatisch? We willen de digicoach al voor 2025 aanwerven."). Each a little
+    less sure than the whole."""
     if len(text.split()) < LONG_MESSAGE:
-        return []
+        asked = asked_part(text).strip()
+        if len(asked.split()) < SENTENCE_WORDS or len(asked) >= len(text.strip()) - 1:
+            return []
+        return [[Scored(x.id, x.score - SENTENCE_PENALTY) for x in answerable(ranked(asked))]]
     sentences = [p for p in re.split(r"(?<=[.!?])\s+", text) if len(p.split()) >= SENTENCE_WORDS]
     if len(sentences) < 2:
         return []
@@ -482,6 +521,11 @@ ASKED_DETAILS = (
         re.compile(r"\b(compte|iban|rekening\w*|bce|kbo|ondernemingsnummer|entreprise)\b"),
     ),
     (_INTEREST, _INTEREST),
+    # "wat is de link?", "le lien du système ?": only an address on the web answers.
+    (
+        re.compile(r"\b(link|lien|url|webadres|adresse (?:web|internet)|site (?:web|internet)|website)\b"),
+        re.compile(r"https?://|www\.|\.be\b"),
+    ),
     (
         re.compile(r"\b(combien de (?:participants|personnes|gens)|hoeveel (?:deelnemers|personen|mensen|clienten))\b"),
         re.compile(r"\b(participants?|personnes|beneficiaires|gens|deelnemers|personen|mensen|clienten)\b"),
@@ -503,6 +547,8 @@ ASKED = ((HOW_MUCH, QUANTITY), (MONEY_ASKED, MONEY), (WHEN_ASKED, TIME), *ASKED_
 # only an item naming it answers (days, km, interest...) stands on no score.
 GENERAL_KINDS = (QUANTITY, MONEY, TIME)
 SURE = 0.4
+# Sure enough of an item that states no figure to say it, with the figure asked said not given.
+UNSTATED_SURE = 0.0
 
 
 def states(pattern: re.Pattern, item_id: str) -> bool:
@@ -520,16 +566,17 @@ LIKELY_CALLS = ("cpas_2023", "cpas_2022")
 
 
 def counterpart(item_id: str, calls: Sequence[str]) -> str | None:
-    """The item of a call asked about that answers what an item of another call answers: the same key in that call
-    ("cpas_2022.vat" for "ict_2008.vat"), else its group in knowledge/data/counterparts.yml."""
+    """The item of a call asked about that answers what an item of another call answers: its group in
+    knowledge/data/counterparts.yml (the 2022 slides' payment schedule is answered by the 2023 decree's, not by its
+    advance rate), else the same key in that call ("cpas_2022.vat" for "ict_2008.vat")."""
     key = item_id.partition(".")[2]
     groups = [g for g in kb().counterparts if item_id in g]
     for call in calls or LIKELY_CALLS:
-        if kb().has(twin := f"{call}.{key}") and twin != item_id:
-            return twin
-        found = next((i for g in groups for i in g if _call_of(i) == call), None)
+        found = next((i for g in groups for i in g if _call_of(i) == call and i != item_id), None)
         if found:
             return found
+        if kb().has(twin := f"{call}.{key}") and twin != item_id:
+            return twin
     return None
 
 
@@ -683,6 +730,18 @@ class Choice(NamedTuple):
 
     items: list[Scored]
     rest: str | None = None
+    # The figure asked ("how many years?") is one the items do not state: they are said, then that it is not given.
+    unstated: bool = False
+
+
+def _sanction_of_turn_before(before: str, chosen: Sequence[Scored]) -> str | None:
+    """The sanction of the rule the turn before was about (its topic's), when it is not already the answer."""
+    best = answerable(ranked(before))[:1]
+    if not best:
+        return None
+    call, topic = _call_of(best[0].id), _topic_of(best[0].id)
+    kin = next((f.id for f in kb().facts.values() if f.call == call and f.topic == topic and is_sanction(f.id)), None)
+    return kin if kin != chosen[0].id else None
 
 
 def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> Choice:
@@ -697,12 +756,12 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> Choice:
         # "wat zijn de gevolgen daarvan?" after "we gaan onze tweede schuldvordering te laat indienen": the turn
         # before's question, and what being late costs (below).
         text, earlier = earlier[0], []
-    calls = calls_named(text) or [c for c in [tracker.get_slot("call")] if c]
+    calls = calls_asked(text) or [c for c in [tracker.get_slot("call")] if c]
     intent = intent_of(tracker)
     if intent == "out_of_scope":
         threshold = STRICT_THRESHOLD
     two = asks_two_things(text)
-    years = [y for y in _YEAR.findall(without_dates(text)) if y not in KNOWN_YEARS]
+    years = years_asked(text)
     ranking = with_paid(with_figure(with_article(ranked_with_and_without_call(text), text), text), text)
     # The message read with the turn before it (a follow-up), else alone: where the checks below look further.
     around = with_paid(answerable(in_context_of(earlier[0], text)), f"{earlier[0]} {text}") if earlier else ranking
@@ -777,6 +836,11 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> Choice:
             if other and other not in {s.id for s in chosen}:
                 chosen = [*chosen[: at + 1], Scored(other, item.score), *chosen[at + 1 :]]
     said_before = unaccent(earlier[0]) if earlier else ""
+    if not chosen and (_CLAIM.search(plain) or REPORTS.search(plain)):
+        # "notre deuxième déclaration ne partira que le 15 novembre 2024, ça pose un problème ?": a deadline among the
+        # first items that the day said is after decides, however the question is worded.
+        passed = next((s for s in ranking[:RESCUE_DEPTH] if late_day(s.id, text, earlier)), None)
+        chosen = [Scored(passed.id, threshold)] if passed else []
     if (
         not chosen
         and LATE.search(plain)
@@ -793,6 +857,10 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> Choice:
         # its call, ranked or not (not the refund of money already paid).
         refusal = [f.id for f in kb().about("refusal", _call_of(chosen[0].id))]
         chosen = [*chosen[:1], *[Scored(i, chosen[0].score) for i in refusal[:1]]]
+    elif earlier and chosen and CONSEQUENCE.search(plain) and (kin := _sanction_of_turn_before(earlier[0], chosen)):
+        # "et si notre président refuse de les recevoir, on risque quoi ?" after the on-site controls: what refusing a
+        # control costs, not the refusal of a claim its words recall.
+        chosen = [Scored(kin, chosen[0].score)]
     elif chosen and CONSEQUENCE.search(plain) and not any(is_sanction(s.id) for s in chosen):
         # "on est obligés d'accepter ? et sinon ?", "wa riskeren we?": the rule, then what not keeping it costs.
         sanctions = [s for s in around if is_sanction(s.id)]
@@ -804,6 +872,13 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> Choice:
             s for s in [*with_intent(around, intent), *with_intent(ranking, intent)] if _topic_of(s.id) == "payment"
         ]
         chosen = choose(paying, calls=calls, threshold=threshold - RESCUE_SLACK, two=False, years=years)[:1] or chosen
+    if chosen and CASES_ASKED.search(plain) and REPAYS.search(unaccent(kb().item(chosen[0].id).fr)):
+        # "dans quels cas doit-on rembourser ?": every case the call's documents name, not the best ranked alone.
+        call, said = _call_of(chosen[0].id), {s.id for s in chosen}
+        others = [
+            f.id for f in kb().facts.values() if f.call == call and f.id not in said and REPAYS.search(unaccent(f.fr))
+        ]
+        chosen = [*chosen[:1], *(Scored(i, chosen[0].score) for i in others)]
     chosen = for_staff(chosen, plain)
     if len(chosen) == 1:
         # "L'octroi de la deuxième année dépend de l'évaluation (article 10)": the fact it refers to comes after it.
@@ -815,10 +890,19 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> Choice:
         rescued = choose(stating, calls=calls, threshold=threshold - RESCUE_SLACK, two=False, years=years)[:1]
         if rescued:
             chosen = rescued
+    second_year = SECOND_YEAR.search(unaccent(asked_part(text) or text))
+    if second_year and chosen and _call_of(chosen[0].id) == "cpas_2023" and _topic_of(chosen[0].id) in YEAR_ONE_TOPICS:
+        # "la deadline du rapport final de la 2e année ?": the decree's deadlines are its first year's.
+        return Choice([])
     missing = [kind for kind in asked if not any(states(kind, s.id) for s in chosen)]
     if any(kind not in GENERAL_KINDS or not chosen or chosen[0].score < SURE for kind in missing):
+        if chosen and chosen[0].score >= UNSTATED_SURE and all(kind in GENERAL_KINDS for kind in missing):
+            # "on garde les originaux combien d'années ?": the rule that answers ("during the periods the law sets"),
+            # and that the documents give no figure.
+            return Choice(chosen, unstated=True)
         return Choice([])
-    return Choice(chosen, rest)
+    # A figure asked that the items do not state, though they surely answer: said not given.
+    return Choice(chosen, rest, unstated=bool(missing))
 
 
 def call_events(tracker: Tracker) -> list[dict]:
@@ -832,7 +916,7 @@ def answer(
 ) -> list[Scored]:
     """Say the best items for the latest message, but those `leaving` out; the items said, none when nothing
     answers it."""
-    chosen, rest = best_items(tracker, threshold=threshold)
+    chosen, rest, unstated = best_items(tracker, threshold=threshold)
     chosen = [s for s in chosen if s.id not in leaving]
     if chosen:
         lang = lang_of(tracker)
@@ -846,6 +930,8 @@ def answer(
         say_items(dispatcher, [kb().item(s.id) for s in chosen], lang, today=date.today())
         if rest:
             say_dont_know(dispatcher, lang, part=rest)
+        if unstated:
+            dispatcher.utter_message(response="utter_figure_not_given", contact=kb().contact(lang))
     return chosen
 
 

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.answers import ANNEX, answer, calls_named, points_back
+from bot.actions.answers import ANNEX, SECOND_YEAR, answer, calls_asked, calls_named, points_back
 from bot.actions.payments import say_unknown_cpas
 from bot.actions.replies import kb, lang_of, latest_text, previous_texts, say_dont_know, say_facts, say_issues
-from bot.actions.values import beneficiaries_in, beneficiary, remembered_beneficiary, unknown_cpas
+from bot.actions.values import beneficiaries_in, beneficiary, named_earlier, remembered_beneficiary, unknown_cpas
 from bot.sentences import unaccent
 from knowledge.models import Beneficiary
 from rules.money import format_eur, format_percent
+from rules.parsing import read_quantities
 
 # Money questions about a project get its annex row; other questions also get what it does.
 _MONEY = re.compile(
@@ -39,7 +41,6 @@ BEYOND_ANNEX = re.compile(
     r"|resultat\w*|resultaten|impact|(?:2e|2eme|deuxieme|seconde) annee(?: de projet)?|annee 2"
     r"|(?:2e|2de|tweede) (?:project)?jaar|jaar 2)\b"
 )
-SECOND_YEAR = re.compile(r"\b((?:2e|2eme|deuxieme|seconde) annee|annee 2|(?:2e|2de|tweede) (?:project)?jaar|jaar 2)\b")
 _LARGEST = re.compile(r"\b(plus gros|plus grand|plus eleve|le plus|hoogste|grootste|meeste)\b")
 _SMALLEST = re.compile(r"\b(plus petit|plus bas|le moins|kleinste|laagste|minste)\b")
 
@@ -47,7 +48,7 @@ _SMALLEST = re.compile(r"\b(plus petit|plus bas|le moins|kleinste|laagste|minste
 def beneficiary_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
     """The project named now or earlier; the largest or smallest grant; else ask which one."""
     lang, text = lang_of(tracker), latest_text(tracker)
-    compared = _compared(text)
+    compared = _compared(text, named_earlier(tracker))
     if compared:
         # "Ostende ou Roulers, lequel a reçu le plus ?": each row, the one asked about first.
         for named in compared:
@@ -63,7 +64,7 @@ def beneficiary_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> li
         return say_unknown_cpas(dispatcher, stranger, lang)
     # The call asked about, now or in the turn before ("Liège avait un projet en 2022", then "ils avaient reçu
     # combien ?"): the annex gives the 2023 decree's amounts only.
-    calls = calls_named(text) or [c for t in previous_texts(tracker, 1) for c in calls_named(t)]
+    calls = calls_asked(text) or [c for t in previous_texts(tracker, 1) for c in calls_named(t)]
     if calls and "cpas_2023" not in calls and (not named or _MONEY.search(unaccent(text))):
         # The documents list the beneficiaries of the 2023 decree only: no other call's winners or amounts. A question
         # naming no project may be no beneficiary question at all ("projet TIC 2008 : la TVA on pouvait la compter ?").
@@ -76,6 +77,7 @@ def beneficiary_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> li
         return [SlotSet("organisation", ranked.id)]
     if named:
         plain = unaccent(text)
+        check_stated(dispatcher, named, text, lang)
         describe(dispatcher, named, lang, money_only=bool(_MONEY.search(plain)) and not _WHAT_IT_DOES.search(plain))
         return [SlotSet("organisation", named.id), SlotSet("pending", None)]
     if tracker.get_slot("unknown_cpas"):
@@ -85,6 +87,28 @@ def beneficiary_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> li
         dispatcher.utter_message(response="utter_ask_organisation")
         return [SlotSet("pending", "beneficiary")]
     return []
+
+
+# Asking for an amount, not whether one said is right.
+_AMOUNT_ASKED = re.compile(r"\b(combien|hoeveel|quel montant|welk bedrag|wat is|c'est quoi|c quoi)\b")
+# An amount said about a project is its annex figure when this close to one (rounded by the asker).
+_ROUNDED = Decimal("0.005")
+
+
+def check_stated(dispatcher: CollectingDispatcher, b: Beneficiary, text: str, lang: str) -> None:
+    """ "Genk a bien obtenu 250 000 € ?": whether the amount said is one of the project's annex figures, said first
+    (the figures follow)."""
+    if _AMOUNT_ASKED.search(unaccent(text)):
+        return
+    stated = [q.value for q in read_quantities(text) if q.role == "eur"]
+    if not stated:
+        return
+    figures = [f for f in (b.amount_excl_vat, b.vat, b.total, b.advance) if f]
+    wrong = [v for v in stated if not any(abs(v - f) <= f * _ROUNDED for f in figures)]
+    dispatcher.utter_message(
+        response="utter_annex_not_stated" if wrong else "utter_annex_stated",
+        stated=format_eur((wrong or stated)[0], lang),
+    )
 
 
 def beyond_annex(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
@@ -158,12 +182,23 @@ _COMPARED = re.compile(
 )
 
 
-def _compared(text: str) -> list[Beneficiary]:
-    """The projects a message sets side by side, the largest grant first (the smallest when that is asked)."""
+# Setting a project beside the one named before: "et Lessines, c'est plus ou moins ?", "le montant de chacun des deux".
+_BESIDE = re.compile(
+    r"\b(plus ou moins|plus que|moins que|meer of minder|meer dan|minder dan|chacun|chaque projet|(?:les |des )?deux"
+    r"|beide|allebei|elk(?:e)? (?:project|van)|ieder|lequel|laquelle|welk(?:e)? van|verschil|difference|compar\w*"
+    r"|vergelijk\w*|autant|evenveel|meme montant|zelfde bedrag)\b"
+)
+
+
+def _compared(text: str, before: Beneficiary | None = None) -> list[Beneficiary]:
+    """The projects a message sets side by side (with the one named `before` when it names one), the largest grant
+    first (the smallest when that is asked)."""
     plain = unaccent(text)
-    if not _COMPARED.search(plain):
+    named = list(beneficiaries_in(text))
+    if len(named) == 1 and before and before.id != named[0].id and _BESIDE.search(plain):
+        named.append(before)
+    elif not _COMPARED.search(plain) and not _BESIDE.search(plain):
         return []
-    named = beneficiaries_in(text)
     if len(named) < 2:
         return []
     return sorted(named, key=lambda b: b.total, reverse=not _SMALLEST.search(plain))

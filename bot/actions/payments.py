@@ -47,6 +47,7 @@ from rules.transfers import category_ceiling
 ROUNDED = Decimal("0.02")
 DEADLINES = ("cpas_2023.first_claim_deadline", "cpas_2023.second_claim_deadline")
 RULES = ("cpas_2023.advance_rate", "cpas_2023.first_claim_cap_rate")
+DOCUMENTS_WITHOUT_CLAIM = "cpas_2023.documents_without_claim"
 # A question on the first claim's cap that names no advance and nothing left over.
 FIRST_CLAIM_ASKED = re.compile(
     r"^(?!.*\b(?:avance|voorschot|reste\w*|restant|over|nog|encore|solde|saldo)\b).*" + FIRST_CLAIM.pattern
@@ -69,6 +70,15 @@ def payments(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
     if stranger and not given.grant:
         return say_unknown_cpas(dispatcher, stranger, lang)
     remembered = remembered_beneficiary(tracker)
+    if remembered:
+        # "on a 86.550,16 HTVA et 102.800,68 TVAC, et reçu 30.840,20": the annex's amount excluding VAT and its VAT,
+        # quoted, are no money received.
+        quoted = {remembered.amount_excl_vat, remembered.vat}
+        given = replace(
+            given,
+            grant=None if given.grant in quoted else given.grant,
+            received=[a for a in given.received if a not in quoted],
+        )
     if given.grant and remembered and abs(given.grant - remembered.total) <= remembered.total * ROUNDED:
         # "Jemeppe-sur-Sambre, subside de nonante-deux mille et des poussières": the annex's exact grant.
         given = replace(given, grant=None)
@@ -166,8 +176,10 @@ def _compute(
             remaining=eur(left.remaining),
             grant=eur(left.grant),
         )
+    nothing_to_claim = False
     if spent is not None and not second_due:
         due = first_claim_due(result.grant, given.spent, terms=terms)
+        nothing_to_claim = due == 0
         beyond = max(spent - result.advance, Decimal("0.00"))
         dispatcher.utter_message(
             # Capped: the uncapped difference is no amount to claim, and is not said as one.
@@ -186,6 +198,8 @@ def _compute(
             organisation=named.name(lang),
             project=named.project,
             published=eur(named.advance),
+            rate=format_percent(terms.advance_rate, lang),
+            total=eur(named.total),
         )
     if second_due or (first_behind and given.received and second):
         # The first claim is behind them: what is left was said, the schedule's "if the first claim reached its cap"
@@ -206,6 +220,9 @@ def _compute(
             after_advance=eur(remaining_for(result.grant, [result.advance], terms=terms).remaining),
             rest_rate=format_percent(1 - terms.advance_rate, lang),
         )
+    if nothing_to_claim:
+        # The advance covers what was spent: nothing to claim, but the documents are due all the same (Art. 7 §2).
+        say_facts(dispatcher, [kb().fact(DOCUMENTS_WITHOUT_CLAIM)], lang)
     upcoming = next_deadline(date.today(), deadlines=[kb().fact(d) for d in DEADLINES])
     if received and not upcoming.next:
         dispatcher.utter_message(

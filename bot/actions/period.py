@@ -55,6 +55,12 @@ CLAIMED = re.compile(
     r"\b(subsides?|subsidie|subvention|decla\w*|declaration\w*|schuldvordering\w*|sv|mettre|inbreng\w*|ingebracht|zetten"
     r"|eligible\w*|subsidiabel|rentrer|compter|couvert\w*|gedekt|financ\w*|inclure|opnemen|aller sur|op het project)\b"
 )
+_SENDING = (
+    r"(?:parti\w*|envoy\w*|introdui\w*|transmi\w*|depos\w*|rentre\w*|ingediend|indienen|ingestuurd|verstuurd|versturen"
+    r"|opgestuurd|doorgestuurd|vertrekt|vertrokken)"
+)
+_A_CLAIM = r"(?:declaration\w*|decla|creances?|schuldvordering\w*|rapports?|verslag\w*)"
+CLAIM_SENT = re.compile(rf"\b{_A_CLAIM}\b[^.?!]{{0,60}}\b{_SENDING}\b|\b{_SENDING}\b[^.?!]{{0,40}}\b{_A_CLAIM}\b")
 # The decree's own date names the call, not an expense: "le subside de l'AR de décembre 2023".
 DECREE_DATE = re.compile(
     r"\b(?:ar|arrete(?: royal)?|kb|koninklijk besluit|besluit)\s+(?:du |de |van |d')?(?:8 )?(?:decembre|december) 2023"
@@ -63,9 +69,10 @@ DECREE_DATE = re.compile(
 
 def expense_span(tracker: Tracker) -> tuple[date, date] | None:
     """The day or month of an expense the asker wants to claim: in this message, or in the turn before when this one
-    asks the claiming question ("we kochten laptops op 15 november 2024", then "kunnen die nog op het project?")."""
+    asks the claiming question ("we kochten laptops op 15 november 2024", then "kunnen die nog op het project?").
+    The day a claim was sent is no expense's ("notre déclaration n'est partie que le 21 mai": its deadline decides)."""
     text = unaccent(latest_text(tracker))
-    if not CLAIMED.search(text):
+    if not CLAIMED.search(text) or CLAIM_SENT.search(text):
         return None
     for said in [text, *map(unaccent, previous_texts(tracker, 1))]:
         spans = parse_spans(DECREE_DATE.sub(" ", said))

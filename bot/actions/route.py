@@ -14,7 +14,16 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.answers import answer, asks, best_items, call_events, calls_named, points_back, score_events
+from bot.actions.answers import (
+    answer,
+    asked_part,
+    asks,
+    best_items,
+    call_events,
+    calls_named,
+    points_back,
+    score_events,
+)
 from bot.actions.beneficiary import (
     BEYOND_ANNEX,
     beneficiary_answer,
@@ -89,7 +98,8 @@ SELECTED_WORDS = re.compile(
 # Words about the annex row itself (amount excl. VAT, VAT, total): the project's figures, not a computation.
 ANNEX_WORDS = re.compile(r"\b(excl\w*|htva|hors tva|btw|tva|totaal|total|bijlage|annexe|publie\w*)\b")
 RECEIVED_OR_SPENT = re.compile(
-    r"\b(recu|ontvangen|ontving\w*|gekregen|kregen|touche|depense\w*|uitgegeven|uitgaven|reste\w*|over)\b"
+    r"\b(recu|percu\w*|encaisse\w*|ontvangen|ontving\w*|gekregen|kregen|binnen|touche|depense\w*|uitgegeven|uitgaven"
+    r"|reste\w*|over)\b"
 )
 
 
@@ -120,17 +130,33 @@ ABOUT_A_PROJECT = re.compile(
     r"|doelgroep\w*|doelpubliek|public cible|cible\w* qui|vise\w* qui|mikt\w* op wie)\b"
     r"|\b(?:(?:wat|wa) is (?:da|dat|dit|het)(?: (?:eigenlijk|juist|precies))?|c'?est quoi(?: ce projet)?)\s*(?:\?|$)"
 )
+# Counting what a project does ("combien d'heures par semaine ?", "hoeveel workshops?"): the annex gives its money only.
+COUNTED_IN_A_PROJECT = re.compile(
+    r"\b(?:combien d(?:e |')|hoeveel)\s*(?:heures|uren|jours|dagen|semaines|weken|ateliers|workshops|sessions|sessies"
+    r"|formations|opleidingen|permanences|zitdagen|digicoach\w*|coachs?|collaborateurs|medewerkers|etp|vte|fte"
+    r"|animateurs|begeleiders|ordinateurs|computers|laptops|tablettes|tablets)\b"
+)
 CLUSTER_YEAR = 2022
 # The cost items on expenses outside a call's period: said by the period check, not after it.
 OUTSIDE_PERIOD = ("cpas_2023.outside_period", "cpas_2022.outside_period")
 # Asking how many inhabitants a commune has (not saying it).
 POPULATION_ASKED = re.compile(
-    r"\b(combien d'habitants (?:compte|y a|avait|comptait)|quelle est la population (?:de|du|d')"
+    r"\b(combien d'habitants (?:compte|y a|avait|comptait|a|ont)|quelle est la population (?:de|du|d')"
     r"|hoeveel inwoners (?:heeft|telt|had|telde)|hoe groot is de bevolking)\b"
 )
 MIN_MAX = re.compile(
     r"\b(min\w*|max\w*|plafond|plancher|bovengrens|ondergrens|fourchette|bandbreedte|vork|marge|montants?|bedrag\w*)\b"
 )
+
+
+def _population_aside(text: str) -> bool:
+    """Whether a population is said only to introduce the asker, its question about something else: "petit CPAS de
+    +/- 12 000 hab ici. La formation déjà payée par la Région, on peut la mettre aussi sur e-inclusion ?"."""
+    asked = asked_part(text)
+    if not asked or any(q.role == "inhabitants" for q in read_quantities(asked)):
+        return False
+    plain = unaccent(asked)
+    return not any(p.search(plain) for p in (CLUSTER_WORDS, MIN_MAX, ASK_FOR_WORDS, HOW_MUCH))
 
 
 def _after_a_population(tracker: Tracker) -> bool:
@@ -155,7 +181,7 @@ def route(tracker: Tracker) -> str:
         return BUTTON_ROUTES.get(intent or "", "facts")
     plain = unaccent(text)
     quantities = read_quantities(text)
-    if any(q.role == "inhabitants" for q in quantities):
+    if any(q.role == "inhabitants" for q in quantities) and not _population_aside(text):
         return "cluster"
     if POPULATION_ASKED.search(plain):
         # "combien d'habitants compte Wingene ?": no document gives a commune's population.
@@ -177,7 +203,9 @@ def route(tracker: Tracker) -> str:
     named = beneficiary(tracker)
     # Named now, else earlier: looked up once (naming is a fuzzy search of every project's names).
     remembered = named or named_earlier(tracker)
-    if BEYOND_ANNEX.search(plain) and (named or (REFERS_BACK.search(plain) and remembered)):
+    if (BEYOND_ANNEX.search(plain) or COUNTED_IN_A_PROJECT.search(plain)) and (
+        named or (REFERS_BACK.search(plain) and remembered)
+    ):
         return "beyond_annex"
     if is_ranking_question(text):
         return "beneficiary"
@@ -392,7 +420,9 @@ class ActionInform(Action):
         if pending == "cluster" and numbers(tracker, "population"):
             return cluster(dispatcher, tracker)
         named = beneficiary(tracker)
-        if named:
+        if named and not asks(text):
+            # "Genk, Vlotte balie": the project; a question about it ("le Digikar a accompagné combien de
+            # personnes ?") is routed below.
             describe(dispatcher, named, lang, money_only=False)
             return [SlotSet("organisation", named.id), SlotSet("pending", None)]
         stranger = unknown_cpas(text)

@@ -62,7 +62,11 @@ _RECEIVED_AFTER = re.compile(
 )
 # An amount said to be the first claim's ("25.000 dans la première déclaration", "in de eerste schuldvordering
 # 40.000 gevraagd"): the advance came before it, so both count as received.
-_FIRST_CLAIM = r"(?:1e|1ere|1re|premiere|eerste|1ste)\s+(?:declaration|decla|dc|schuldvordering|sv|vordering)"
+# "la 1re décla", and "la déclaration du 12 mai" / "de schuldvordering van mei" (the first is due in May, Art. 7 §2).
+_FIRST_CLAIM = (
+    r"(?:(?:1e|1ere|1re|premiere|eerste|1ste)\s+(?:declaration|decla|dc|schuldvordering|sv|vordering)"
+    r"|(?:declaration|decla|schuldvordering)(?:\s+de\s+creance)?\s+(?:du|de|d'|van|en|in)\s*(?:12\s+)?(?:mai|mei)\b)"
+)
 # A message about the first claim declaration (accents dropped).
 FIRST_CLAIM = re.compile(rf"\b{_FIRST_CLAIM}")
 _FIRST_CLAIM_AFTER = re.compile(

@@ -30,6 +30,8 @@ def model():
         ("et en Wallonie ?", "fr", "fr"),
         ("en in Wallonië?", "nl", "nl"),
         ("en hoeveel voorschot?", "fr", "nl"),
+        # Every word of a project's names is left out: "digit help waterloo" sounds Dutch, "montant htva" is French.
+        ("montant htva digit-help waterloo ?", "nl", "fr"),
     ],
 )
 def test_detect_language(model, text, current, expected):

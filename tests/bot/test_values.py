@@ -74,3 +74,19 @@ def test_a_total_vat_included_is_the_grant_never_an_amount_received():
     # The annex row retyped: excl. VAT + VAT = total incl. VAT, then the advance received.
     found = payment_input("Genk: 224.522,50 HTVA + 10.500 TVA = 235.022,50 TVAC, avance 70.506,75. Il reste combien ?")
     assert found.grant == Decimal("235022.50") and found.received == [Decimal("70506.75")]
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        ("on peut réclamer combien dans la déclaration du 12 mai ?", True),
+        ("hoeveel mogen we vragen in de schuldvordering van mei?", True),
+        ("combien en 1re décla ?", True),
+        ("et dans la déclaration de novembre ?", False),
+    ],
+)
+def test_the_claim_due_in_may_is_the_first_claim(text, first):
+    from bot.actions.values import FIRST_CLAIM
+    from bot.sentences import unaccent
+
+    assert bool(FIRST_CLAIM.search(unaccent(text).lower())) is first

@@ -206,12 +206,18 @@ def test_a_value_its_sentences_do_not_say_is_refused(data_copy, old, new):
         (
             "cpas_2022.cofinancing_rate]",
             "cpas_2022.cofinancing]",
-            r"counterparts\[\d+\]: no fact \['cpas_2022.cofinancing'\]",
+            r"counterparts\[\d+\]: no fact or cost item \['cpas_2022.cofinancing'\]",
         ),
         ("[ict_2008.coverage_rate, ", "[ict_2008.payment_delay, ict_2008.coverage_rate, ", "two facts of one call"),
+        ("ict_2008.investment]", "ict_2008.investment, ict_2008.depreciation]", "two facts of one call"),
     ],
 )
 def test_counterparts_name_facts_one_per_call(data_copy, old, new, error):
     _break(data_copy / "counterparts.yml", old, new)
     with pytest.raises(KnowledgeError, match=error):
         load_knowledge(data_copy, MESSAGES_FILE)
+
+
+def test_cost_items_have_counterparts_too(kb):
+    """The 2023 decree's equipment is the 2008 manual's investment costs: "et l'achat lui-même ?" in 2008."""
+    assert ("cpas_2023.equipment", "cpas_2022.equipment", "ict_2008.investment") in kb.counterparts

@@ -15,6 +15,7 @@ def test_a_name_is_found_in_french_dutch_with_a_typo_and_inside_a_long_sentence(
 def test_a_short_commune_name_needs_its_cpas_around_it(kb):
     assert _ids(kb, "un projet sur 3 ans") == []
     assert _ids(kb, "le CPAS d'Ans") == ["ans"]
+    assert set(_ids(kb, "Lessines a reçu plus qu'Ans ?")) == {"lessines", "ans"}
 
 
 def test_a_commune_that_is_no_beneficiary_is_not_matched_to_another(kb):

@@ -132,6 +132,16 @@ def test_dates_are_read_in_french_dutch_and_digits():
     assert parse_dates("le 31/02/2024 n'existe pas") == []
 
 
+def test_a_day_said_without_its_year_is_read_in_the_year_given():
+    from datetime import date
+
+    from rules.parsing import parse_dates
+
+    said = "notre déclaration n'est partie que le 21 mai, et l'autre le 3 juin 2025"
+    assert parse_dates(said) == [date(2025, 6, 3)]
+    assert parse_dates(said, year=2024) == [date(2024, 5, 21), date(2025, 6, 3)]
+
+
 @pytest.mark.parametrize(
     "text, value",
     [
