@@ -77,10 +77,11 @@ def words_to_judge(text: str) -> str:
     # "23k", "1,5M": the letter is part of the number, no word of either language.
     kept = re.sub(r"\d[\d.,]*\s?[kKmM]\b", " ", text or "")
     kept = re.sub(r"[\d€.,:;!?()\"'%/+-]+", " ", kept)
-    # Every word of every name of the projects named ("digit help waterloo" names Waterloo's project twice).
-    names = {
-        word for match in find_beneficiaries(default_knowledge(), kept) for word in name_words(match.beneficiary)
-    } - function_words()
+    found = find_beneficiaries(default_knowledge(), kept)
+    for match in found:
+        kept = re.sub(re.escape(match.matched), " ", kept, flags=re.IGNORECASE)
+    # And every word of every name of the projects named ("digit help waterloo" names Waterloo's project twice).
+    names = {word for match in found for word in name_words(match.beneficiary)} - function_words()
     return " ".join(word for word in kept.split() if "".join(normalise(word)) not in names)
 
 
