@@ -334,7 +334,9 @@ _MONTH_NAMES = (
 _DAY_AFTER = re.compile(
     rf"^(?:er|e|ste|de)?\s*(?:{_MONTH_NAMES})\b|^[/.-]\d{{1,2}}(?:[/.-]\d{{2,4}})?\b", re.IGNORECASE
 )
-_DATE_PART_BEFORE = re.compile(rf"\d{{1,2}}[/.-]$|\b(?:{_MONTH_NAMES})\.?\s*$", re.IGNORECASE)
+_DATE_PART_BEFORE = re.compile(r"\d{1,2}[/.-]$")
+# "avril 2024", "mai 12": a year or a day after a month; "tegen eind april 50.000 euro uitgegeven" is an amount.
+_MONTH_BEFORE = re.compile(rf"\b(?:{_MONTH_NAMES})\.?\s*$", re.IGNORECASE)
 _ORDINALS = re.compile(r"^\s*(?:premi\w+|derni\w+|eerste|laatste|first|last)\b", re.IGNORECASE)
 
 
@@ -342,6 +344,8 @@ def _role(before: str, after: str, mult: str, value: Decimal) -> str | None:
     if _ARTICLE_BEFORE.search(before):
         return "article"
     if _DAY_AFTER.match(after) or _DATE_PART_BEFORE.search(before):
+        return "date"
+    if _MONTH_BEFORE.search(before) and (value <= 31 or 1900 <= value <= 2100):
         return "date"
     if mult.endswith("€") or _EUR_BEFORE.search(before):
         return "eur"

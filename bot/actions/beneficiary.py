@@ -25,8 +25,8 @@ _MONEY = re.compile(
 )
 # Asking how much, or how it went for this project (not whether or when an amount is paid): the documents do not say.
 PROJECT_OUTCOME_ASKED = re.compile(
-    r"\b(combien|hoeveel|quel montant|welk bedrag|goedgekeurd|approuve\w*|prolonge\w*|verlengd|accorde\w*"
-    r"|toegekend|positi\w*|negati\w*|gelukt|reussi\w*)\b"
+    r"\b(combien|hoeveel|quel montant|welk bedrag|montant|bedrag|goedgekeurd|approuve\w*|prolonge\w*|verlengd"
+    r"|accorde\w*|toegekend|positi\w*|negati\w*|gelukt|reussi\w*)\b"
 )
 # A question about what the project does wants its description too, even beside an amount.
 _WHAT_IT_DOES = re.compile(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -12,10 +13,17 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.actions.answers import calls_named
 from bot.actions.replies import kb, lang_of, latest_text, say_error, say_facts, say_issues
 from bot.actions.values import numbers
+from bot.sentences import unaccent
 from rules.clusters import amount_fits, cluster_for
 from rules.errors import RuleError
 from rules.money import format_eur, format_number
 from rules.parsing import population_said, read_quantities
+
+# A partner joining the asker's project: "si on s'associe avec le CPAS voisin", "een gezamenlijk project met …".
+PARTNER = re.compile(
+    r"\b(s'?associ\w*|associ\w* avec|ensemble|partenari\w*|projet commun|commun avec|avec le cpas|avec la commune"
+    r"|samen|samenwerk\w*|gezamenlijk\w*|met het ocmw|met de gemeente|met de buur\w*|partner\w*)\b"
+)
 
 
 def cluster(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
@@ -37,6 +45,23 @@ def cluster(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
         say_clusters(dispatcher, lang)
         dispatcher.utter_message(response="utter_ask_population")
         return [SlotSet("pending", "cluster")]
+    earlier = tracker.get_slot("population")
+    if said is not None and earlier and PARTNER.search(unaccent(text)) and Decimal(earlier) != Decimal(said):
+        # "8 000 habitants", then "et si on s'associe avec le CPAS d'à côté qui fait 9 500 hab ?": one project, both
+        # populations.
+        total = Decimal(earlier) + Decimal(said)
+        dispatcher.utter_message(
+            response="utter_plain",
+            answer=kb().message(
+                "cluster_partnership",
+                lang,
+                own=format_number(Decimal(earlier), lang),
+                partner=format_number(Decimal(said), lang),
+                total=format_number(total, lang),
+                threshold=format_number(kb().fact("cpas_2022.population_threshold").decimal, lang),
+            ),
+        )
+        population = total
     asked = [q.value for q in read_quantities(text) if q.role == "eur" and q.value > 0]
     answer_cluster(dispatcher, population, lang, asked=asked[0] if asked else None)
     return [SlotSet("population", str(population)), SlotSet("pending", None)]

@@ -98,6 +98,9 @@ def payments(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
         before = next((s for t in previous_texts(tracker, 1) if (s := payment_input(t).spent) is not None), None)
         given = replace(given, spent=before)
     calls = calls_named(text) or [tracker.get_slot("call")]
+    if given.annual and not named and "cpas_2023" not in calls:
+        # "ons goedgekeurd jaarbudget is 180.000 euro": an annual budget is the 2022 call's (its advance is 30 % of it).
+        calls = ["cpas_2022"]
     if "cpas_2022" in calls and not named:
         return _call_2022(dispatcher, tracker, given, grant)
     if "ict_2008" in calls and not named:

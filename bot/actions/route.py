@@ -36,7 +36,7 @@ from bot.actions.beneficiary import (
 from bot.actions.cluster import cluster
 from bot.actions.payments import cofinancing, payments, say_unknown_cpas, transfers
 from bot.actions.period import duration_years, expense_period, expense_span, funding_period
-from bot.actions.replies import intent_of, lang_of, latest_text, previous_texts, say_dont_know
+from bot.actions.replies import intent_of, kb, lang_of, latest_text, previous_texts, say_dont_know
 from bot.actions.values import (
     ABOVE_PLAN,
     COST_TYPES,
@@ -46,10 +46,12 @@ from bot.actions.values import (
     numbers,
     payment_input,
     remember,
+    remembered_beneficiary,
     unknown_cpas,
 )
 from bot.retrieval import answerable, clearly_unanswerable, ranked
 from bot.sentences import unaccent
+from knowledge.search import association_of
 from rules.money import format_number
 from rules.parsing import read_quantities
 
@@ -70,7 +72,8 @@ HOW_MUCH = re.compile(
     r"|recevoir|recoit|recevons|toucher|touche|ontvangen we|plafond\w*|limite|hoogstens|ten hoogste|hooguit)\b"
 )
 COFINANCING_WORDS = re.compile(
-    r"\b(co-?financ\w*|bijleggen|zelf betalen|eigen inbreng|eigen middelen|part propre|fonds propres"
+    r"\b(co-?financ\w*|bijleggen|zelf betalen|eigen inbreng|eigen middelen|eigen geld|part propre|fonds propres"
+    r"|propres moyens|moyens propres|de notre poche|uit eigen zak"
     r"|payer nous-memes|payer nous memes|a (?:notre|votre|leur) charge|ten laste)\b"
 )
 CLUSTER_WORDS = re.compile(r"\b(clusters?|tranches?|categories?|taille|habitants?|inwoners|inw|hab)\b")
@@ -93,7 +96,8 @@ TRANSFER_WORDS = re.compile(r"\b(15 ?%|15 pour ?cent|15 procent|transfer\w*|\w*v
 # Asking whether a CPAS is among those selected.
 SELECTED_WORDS = re.compile(
     r"\b(retenu\w*|selectionn\w*|fait partie|font partie|soutenu\w*|beneficiaire\w*|laureat\w*"
-    r"|geselecteerd|gekozen|gesteund|begunstigde\w*|erbij|bij de)\b"
+    r"|geselecteerd|gekozen|gesteund|begunstigde\w*|erbij|bij de|concerne\w*|betrokken|figur\w*|trouve pas|dedans"
+    r"|erin|staan|staat|vermeld\w*|repris)\b"
 )
 # Words about the annex row itself (amount excl. VAT, VAT, total): the project's figures, not a computation.
 ANNEX_WORDS = re.compile(r"\b(excl\w*|htva|hors tva|btw|tva|totaal|total|bijlage|annexe|publie\w*)\b")
@@ -136,6 +140,8 @@ COUNTED_IN_A_PROJECT = re.compile(
     r"|formations|opleidingen|permanences|zitdagen|digicoach\w*|coachs?|collaborateurs|medewerkers|etp|vte|fte"
     r"|animateurs|begeleiders|ordinateurs|computers|laptops|tablettes|tablets)\b"
 )
+# A project the asker's CPAS takes part in through an association of CPAS (chapter XII).
+VIA_ASSOCIATION = re.compile(r"\b(association\w*|vereniging\w*|chapitre xii|hoofdstuk xii|intercommunal\w*)\b")
 CLUSTER_YEAR = 2022
 # The cost items on expenses outside a call's period: said by the period check, not after it.
 OUTSIDE_PERIOD = ("cpas_2023.outside_period", "cpas_2022.outside_period")
@@ -174,7 +180,7 @@ def named_before(tracker: Tracker) -> str | None:
 
 def route(tracker: Tracker) -> str:
     """cluster | population_asked | payments | cofinancing | transfers | funding_period | expense_period | beneficiary |
-    beneficiary_list | beyond_annex | unknown_cpas | facts"""
+    beneficiary_list | beyond_annex | unknown_cpas | association | facts"""
     text, intent = latest_text(tracker), intent_of(tracker)
     if not text.strip():
         # A button ("/ask_cluster"): its intent is all there is to go by.
@@ -214,9 +220,13 @@ def route(tracker: Tracker) -> str:
     if not named and HOW_MANY_PROJECTS.search(plain):
         # "et combien de CPAS ont été retenus ?" after a project: the decree's count, not that project again.
         return "facts"
+    about_it = THEIR_PROJECT.search(plain) or points_back(text)
+    # "hoeveel btw zat er in hun subsidiebedrag?" after a project was named: its annex row, however far the words.
+    its_row = remembered and about_it and ANNEX_WORDS.search(plain)
     if (
         not money_given
         and not named
+        and not its_row
         and (clearly_unanswerable(text) or (not quantities and not remembered and not answerable(ranked(text))))
     ):
         # "the IBAN to pay back what we received too much?" is no computation: with no figure to compute with, the
@@ -224,13 +234,15 @@ def route(tracker: Tracker) -> str:
         return "facts"
     if named and ANNEX_WORDS.search(plain) and not RECEIVED_OR_SPENT.search(plain):
         return "beneficiary"
-    about_it = THEIR_PROJECT.search(plain) or points_back(text)
     if (named or (remembered and about_it)) and ABOUT_A_PROJECT.search(plain) and not money_given:
         # "die Digikar van Puurs-Sint-Amands, wa is da eigenlijk?", "leur projet s'adresse à qui ?", "et ça cible qui ?"
         # after a project was named: its description.
         return "beneficiary"
     own = None if named else unknown_cpas(text)
-    stranger = own or (None if remembered else named_before(tracker))
+    before = named_before(tracker)
+    # A CPAS outside the annex named before stays the one asking, even once its association's project is remembered.
+    member = before and remembered and association_of(kb(), before) == remembered
+    stranger = own or (before if not remembered or member else None)
     introduces = own and len(plain.split()) <= SHORT_FOLLOW_UP and "?" not in text
     if stranger and (MONEY_WORDS.search(plain) or SELECTED_WORDS.search(plain) or introduces) and not money_given:
         # "wij zijn OCMW Hasselt", then "hoeveel bedraagt ons voorschot?": not among the 27, said at once.
@@ -243,7 +255,9 @@ def route(tracker: Tracker) -> str:
         and remembered
     ):
         # "en hoeveel krijgen ze incl. btw?", "en hoeveel voorschot is da?" after a project was named or found.
-        return "payments" if PAYMENT_WORDS.search(plain) else "beneficiary"
+        # (A computation under way is carried on: "hoeveel kunnen we nog vragen?" once the amounts received were given.)
+        computing = tracker.get_slot("received") and not ANNEX_WORDS.search(plain)
+        return "payments" if PAYMENT_WORDS.search(plain) or computing else "beneficiary"
     earlier = previous_texts(tracker, 1)
     if (
         COFINANCING_WORDS.search(plain)
@@ -290,6 +304,7 @@ def route(tracker: Tracker) -> str:
     if (
         "cpas_2022" in calls_in_conversation
         and PERIOD_WORDS.search(plain)
+        and not COFINANCING_WORDS.search(plain)
         and duration_years(tracker) is not None
         and not money_given
     ):
@@ -322,6 +337,9 @@ def route(tracker: Tracker) -> str:
     if tracker.get_slot("population") and ASK_FOR_WORDS.search(plain) and not about_payments:
         # "on a … habitants" then "donc on peut demander … € ?": the cluster says how much.
         return "cluster"
+    if not named and remembered and VIA_ASSOCIATION.search(plain) and association_of(kb(), remembered.organisation):
+        # "Et l'autre ? On est aussi dedans via une association." from Fléron: SPOT's project, which it belongs to.
+        return "association"
     if named and len(plain.split()) <= SHORT_FOLLOW_UP:
         # "et pour nous à Anderlues ?" after a question on another project: the same question, for this one.
         return "payments" if about_payments else "beneficiary"
@@ -346,6 +364,10 @@ class ActionAnswer(Action):
             return payments(dispatcher, tracker)
         if chosen == "beneficiary":
             return beneficiary_answer(dispatcher, tracker)
+        if chosen == "association":
+            member_of = association_of(kb(), remembered_beneficiary(tracker).organisation)
+            describe(dispatcher, member_of, lang_of(tracker), money_only=True)
+            return [SlotSet("organisation", member_of.id)]
         if chosen == "beyond_annex":
             return beyond_annex(dispatcher, tracker)
         if chosen == "beneficiary_list":

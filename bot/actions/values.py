@@ -10,7 +10,7 @@ from functools import lru_cache
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
-from bot.actions.replies import entity_values, kb, latest_text
+from bot.actions.replies import entity_values, kb, latest_text, previous_texts
 from bot.sentences import unaccent
 from knowledge.models import Beneficiary
 from knowledge.search import find_beneficiaries, function_words
@@ -86,6 +86,7 @@ _ADVANCE_RECEIVED = re.compile(
     r"\b(?:l'?avance|avance|voorschot|het voorschot)\b|\b(?:avance|voorschot)\b[^.?!]{0,20}"
     r"\b(?:recue?s?|touchee?s?|percue?s?|versee?s?|ontvangen|gekregen|gehad|binnen)\b"
 )
+_NOT_YET = re.compile(r"\b(pas encore|pas|jamais|nog niet|niet|nooit|geen)\b")
 _PAID = (
     r"(?:payee?s?|recue?s?|obtenue?s?|touchee?s?|demandee?s?|reclamee?s?|versee?s?"
     r"|gekregen|ontvangen|kregen|uitbetaald|gevraagd|vroegen|betaald|gehad)"
@@ -146,6 +147,12 @@ def _nearest_word(before: str) -> str | None:
     return best
 
 
+# An amount taken back in a correction: "non pardon, 106.997, pas 160.997", "120.000, ni 102.000".
+_CORRECTED = re.compile(
+    r"(?:,|\bet)\s*(?:pas|ni|niet|non|geen|plutot que|au lieu de|in plaats van)\s*(?:de\s+|van\s+)?$"
+)
+
+
 def payment_input(text: str) -> PaymentInput:
     """Each euro amount of a message by what it is: grant, received, spent, annual budget, excl. VAT + VAT."""
     spelled = unaccent(spell_out_numbers(text))
@@ -162,6 +169,8 @@ def payment_input(text: str) -> PaymentInput:
     }
     for q in amounts:
         before, after = spelled[: q.start], spelled[q.end :]
+        if _CORRECTED.search(before):
+            continue  # "106.997 €, pas 160.997 €": the amount taken back says nothing
         if _VAT_AFTER.match(after) or _VAT_BEFORE.search(before):
             kind = "vat"
         elif _EXCL_AFTER.match(after):
@@ -181,9 +190,10 @@ def payment_input(text: str) -> PaymentInput:
         else:
             kind = "spent" if _spent_in_clause(before) else _nearest_word(before)
         kinds.setdefault(kind, []).append(q)
-    found = PaymentInput(
-        advance_received=bool(_ADVANCE_RECEIVED.search(spelled)), first_claim_at_max=bool(_FIRST_AT_MAX.search(spelled))
-    )
+    advance = _ADVANCE_RECEIVED.search(spelled)
+    # "pas encore reçu l'avance", "het voorschot nog niet ontvangen": not received.
+    advance_received = bool(advance) and not _NOT_YET.search(spelled[max(0, advance.start() - 20) : advance.end()])
+    found = PaymentInput(advance_received=advance_received, first_claim_at_max=bool(_FIRST_AT_MAX.search(spelled)))
     if kinds["excl"]:
         found.grant = kinds["excl"][0].value + sum((v.value for v in kinds["vat"][:1]), Decimal(0))
     elif kinds["grant"]:
@@ -233,9 +243,38 @@ def _first_named(texts: list[str]) -> Beneficiary | None:
 
 def beneficiary(tracker: Tracker) -> Beneficiary | None:
     """The 2023 beneficiary the message names (tagged entity first, then the whole text), else the one whose advance
-    it quotes to the cent."""
+    it quotes to the cent, else the asker's own when the message says "et nous ?"."""
     text = latest_text(tracker)
-    return _first_named([*entity_values(tracker, "organisation"), text]) or with_advance(text)
+    named = _first_named([*entity_values(tracker, "organisation"), text]) or with_advance(text)
+    if named is None and US.search(unaccent(text).lower()):
+        return own_beneficiary(tracker)
+    return named
+
+
+# The asker saying who they are: "ici le CPAS de Liège", "OCMW Halle hier", "on est le CPAS de …", "wij zijn …".
+OWN_INTRO = re.compile(
+    r"\b(ici|hier|on est|nous sommes|je suis|je travaille|de la part|wij zijn|we zijn|ik ben|ik werk|namens"
+    r"|notre cpas|ons ocmw)\b"
+)
+# "et nous ?", "en wij?", "et pour nous alors ?": the asker's own project, after a question about another.
+US = re.compile(
+    r"^\W*(?:et|en|mais|maar)?\s*(?:pour |chez |bij |voor )?(?:nous|wij|ons|le notre|het onze|de onze|notre projet"
+    r"|ons project)(?:\s+(?:alors|dan|eigenlijk|donc))?\W*$"
+)
+
+
+def own_beneficiary(tracker: Tracker) -> Beneficiary | None:
+    """The project the asker introduced as their own earlier in the conversation ("Ici le CPAS de Liège", "Bonjour,
+    CPAS de Fléron." said without a question)."""
+    for text in reversed(previous_texts(tracker, 20)):
+        plain = unaccent(text).lower()
+        if OWN_INTRO.search(plain) or ("?" not in text and len(plain.split()) <= SHORT_INTRO):
+            if named := _named_in(text):
+                return named
+    return None
+
+
+SHORT_INTRO = 8
 
 
 def with_advance(text: str) -> Beneficiary | None:

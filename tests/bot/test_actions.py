@@ -1750,3 +1750,99 @@ def test_a_first_claim_named_by_its_month_is_computed_as_the_first(domain):
     )
     said = " ".join(replies)
     assert "36\u202f000,00 €" in said and "48\u202f000,00 €" in said, said
+
+
+@needs_index
+def test_et_nous_after_a_question_about_another_project_is_about_the_askers_own(domain, kb):
+    liege = project(kb, "Liège")
+    replies, _ = ask(
+        domain,
+        "Et nous ?",
+        intent="ask_advance",
+        slots={"organisation": project(kb, "Gand").id},
+        earlier=["Ici le CPAS de Liège.", "L'avance du CPAS de Gand, c'était combien ?"],
+    )
+    said = " ".join(replies)
+    assert format_eur(liege.advance, "fr") in said and format_eur(project(kb, "Gand").advance, "fr") not in said, said
+
+
+@needs_index
+def test_a_cpas_taking_part_through_an_association_gets_the_associations_project(domain, kb):
+    replies, _ = ask(
+        domain,
+        "Et l'autre ? Il me semble qu'on est aussi dedans via une association.",
+        intent="ask_beneficiary",
+        slots={"organisation": project(kb, "Fléron").id},
+    )
+    assert "SPOT" in replies[0] and format_eur(project(kb, "SPOT").total, "fr") in replies[0], replies
+
+
+@needs_index
+def test_a_member_of_an_association_looking_for_itself_in_the_annex_is_told_its_association(domain, kb):
+    replies, _ = ask(
+        domain,
+        "J'ai parcouru l'annexe et je ne trouve pas notre CPAS. On n'a vraiment rien ?",
+        slots={"organisation": project(kb, "SPOT").id},
+        earlier=["Bonjour ! CPAS de Chaudfontaine."],
+    )
+    said = " ".join(replies)
+    assert "Chaudfontaine" in said and "SPOT" in said, said
+
+
+@needs_index
+def test_an_annual_budget_is_the_2022_calls_and_its_advance_is_computed_on_it(domain):
+    replies, _ = ask(
+        domain,
+        "Ons goedgekeurd jaarbudget is 180.000 euro. Hoeveel krijgen we als voorschot?",
+        lang="nl",
+        intent="ask_advance",
+    )
+    assert "54.000,00" in " ".join(replies), replies
+
+
+@needs_index
+def test_what_is_left_asked_after_the_amounts_were_given_is_computed(domain, kb):
+    bilzen = project(kb, "Bilzen")
+    replies, _ = ask(
+        domain,
+        "Hoeveel kunnen we nog maximaal vragen?",
+        lang="nl",
+        intent="ask_remaining",
+        slots={"organisation": bilzen.id, "grant": str(bilzen.total), "received": str(bilzen.advance + 25000)},
+    )
+    left = bilzen.total - bilzen.advance - 25000
+    assert format_eur(left, "nl") in " ".join(replies), replies
+
+
+@needs_index
+def test_a_partner_cpas_joining_the_project_adds_its_inhabitants(domain):
+    replies, _ = ask(
+        domain,
+        "et si on s'associe avec le CPAS d'à côté qui fait 9 500 hab, ça passe ? max combien ?",
+        intent="ask_cluster",
+        slots={"population": "8000"},
+    )
+    said = " ".join(replies)
+    assert "17\u202f500 habitants" in said and "120\u202f000,00 €" in said, said
+
+
+@needs_index
+def test_own_means_asked_for_a_2022_project_is_the_cofinancing_not_the_period(domain):
+    replies, _ = ask(
+        domain,
+        "Faut-il y mettre une part de nos propres moyens, et à partir de quand ?",
+        slots={"call": "cpas_2022"},
+        earlier=["Notre projet de l'appel 2022 dure deux ans."],
+    )
+    assert "20 %" in " ".join(replies), replies
+
+
+@needs_index
+def test_the_amount_of_a_projects_second_year_is_not_in_the_documents(domain, kb):
+    replies, _ = ask(
+        domain,
+        "Quel sera le montant de notre subside pour la deuxième année ?",
+        slots={"organisation": project(kb, "Liège").id},
+    )
+    said = " ".join(replies)
+    assert "Art. 10" in said and "digilab@mi-is.be" in said, said

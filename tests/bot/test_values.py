@@ -90,3 +90,14 @@ def test_the_claim_due_in_may_is_the_first_claim(text, first):
     from bot.sentences import unaccent
 
     assert bool(FIRST_CLAIM.search(unaccent(text).lower())) is first
+
+
+def test_an_amount_taken_back_in_a_correction_says_nothing():
+    assert payment_input("Non pardon, 106.997 €, pas 160.997 €. Combien après six mois ?").grant == Decimal("106997")
+    assert payment_input("Nee sorry, 120.000, ni 102.000.").grant == Decimal("120000")
+
+
+def test_an_advance_not_yet_received_is_not_received():
+    assert not payment_input("subside de 100.000, pas encore reçu l'avance").advance_received
+    assert not payment_input("subsidie 100.000, het voorschot nog niet ontvangen").advance_received
+    assert payment_input("subsidie 100.000, het voorschot is binnen").advance_received

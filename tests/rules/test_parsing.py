@@ -208,3 +208,12 @@ def test_a_population_is_read_with_the_bound_or_precision_said_around_it(text, p
     from rules.parsing import population_said
 
     assert population_said(text) == population
+
+
+def test_an_amount_after_a_month_is_no_date():
+    from rules.parsing import read_quantities
+
+    assert [(q.value, q.role) for q in read_quantities("tegen eind april 50.000 euro uitgegeven")] == [
+        (Decimal("50000"), "eur")
+    ]
+    assert [q.role for q in read_quantities("en avril 2024, le 12 mai")] == ["date", "date"]
