@@ -24,7 +24,6 @@ from knowledge.search import find_beneficiaries, function_words, name_words, nor
 MIN_CONFIDENCE = 0.6
 SHORT_WORDS = 3
 SWITCH_CONFIDENCE_SHORT = 0.9
-MIN_CONFIDENCE_ONE_WORD = 0.95
 _ANNOTATION = re.compile(r"\[([^\]]*)\](\([^)]*\)|\{[^}]*\})")
 
 
@@ -92,9 +91,8 @@ def message_language(text: str, model: LanguageModel) -> str | None:
         return None
     if len(words.split()) == 1:
         # One word: only a word of one language's examples, or an unmistakable one, decides.
-        if words.lower() in model.words.get("fr", ()) or words.lower() in model.words.get("nl", ()):
-            return model.word_language(words)
-        threshold = MIN_CONFIDENCE_ONE_WORD
+        # A word neither language's examples use says nothing ("bron?" was read as French at 0.95).
+        return model.word_language(words)
     elif len(words.split()) <= SHORT_WORDS:
         # "et en Wallonie ?", "en Brussel?": a short follow-up's words are shared by both languages too often;
         # it says its language only when that is clear, else the conversation keeps its own.

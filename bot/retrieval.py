@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -122,9 +123,27 @@ class Retriever:
 
     def rank(self, text: str, *, length: int = 8) -> list[Scored]:
         """The best `length` items for a message, each with the SVM's margin as its score."""
+        text = spelled_out(text)
         embedding = np.atleast_2d(sentence_encoder().encode([text.lower()]))
         margins = self.svm.decision_function(self._features([unaccent(text)], embedding))[0]
         return [Scored(self.items[i], round(float(margins[i]), 4)) for i in np.argsort(-margins)[:length]]
+
+
+# Staff's abbreviations of claims and documents, spelled out before ranking ("wa moet er allemaal bij de SV", "PJ pour
+# la DC de mai"). (Not "KB"/"AR": the example questions write them short, and spelled out they drew "in het KB 2023"
+# questions the documents do not answer to the decree's items.)
+ABBREVIATIONS = [
+    (re.compile(r"\bsv\b", re.IGNORECASE), "schuldvordering"),
+    (re.compile(r"\bsvs\b", re.IGNORECASE), "schuldvorderingen"),
+    (re.compile(r"\bdc\b", re.IGNORECASE), "déclaration de créance"),
+    (re.compile(r"\bpj\b", re.IGNORECASE), "pièces justificatives"),
+]
+
+
+def spelled_out(text: str) -> str:
+    for pattern, words in ABBREVIATIONS:
+        text = pattern.sub(words, text)
+    return text
 
 
 def answerable(ranking: Sequence[Scored]) -> list[Scored]:

@@ -99,7 +99,8 @@ LATE = re.compile(rf"\b({_LATE})")
 CONSEQUENCE = re.compile(
     rf"\b(et sinon|sinon|si on ne|si nous ne|se passe\w*|risque\w*|consequences?|sanctions?|gevolg\w*|riskeren"
     rf"|risico\w*"
-    rf"|wat als|wat gebeurt|{_LATE}|respecte pas|respecte\w* pas|niet naleven|niet nale\w*|niet respecte\w*"
+    rf"|wat als|en als|et si|wat gebeurt|{_LATE}|respecte pas|respecte\w* pas|niet naleven|niet nale\w*"
+    rf"|niet respecte\w*"
     rf"|rate la date|depasse la date|un probleme|c'est grave|een probleem|is da erg|is dat erg)\b"
 )
 SANCTIONS = ("refusal", "refund")
@@ -264,9 +265,13 @@ def asked_part(text: str) -> str:
 
 def years_asked(text: str) -> list[str]:
     """The years the documents do not cover that the question is about: in its sentences asking something, when it
-    has any ("le montant de la 2e année est acquis ? on voudrait engager le coach pour 2025." is not about 2025)."""
-    asked = asked_part(text) or text
-    return [y for y in _YEAR.findall(without_dates(asked)) if y not in KNOWN_YEARS]
+    has any ("le montant de la 2e année est acquis ? on voudrait engager le coach pour 2025." is not about 2025). Two
+    years joined name a period ("projet 2023-2024"), not a call."""
+    asked = _YEAR_SPAN.sub(" ", without_dates(asked_part(text) or text))
+    return [y for y in _YEAR.findall(asked) if y not in KNOWN_YEARS]
+
+
+_YEAR_SPAN = re.compile(r"\b20[2-3]\d\s*[-/–]\s*(?:20)?[2-3]\d\b")
 
 
 def calls_named(text: str) -> list[str]:
@@ -515,7 +520,8 @@ ASKED_DETAILS = (
     (_KM, _KM),
     (
         re.compile(
-            r"\b(numeros? de compte|iban|rekeningnummer\w*|bankrekening\w*|numero bce|kbo-?nummer|ondernemingsnummer"
+            r"\b(numeros? de compte|n. de compte|iban|rekeningnummer\w*|rekeningnr|rek\.? ?nr|bankrekening\w*"
+            r"|numero bce|kbo-?nummer|ondernemingsnummer"
             r"|numero d'entreprise)\b"
         ),
         re.compile(r"\b(compte|iban|rekening\w*|bce|kbo|ondernemingsnummer|entreprise)\b"),
@@ -532,11 +538,11 @@ ASKED_DETAILS = (
     ),
     (
         re.compile(
-            r"\b(article 60|artikel 60|commission paritaire|paritair comite|bareme\w*|barema\w*|loonschaal"
+            r"\b(article 60|artikel 60|commission paritaire|paritair comite|\w*barem[ae]\w*|loonschaal"
             r"|weddeschaal|cdd|cdi|statutaires?|interim\w*)\b"
         ),
         re.compile(
-            r"\b(article 60|artikel 60|commission paritaire|paritair comite|bareme\w*|barema\w*|loonschaal|cdd|cdi"
+            r"\b(article 60|artikel 60|commission paritaire|paritair comite|\w*barem[ae]\w*|loonschaal|cdd|cdi"
             r"|statutaires?|interim\w*)\b"
         ),
     ),
@@ -590,8 +596,9 @@ def with_counterparts(ranking: Sequence[Scored], calls: Sequence[str]) -> list[S
 
 
 def mentions_years(item_id: str, years: Sequence[str]) -> bool:
-    item = kb().item(item_id)
-    return all(y in item.fr for y in years)
+    """Whether an item names these years other than in a date ("octobre 2025" ends a period, it is no 2025 call)."""
+    item = without_dates(kb().item(item_id).fr)
+    return all(y in item for y in years)
 
 
 def choose(
@@ -654,8 +661,18 @@ def swapped(earlier: str, text: str) -> str | None:
             None,
         )
         if new and old:
-            return f"{earlier[: old.start()]}{text[new.start() : new.end()]}{earlier[old.end() :]}"
+            word = _SPELLED.get((next(k for k, p in kinds.items() if re.fullmatch(p, new.group(0))), _lang_of(old)))
+            return f"{earlier[: old.start()]}{word or text[new.start() : new.end()]}{earlier[old.end() :]}"
     return None
+
+
+# The ordinal swapped in, spelled out in the language of the question before: "2de" reads as little else.
+_SPELLED = {("1", "nl"): "eerste", ("2", "nl"): "tweede", ("1", "fr"): "premiere", ("2", "fr"): "deuxieme"}
+_DUTCH_ORDINAL = re.compile(r"eerste|1ste|tweede|2de")
+
+
+def _lang_of(match: re.Match) -> str:
+    return "nl" if _DUTCH_ORDINAL.fullmatch(match.group(0)) else "fr"
 
 
 def conjoined(text: str) -> list[str]:
@@ -688,17 +705,31 @@ VAGUE_WORDS = 8
 VAGUE_OWN_WORDS = 0.2
 
 
+# "et en Wallonie seulement ?", "en in Vlaanderen?": a short message opening with "and" carries on the one before.
+CARRIES_ON = re.compile(r"^\W*(?:et|en|mais|maar|puis|ensuite|alors|dan|and)\b")
+CARRY_ON_WORDS = 6
+
+
 def points_back(text: str) -> bool:
     plain = unaccent(text)
     return len(plain.split()) <= VAGUE_WORDS and POINTS_BACK.search(plain) is not None
 
 
+def carries_on(text: str) -> bool:
+    """A short message opening with "and", pointing back or not ("et en Wallonie seulement ?", "et son assurance
+    groupe ?"): read with the one before; its own words still count (unlike "et ça ?")."""
+    plain = unaccent(text).lower()
+    return points_back(text) or (len(plain.split()) <= CARRY_ON_WORDS and CARRIES_ON.match(plain) is not None)
+
+
 def in_context_of(earlier: str, text: str) -> list[Scored]:
     """A follow-up's ranking read with the turn before it, its own reading weighing OWN_WORDS beside it (less when
     it points back)."""
-    together = {s.id: s.score for s in ranked(swapped(earlier, text) or f"{earlier} {text}")}
+    question = swapped(earlier, text)
+    together = {s.id: s.score for s in ranked(question or f"{earlier} {text}")}
     alone = {s.id: s.score for s in ranked(text)}
-    own = VAGUE_OWN_WORDS if points_back(text) else OWN_WORDS
+    # ("en de 2de?" swapped into the question before is that whole question: its own few words weigh little.)
+    own = VAGUE_OWN_WORDS if points_back(text) or question else OWN_WORDS
     # An item outside one reading's top counts as that reading's last.
     last_together, last_alone = min(together.values()), min(alone.values())
     fused = [
@@ -805,7 +836,7 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> Choice:
     if earlier and not years:
         # "il doit contenir quoi ?" after "je remplis le rapport financier": the earlier turn says what "il" is.
         # "et la deuxième ?" after the first claim's deadline: the question before, with its word swapped in.
-        vague = points_back(text) or swapped(earlier[0], text) is not None
+        vague = carries_on(text) or swapped(earlier[0], text) is not None
         in_context = choose(
             with_intent(around, intent),
             calls=calls,
@@ -911,6 +942,15 @@ def call_events(tracker: Tracker) -> list[dict]:
     return [SlotSet("call", named[0])] if len(named) == 1 else []
 
 
+# Asking for the practical detail of a rule ("concrètement", "hoe ziet die nummering eruit?").
+DETAIL_ASKED = re.compile(
+    r"\b(concretement|concreet|en pratique|in de praktijk|precisement|en detail|in detail|format|modele|sjabloon"
+    r"|template|hoe ziet|a quoi ressemble)\b"
+)
+# A rule whose detail the protocol gives, not the five documents.
+_IN_PROTOCOL = re.compile(r"\b(expliquee? dans le protocole|in het protocol)\b")
+
+
 def answer(
     dispatcher: CollectingDispatcher, tracker: Tracker, *, threshold: float = THRESHOLD, leaving: Sequence[str] = ()
 ) -> list[Scored]:
@@ -932,6 +972,11 @@ def answer(
             say_dont_know(dispatcher, lang, part=rest)
         if unstated:
             dispatcher.utter_message(response="utter_figure_not_given", contact=kb().contact(lang))
+        elif DETAIL_ASKED.search(unaccent(latest_text(tracker))) and _IN_PROTOCOL.search(
+            unaccent(kb().item(chosen[0].id).fr)
+        ):
+            # "concrètement, la numérotation imposée, c'est quel format ?": the rule says the protocol explains it.
+            dispatcher.utter_message(response="utter_detail_in_protocol", contact=kb().contact(lang))
     return chosen
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from decimal import Decimal
 
 from rasa_sdk import Tracker
@@ -50,11 +51,19 @@ def beneficiary_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> li
     lang, text = lang_of(tracker), latest_text(tracker)
     compared = _compared(text, named_earlier(tracker))
     if compared:
-        # "Ostende ou Roulers, lequel a reçu le plus ?": each row, the one asked about first.
+        # "Ostende ou Roulers, lequel a reçu le plus ?": which, then each row.
+        first, second = compared[0], compared[1]
+        dispatcher.utter_message(
+            response="utter_same_total" if first.total == second.total else "utter_larger_total",
+            first=first.name(lang),
+            second=second.name(lang),
+            total=format_eur(first.total, lang),
+            other=format_eur(second.total, lang),
+        )
         for named in compared:
             describe(dispatcher, named, lang, money_only=True)
         return [SlotSet("organisation", compared[0].id)]
-    ranked = _by_amount(text) if is_ranking_question(text) else None
+    ranked = _by_amount(text) if is_ranking_question(text, previous_texts(tracker, 1)) else None
     if ranked:
         describe(dispatcher, ranked, lang, money_only=True)
         return [SlotSet("organisation", ranked.id)]  # "en hoeveel voorschot is da?" is about this one
@@ -160,14 +169,21 @@ def list_beneficiaries(dispatcher: CollectingDispatcher, tracker: Tracker) -> li
     return [SlotSet("call", "cpas_2023")]
 
 
-def is_ranking_question(text: str) -> bool:
-    """'Which project got the most in the annex?' (not 'what is the most we may ask for?')."""
+def is_ranking_question(text: str, earlier: Sequence[str] = ()) -> bool:
+    """'Which project got the most in the annex?' (not 'what is the most we may ask for?'), and 'et le plus petit ?'
+    right after one."""
     plain = unaccent(text)
+    if not (_LARGEST.search(plain) or _SMALLEST.search(plain)):
+        return False
+    if earlier and len(plain.split()) <= RANKING_FOLLOW_UP and is_ranking_question(earlier[0]):
+        return True
     return bool(
-        (_LARGEST.search(plain) or _SMALLEST.search(plain))
-        and _RANKED_WHAT.search(plain)
+        _RANKED_WHAT.search(plain)
         and re.search(r"\b(montant|bedrag|subsid\w*|subvention|budget|recu|gekregen|ontvangen|geld|argent)\b", plain)
     )
+
+
+RANKING_FOLLOW_UP = 10
 
 
 _RANKED_WHAT = re.compile(
@@ -186,6 +202,7 @@ _COMPARED = re.compile(
 _BESIDE = re.compile(
     r"\b(plus ou moins|plus que|moins que|meer of minder|meer dan|minder dan|chacun|chaque projet|(?:les |des )?deux"
     r"|beide|allebei|elk(?:e)? (?:project|van)|ieder|lequel|laquelle|welk(?:e)? van|verschil|difference|compar\w*"
+    r"|(?:plus|moins|meer|minder)\b[^.?!]{0,40}\b(?:que|qu|dan)"
     r"|vergelijk\w*|autant|evenveel|meme montant|zelfde bedrag)\b"
 )
 

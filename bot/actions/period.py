@@ -10,6 +10,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.actions.answers import carries_on
 from bot.actions.replies import kb, lang_of, latest_text, previous_texts, say_facts
 from bot.sentences import unaccent
 from rules.deadlines import place_in_period, project_end
@@ -72,12 +73,15 @@ def expense_span(tracker: Tracker) -> tuple[date, date] | None:
     asks the claiming question ("we kochten laptops op 15 november 2024", then "kunnen die nog op het project?").
     The day a claim was sent is no expense's ("notre déclaration n'est partie que le 21 mai": its deadline decides)."""
     text = unaccent(latest_text(tracker))
-    if not CLAIMED.search(text) or CLAIM_SENT.search(text):
+    before = [unaccent(t) for t in previous_texts(tracker, 1)]
+    # "en eentje van 15 nov 2024?" after "factuur van okt 2023 inbrengen?": the claiming question said before.
+    carried = carries_on(text) and any(CLAIMED.search(t) and SPENT.search(t) for t in before)
+    if not (CLAIMED.search(text) or carried) or CLAIM_SENT.search(text):
         return None
-    for said in [text, *map(unaccent, previous_texts(tracker, 1))]:
+    for said in [text, *before]:
         spans = parse_spans(DECREE_DATE.sub(" ", said))
         # The spending said with the day ("gekocht op…"), or in the claiming question ("la facture du formateur").
-        if spans and (SPENT.search(said) or SPENT.search(text)):
+        if spans and (SPENT.search(said) or SPENT.search(text) or carried):
             return spans[-1]
     return None
 

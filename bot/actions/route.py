@@ -18,9 +18,11 @@ from bot.actions.answers import (
     answer,
     asked_part,
     asks,
+    asks_two_things,
     best_items,
     call_events,
     calls_named,
+    carries_on,
     points_back,
     score_events,
 )
@@ -133,6 +135,8 @@ ABOUT_A_PROJECT = re.compile(
     r"|waarover gaat|qu'est-ce que c'est|s'adresse\w*|destine a qui|pour qui|voor wie|richt\w* (?:zich|het)"
     r"|doelgroep\w*|doelpubliek|public cible|cible\w* qui|vise\w* qui|mikt\w* op wie)\b"
     r"|\b(?:(?:wat|wa) is (?:da|dat|dit|het)(?: (?:eigenlijk|juist|precies))?|c'?est quoi(?: ce projet)?)\s*(?:\?|$)"
+    # "c'est aussi un bus ?", "is dat ook een bus?": what the project is.
+    r"|\b(?:c'est|est-ce) (?:aussi |egalement )?un\b|\bis (?:het|dat|da|dit) (?:ook )?een\b"
 )
 # Counting what a project does ("combien d'heures par semaine ?", "hoeveel workshops?"): the annex gives its money only.
 COUNTED_IN_A_PROJECT = re.compile(
@@ -213,7 +217,10 @@ def route(tracker: Tracker) -> str:
         named or (REFERS_BACK.search(plain) and remembered)
     ):
         return "beyond_annex"
-    if is_ranking_question(text):
+    if remembered and VIA_ASSOCIATION.search(plain) and association_of(kb(), remembered.organisation):
+        # "Et l'autre ? On est aussi dedans via une association." from Fléron: SPOT's project, which it belongs to.
+        return "association"
+    if is_ranking_question(text, previous_texts(tracker, 1)):
         return "beneficiary"
     if not named and is_list_question(text) and not unknown_cpas(text):
         return "beneficiary_list"
@@ -249,7 +256,7 @@ def route(tracker: Tracker) -> str:
         return "unknown_cpas"
     if (
         not named
-        and REFERS_BACK.search(plain)
+        and (REFERS_BACK.search(plain) or carries_on(text))
         and (AMOUNT_ASKED.search(plain) or ANNEX_WORDS.search(plain))
         and not money_given
         and remembered
@@ -337,9 +344,6 @@ def route(tracker: Tracker) -> str:
     if tracker.get_slot("population") and ASK_FOR_WORDS.search(plain) and not about_payments:
         # "on a … habitants" then "donc on peut demander … € ?": the cluster says how much.
         return "cluster"
-    if not named and remembered and VIA_ASSOCIATION.search(plain) and association_of(kb(), remembered.organisation):
-        # "Et l'autre ? On est aussi dedans via une association." from Fléron: SPOT's project, which it belongs to.
-        return "association"
     if named and len(plain.split()) <= SHORT_FOLLOW_UP:
         # "et pour nous à Anderlues ?" after a question on another project: the same question, for this one.
         return "payments" if about_payments else "beneficiary"
@@ -387,6 +391,9 @@ class ActionAnswer(Action):
         if chosen == "expense_period":
             # Outside the period, that settles it; inside, what was bought decides: the item that answers follows.
             if expense_period(dispatcher, tracker, expense_span(tracker)):
+                if asks_two_things(latest_text(tracker)):
+                    # "Deadline de la 2e DC ? et des factures de début novembre 2024 ?": the other question too.
+                    answer(dispatcher, tracker, leaving=OUTSIDE_PERIOD)
                 return call_events(tracker)
             # Within the period: what was bought decides (never the rule on expenses outside it, just answered).
             return [*call_events(tracker), *score_events(answer(dispatcher, tracker, leaving=OUTSIDE_PERIOD))]

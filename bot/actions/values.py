@@ -171,8 +171,8 @@ def payment_input(text: str) -> PaymentInput:
         before, after = spelled[: q.start], spelled[q.end :]
         if _CORRECTED.search(before):
             continue  # "106.997 €, pas 160.997 €": the amount taken back says nothing
-        if _VAT_AFTER.match(after) or _VAT_BEFORE.search(before):
-            kind = "vat"
+        if (_VAT_AFTER.match(after) and not _TOTAL_AFTER.match(after)) or _VAT_BEFORE.search(before):
+            kind = "vat"  # (not "75.000 TVA comprise": the total)
         elif _EXCL_AFTER.match(after):
             kind = "excl"
         elif _TOTAL_AFTER.match(after):

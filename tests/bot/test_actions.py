@@ -1494,9 +1494,18 @@ def test_a_pair_side_by_side_with_two_articles_gets_both_answers(domain):
         ("fleron ou flemalle, lequel a recu le plus ?", "Flémalle", "Fléron"),
     ],
 )
-def test_two_projects_set_side_by_side_get_both_rows_the_larger_first(domain, text, first, second):
+def test_two_projects_set_side_by_side_get_which_then_both_rows_the_larger_first(domain, text, first, second):
     replies, _ = ask(domain, text, intent="ask_beneficiary")
-    assert first in replies[0] and second in replies[1] and "Gand" not in " ".join(replies)
+    larger, _, smaller = replies[0].partition(" reçoit plus que ")
+    assert first in larger and second in smaller, replies[0]
+    assert first in replies[1] and second in replies[2] and "Gand" not in " ".join(replies)
+
+
+def test_two_projects_with_the_same_total_are_said_to_get_the_same(domain, kb):
+    replies, _ = ask(
+        domain, "Le CPAS d'Ans ou celui de Puurs-Sint-Amands, lequel a reçu le plus ?", intent="ask_beneficiary"
+    )
+    assert "le même montant total" in replies[0] and format_eur(project(kb, "Ans").total, "fr") in replies[0]
 
 
 def test_a_member_of_an_association_asking_its_advance_next_gets_the_association_s(domain, kb):
@@ -1846,3 +1855,105 @@ def test_the_amount_of_a_projects_second_year_is_not_in_the_documents(domain, kb
     )
     said = " ".join(replies)
     assert "Art. 10" in said and "digilab@mi-is.be" in said, said
+
+
+@needs_index
+@pytest.mark.parametrize(
+    ("earlier", "text", "lang", "said"),
+    [
+        # The ordinal swapped in is spelled out: "2de" alone reads as little else.
+        ("tegen wanneer 1ste schuldvordering", "en de 2de?", "nl", "10 november 2024"),
+        # A short message opening with "and" carries on the one before.
+        ("combien de projets ont été retenus à l'appel CPAS 2022 ?", "et en Wallonie seulement ?", "fr", "21"),
+        ("doet digilab controles ter plaatse?", "en als we dwarsliggen?", "nl", "terugbetalen"),
+    ],
+)
+def test_a_short_follow_up_is_read_with_the_question_before(domain, earlier, text, lang, said):
+    replies, _ = ask(domain, text, lang=lang, earlier=[earlier])
+    assert said in " ".join(replies), replies
+
+
+@needs_index
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("oproep 2025 wanneer", "nl"),  # "oktober 2025" ends a 2022 project: it says nothing of a 2025 call
+        ("wa is het loonbarema van een digicoach", "nl"),
+        ("op welk rekeningnr wordt het voorschot gestort?", "nl"),
+    ],
+)
+def test_a_year_or_detail_no_item_names_is_not_answered_by_a_neighbour(domain, text, lang):
+    replies, _ = ask(domain, text, lang=lang)
+    assert "digilab@mi-is.be" in replies[-1] and "Bron" not in " ".join(replies), replies
+
+
+@needs_index
+def test_the_smallest_asked_right_after_the_largest_is_a_ranking_too(domain, kb):
+    smallest = min(kb.beneficiaries, key=lambda b: b.total)
+    replies, _ = ask(
+        domain,
+        "Et le plus petit c'est qui ? avec quelle avance ?",
+        slots={"organisation": max(kb.beneficiaries, key=lambda b: b.total).id},
+        earlier=["qui a le plus gros subside dans l'annexe de l'AR ?"],
+    )
+    said = " ".join(replies)
+    assert smallest.project in said and format_eur(smallest.advance, "fr") in said, said
+
+
+@needs_index
+def test_more_than_us_sets_the_project_named_beside_the_askers(domain, kb):
+    replies, _ = ask(
+        domain,
+        "Notre collègue dit que Puurs-Sint-Amands a eu un plus gros subside total que nous, c'est vrai ?",
+        intent="ask_beneficiary",
+        slots={"organisation": project(kb, "Ans").id},
+    )
+    said = " ".join(replies)
+    assert "Digikar" in said and "L'e-inclusion pour tous" in said, said
+
+
+@needs_index
+def test_a_named_cpas_asking_about_associations_is_told_the_one_it_belongs_to(domain):
+    replies, _ = ask(
+        domain, "Le CPAS de Fléron n'est membre d'aucune association de CPAS de l'annexe, on est d'accord ?"
+    )
+    assert "SPOT" in " ".join(replies), replies
+
+
+@needs_index
+def test_asking_whether_a_named_project_is_a_bus_gets_what_it_is(domain):
+    replies, _ = ask(domain, "Et Clic'Mobile à Auderghem, c'est aussi un bus avec un assistant social ?")
+    said = " ".join(replies)
+    assert "Clic'Mobile" in said and "Source" in said, said
+
+
+@needs_index
+def test_an_expense_outside_the_period_asked_beside_a_deadline_gets_both(domain):
+    replies, _ = ask(
+        domain, "Deadline de la 2e DC ? et est-ce qu'on peut encore y mettre des factures de début novembre 2024 ?"
+    )
+    said = " ".join(replies)
+    assert "10 novembre 2024" in said and "31 octobre 2024" in said, said
+
+
+@needs_index
+def test_the_detail_of_a_rule_the_protocol_explains_is_said_not_given(domain):
+    replies, _ = ask(domain, "Concrètement, la méthode de numérotation imposée pour les pièces, c'est quel format ?")
+    said = " ".join(replies)
+    assert "protocole" in replies[0] and "ne donnent pas ce détail" in said, said
+
+
+@needs_index
+def test_an_expense_date_in_a_short_follow_up_is_checked_against_the_period(domain):
+    replies, _ = ask(domain, "en eentje van 15 nov 2024?", lang="nl", earlier=["factuur van okt 2023 inbrengen?"])
+    said = " ".join(replies)
+    assert "15 november 2024" in said and "31 oktober 2024" in said, said
+
+
+@needs_index
+def test_and_the_vat_after_a_projects_amount_is_that_projects_vat(domain, kb):
+    maldegem = project(kb, "Maldegem")
+    replies, _ = ask(
+        domain, "en de btw?", lang="nl", slots={"organisation": maldegem.id}, earlier=["Maldegem bedrag excl btw?"]
+    )
+    assert format_eur(maldegem.vat, "nl") in " ".join(replies), replies

@@ -22,6 +22,8 @@ def model():
         ("ok", "fr", "fr"),
         ("42 000", "nl", "nl"),
         ("Digikar", "nl", "nl"),
+        # One word neither language's examples use keeps the conversation's language.
+        ("bron?", "nl", "nl"),
         # A number written "23k" says no language: the conversation's, else French.
         ("cluster 23k?", None, "fr"),
         ("cluster 23k?", "nl", "nl"),

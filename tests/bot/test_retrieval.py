@@ -27,3 +27,10 @@ def test_held_out_questions_are_never_learnt(kb):
     learnt = {text for _, text in examples(kb)}
     assert all(question not in learnt for _, _, question in held_out(kb))
     assert len(held_out(kb)) == 2 * HELD_OUT * len(kb.questions)
+
+
+def test_staffs_abbreviations_are_spelled_out_before_ranking():
+    from bot.retrieval import spelled_out
+
+    assert spelled_out("wa moet er allemaal bij de SV") == "wa moet er allemaal bij de schuldvordering"
+    assert spelled_out("les PJ de la DC de mai") == "les pièces justificatives de la déclaration de créance de mai"

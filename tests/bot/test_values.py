@@ -101,3 +101,8 @@ def test_an_advance_not_yet_received_is_not_received():
     assert not payment_input("subside de 100.000, pas encore reçu l'avance").advance_received
     assert not payment_input("subsidie 100.000, het voorschot nog niet ontvangen").advance_received
     assert payment_input("subsidie 100.000, het voorschot is binnen").advance_received
+
+
+def test_an_amount_with_vat_included_is_the_total_not_the_vat():
+    assert payment_input("subside de septante-cinq mille tva comprise, l'avance ?").grant == Decimal("75000")
+    assert payment_input("subsidie van 80.000 btw inbegrepen").grant == Decimal("80000")
