@@ -1565,24 +1565,19 @@ def test_copies_of_supporting_documents_come_with_where_the_originals_stay(domai
 
 
 @needs_index
-def test_a_claim_sent_after_its_deadline_without_the_year_is_too_late(domain):
-    """The day the claim went, said without a year, is no expense date: the deadline decides, and the refusal rule."""
-    replies, _ = ask(
-        domain,
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The day the claim went, said without a year, is no expense date: the deadline decides.
         "Notre deuxième déclaration de créance n'est partie que le 14 novembre. Digilab va payer normalement ?",
-    )
+        # Worded far from the deadline's item, the day said after it still decides.
+        "Avec les congés, notre 2e déclaration de créance partira seulement le 18 novembre 2024, c'est un souci ?",
+    ],
+)
+def test_a_claim_sent_after_its_deadline_is_too_late_and_gets_the_refusal_rule(domain, text):
+    replies, _ = ask(domain, text)
     said = " ".join(replies)
     assert "trop tard" in said and "10 novembre 2024" in said and "Art. 7 §8" in said, said
-
-
-@needs_index
-def test_a_late_claim_worded_far_from_the_deadline_still_gets_its_verdict(domain):
-    replies, _ = ask(
-        domain,
-        "Avec les congés, notre 2e déclaration de créance partira seulement le 18 novembre 2024, c'est un souci ?",
-    )
-    said = " ".join(replies)
-    assert "trop tard" in said and "10 novembre 2024" in said, said
 
 
 @needs_index
@@ -1661,20 +1656,6 @@ def test_an_amount_said_about_a_project_is_checked_against_its_annex_row(domain,
     assert wrong[0].startswith("Non : 250") and format_eur(genk.total, "fr") in " ".join(wrong), wrong
     right, _ = ask(domain, "Le CPAS de Genk a bien obtenu 235.022,50 € ?", intent="ask_beneficiary")
     assert right[0].startswith("Oui : 235"), right
-
-
-@needs_index
-def test_a_project_named_now_is_set_beside_the_one_named_before(domain, kb):
-    replies, _ = ask(
-        domain,
-        "et Lessines, c'est plus ou moins ?",
-        intent="ask_beneficiary",
-        slots={"organisation": project(kb, "Ans").id},
-    )
-    said = " ".join(replies)
-    assert (
-        format_eur(project(kb, "Lessines").total, "fr") in said and format_eur(project(kb, "Ans").total, "fr") in said
-    )
 
 
 @needs_index
@@ -1901,15 +1882,17 @@ def test_the_smallest_asked_right_after_the_largest_is_a_ranking_too(domain, kb)
 
 
 @needs_index
-def test_more_than_us_sets_the_project_named_beside_the_askers(domain, kb):
-    replies, _ = ask(
-        domain,
-        "Notre collègue dit que Puurs-Sint-Amands a eu un plus gros subside total que nous, c'est vrai ?",
-        intent="ask_beneficiary",
-        slots={"organisation": project(kb, "Ans").id},
-    )
+@pytest.mark.parametrize(
+    ("text", "other"),
+    [
+        ("et Lessines, c'est plus ou moins ?", "Lessines"),
+        ("Notre collègue dit que Puurs-Sint-Amands a eu un plus gros subside total que nous, c'est vrai ?", "Puurs"),
+    ],
+)
+def test_a_project_named_now_is_set_beside_the_one_named_before(domain, kb, text, other):
+    replies, _ = ask(domain, text, intent="ask_beneficiary", slots={"organisation": project(kb, "Ans").id})
     said = " ".join(replies)
-    assert "Digikar" in said and "L'e-inclusion pour tous" in said, said
+    assert format_eur(project(kb, other).total, "fr") in said and project(kb, "Ans").project in said, said
 
 
 @needs_index
