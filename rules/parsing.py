@@ -379,6 +379,9 @@ _MONTHS = {
         "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
         "januari februari maart april mei juni juli augustus september oktober november december",
         "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre",
+        # Written short: "15 nov 2024", "okt 2023".
+        "jan feb mrt apr mei jun jul aug sep okt nov dec",
+        "janv fev mar avr mai juin juil aou sept oct nov dec",
     )
     for number, name in enumerate(names.split(), 1)
 }

@@ -752,6 +752,9 @@ def part_ranking(part: str, before: str) -> list[Scored]:
     alone = ranked(part)
     if not before or not (points_back(part) or len(unaccent(part).split()) <= SHORT_FOLLOW_UP_WORDS):
         return answerable(alone)
+    if POINTS_BACK.search(unaccent(part)) and len(unaccent(part).split()) <= SHORT_FOLLOW_UP_WORDS:
+        # "wat betekent da" after "in het KB staat iets over DNSH": what "da" is, not what "betekent" draws alone.
+        return answerable(in_context_of(before, part))
     # Each item at its better reading: "et combien retenus ?" is clear alone, "en hoeveel max?" is not.
     return answerable(at_best(alone, in_context_of(before, part)))
 
@@ -771,8 +774,23 @@ def _sanction_of_turn_before(before: str, chosen: Sequence[Scored]) -> str | Non
     if not best:
         return None
     call, topic = _call_of(best[0].id), _topic_of(best[0].id)
-    kin = next((f.id for f in kb().facts.values() if f.call == call and f.topic == topic and is_sanction(f.id)), None)
+    # Of its topic, or naming it ("le non-respect du principe DNSH peut entraîner le remboursement").
+    kin = next(
+        (
+            f.id
+            for f in kb().facts.values()
+            if f.call == call and (f.topic == topic or topic in unaccent(f.fr).lower()) and is_sanction(f.id)
+        ),
+        None,
+    )
     return kin if kin != chosen[0].id else None
+
+
+def _drawn_by_the_whole(chosen: Sequence[Scored], apart: Sequence[Scored], threshold: float) -> bool:
+    """Whether the whole message's reading chose, beside the items its questions found apart, one below the threshold
+    (taken in only as the second of two things asked)."""
+    found = {s.id for s in apart}
+    return any(s.id not in found and s.score < threshold for s in chosen)
 
 
 def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> Choice:
@@ -826,9 +844,10 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> Choice:
         if len(apart) >= 2:
             chosen = apart[:2]
             answered_apart = True
-        elif apart and not chosen:
+        elif apart and (not chosen or (part_threshold == threshold and _drawn_by_the_whole(chosen, apart, threshold))):
             # "l'avance est versée à quel moment ? faut-il la demander ?": the documents answer one question, not the
-            # other; the one is answered, the other said unknown.
+            # other; the one is answered, the other said unknown (not with an item only the whole message drew, and
+            # only below the threshold).
             chosen = apart
             if part_threshold == threshold:
                 # (Not for a pair side by side: one question, asked of each.)
@@ -890,12 +909,16 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> Choice:
         chosen = [*chosen[:1], *[Scored(i, chosen[0].score) for i in refusal[:1]]]
     elif earlier and chosen and CONSEQUENCE.search(plain) and (kin := _sanction_of_turn_before(earlier[0], chosen)):
         # "et si notre président refuse de les recevoir, on risque quoi ?" after the on-site controls: what refusing a
-        # control costs, not the refusal of a claim its words recall.
-        chosen = [Scored(kin, chosen[0].score)]
+        # control costs, not the refusal of a claim its words recall (after what the other question asks, if two).
+        chosen = [*(chosen[:1] if two else []), Scored(kin, chosen[0].score)]
+        rest = None
     elif chosen and CONSEQUENCE.search(plain) and not any(is_sanction(s.id) for s in chosen):
         # "on est obligés d'accepter ? et sinon ?", "wa riskeren we?": the rule, then what not keeping it costs.
         sanctions = [s for s in around if is_sanction(s.id)]
         chosen = [*chosen[:1], *choose(sanctions, calls=calls, threshold=threshold - SANCTION_SLACK, two=False)[:1]]
+    if chosen and not two and PAID_WHEN.search(plain) and _topic_of(chosen[0].id) == "payment":
+        # "wanneer wordt die dan betaald?": when the money comes, not the deadline the claim was sent by.
+        chosen = [s for s in chosen if _topic_of(s.id) != "deadlines"]
     if earlier and len(chosen) == 1 and PAID_WHEN.search(plain) and _topic_of(chosen[0].id) != "payment":
         # "we hebben onze eerste schuldvordering ingediend" then "wanneer wordt die uitbetaald?": when money is paid,
         # not the deadline the turn before was about.
@@ -932,8 +955,9 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> Choice:
             # and that the documents give no figure.
             return Choice(chosen, unstated=True)
         return Choice([])
-    # A figure asked that the items do not state, though they surely answer: said not given.
-    return Choice(chosen, rest, unstated=bool(missing))
+    # A figure asked that the items do not state, though they surely answer: said not given (not a time: "wanneer kan
+    # Digilab weigeren?" asks in which cases).
+    return Choice(chosen, rest, unstated=any(kind is not TIME for kind in missing))
 
 
 def call_events(tracker: Tracker) -> list[dict]:

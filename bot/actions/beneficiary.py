@@ -26,7 +26,8 @@ _MONEY = re.compile(
 )
 # Asking how much, or how it went for this project (not whether or when an amount is paid): the documents do not say.
 PROJECT_OUTCOME_ASKED = re.compile(
-    r"\b(combien|hoeveel|quel montant|welk bedrag|montant|bedrag|goedgekeurd|approuve\w*|prolonge\w*|verlengd"
+    r"\b(combien|hoeveel|quel montant|welk bedrag|quel\w* (?:sera|serait|est) (?:exactement |precisement )?le montant"
+    r"|montant exact|exacte? bedrag|goedgekeurd|approuve\w*|prolonge\w*|verlengd"
     r"|accorde\w*|toegekend|positi\w*|negati\w*|gelukt|reussi\w*)\b"
 )
 # A question about what the project does wants its description too, even beside an amount.
@@ -183,7 +184,7 @@ def is_ranking_question(text: str, earlier: Sequence[str] = ()) -> bool:
     )
 
 
-RANKING_FOLLOW_UP = 10
+RANKING_FOLLOW_UP = 12
 
 
 _RANKED_WHAT = re.compile(

@@ -235,6 +235,7 @@ def route(tracker: Tracker) -> str:
         and not named
         and not its_row
         and (clearly_unanswerable(text) or (not quantities and not remembered and not answerable(ranked(text))))
+        and not expense_span(tracker)
     ):
         # "the IBAN to pay back what we received too much?" is no computation: with no figure to compute with, the
         # questions the documents do not answer need only be closest to have it said.
