@@ -192,20 +192,17 @@ _RANKED_WHAT = re.compile(
 )
 
 
-# Setting projects side by side: "lequel a reçu le plus", "evenveel", "le même montant".
-_COMPARED = re.compile(
-    r"\b(lequel|laquelle|welk(?:e)? van|wie van|plus|meer|moins|minder|meme montant|zelfde bedrag|evenveel|autant"
-    r"|difference|verschil|compar\w*|vergelijk\w*)\b"
-)
-
-
-# Setting a project beside the one named before: "et Lessines, c'est plus ou moins ?", "le montant de chacun des deux".
-_BESIDE = re.compile(
-    r"\b(plus ou moins|plus que|moins que|meer of minder|meer dan|minder dan|chacun|chaque projet|(?:les |des )?deux"
+# Setting a project beside another, even the one named before: "et Lessines, c'est plus ou moins ?", "le montant de
+# chacun des deux", "lequel a reçu le plus", "evenveel", "le même montant".
+_BESIDE_WORDS = (
+    r"plus ou moins|plus que|moins que|meer of minder|meer dan|minder dan|chacun|chaque projet|(?:les |des )?deux"
     r"|beide|allebei|elk(?:e)? (?:project|van)|ieder|lequel|laquelle|welk(?:e)? van|verschil|difference|compar\w*"
     r"|(?:plus|moins|meer|minder)\b[^.?!]{0,40}\b(?:que|qu|dan)"
-    r"|vergelijk\w*|autant|evenveel|meme montant|zelfde bedrag)\b"
+    r"|vergelijk\w*|autant|evenveel|meme montant|zelfde bedrag"
 )
+_BESIDE = re.compile(rf"\b({_BESIDE_WORDS})\b")
+# Two projects named in one message are compared on looser words too ("Ostende ou Roulers, qui a eu plus ?").
+_COMPARED = re.compile(rf"\b({_BESIDE_WORDS}|wie van|plus|meer|moins|minder)\b")
 
 
 def _compared(text: str, before: Beneficiary | None = None) -> list[Beneficiary]:
@@ -215,7 +212,7 @@ def _compared(text: str, before: Beneficiary | None = None) -> list[Beneficiary]
     named = list(beneficiaries_in(text))
     if len(named) == 1 and before and before.id != named[0].id and _BESIDE.search(plain):
         named.append(before)
-    elif not _COMPARED.search(plain) and not _BESIDE.search(plain):
+    elif not _COMPARED.search(plain):
         return []
     if len(named) < 2:
         return []
