@@ -385,7 +385,9 @@ _MONTHS = {
     )
     for number, name in enumerate(names.split(), 1)
 }
-_DATE_WORDS = re.compile(r"\b(\d{1,2})(?:er|e|ste)?\s+(" + "|".join(_MONTHS) + r")\s+(\d{4})\b", re.IGNORECASE)
+# A day and its month in words ("12 mai", "1er novembre"), then its year or none.
+_DAY_AND_MONTH = r"\b(\d{1,2})(?:er|e|ste)?\s+(" + "|".join(_MONTHS) + ")"
+_DATE_WORDS = re.compile(_DAY_AND_MONTH + r"\s+(\d{4})\b", re.IGNORECASE)
 _DATE_DIGITS = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b")
 
 
@@ -403,7 +405,7 @@ def parse_dates(text: str, *, year: int | None = None) -> list[date]:
     return [day for _, (day, _) in sorted(found, key=lambda f: f[0])]
 
 
-_DAY_MONTH = re.compile(r"\b(\d{1,2})(?:er|e|ste)?\s+(" + "|".join(_MONTHS) + r")\b(?!\s+\d{4})", re.IGNORECASE)
+_DAY_MONTH = re.compile(_DAY_AND_MONTH + r"\b(?!\s+\d{4})", re.IGNORECASE)
 
 
 _MONTH_YEAR = re.compile(r"(?<![\d.])\b(" + "|".join(_MONTHS) + r")\s+(\d{4})\b", re.IGNORECASE)

@@ -105,9 +105,9 @@ CONSEQUENCE = re.compile(
 )
 SANCTIONS = ("refusal", "refund")
 # What a rule not kept costs, wherever the documents say it: "il est tenu de rembourser" closes the article on controls.
-SANCTION_WORDS = re.compile(
-    r"\b(tenu de rembourser|rembourser sans delai|remboursement du subside|est refuse|non-liquidation|pas liquide)"
-)
+# (Money already paid must be given back: REPAYS; or a claim is not paid.)
+_REPAY = r"tenu de rembourser|remboursement du subside"
+SANCTION_WORDS = re.compile(rf"\b({_REPAY}|rembourser sans delai|est refuse|non-liquidation|pas liquide)")
 
 
 def is_sanction(item_id: str) -> bool:
@@ -121,7 +121,7 @@ CASES_ASKED = re.compile(
     r"|in welk geval|wanneer (?:moeten|moet|kunnen|kan)\b[^?]{0,40}\bterug\w*|quand (?:doit|devons|peut|peuvent)\b"
     r"[^?]{0,40}\brembours\w*)"
 )
-REPAYS = re.compile(r"\b(tenu de rembourser|remboursement du subside)")
+REPAYS = re.compile(rf"\b({_REPAY})")
 LATE_TOPICS = ("deadlines", "claim_documents", "payment")
 # The intent is a hint: items of its topics get a small lead over items of other topics.
 INTENT_BONUS = 0.1

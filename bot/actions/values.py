@@ -86,7 +86,7 @@ _ADVANCE_RECEIVED = re.compile(
     r"\b(?:l'?avance|avance|voorschot|het voorschot)\b|\b(?:avance|voorschot)\b[^.?!]{0,20}"
     r"\b(?:recue?s?|touchee?s?|percue?s?|versee?s?|ontvangen|gekregen|gehad|binnen)\b"
 )
-_NOT_YET = re.compile(r"\b(pas encore|pas|jamais|nog niet|niet|nooit|geen)\b")
+_NOT_YET = re.compile(r"\b(pas|jamais|niet|nooit|geen)\b")  # ("pas encore", "nog niet" hold these)
 _PAID = (
     r"(?:payee?s?|recue?s?|obtenue?s?|touchee?s?|demandee?s?|reclamee?s?|versee?s?"
     r"|gekregen|ontvangen|kregen|uitbetaald|gevraagd|vroegen|betaald|gehad)"
