@@ -185,3 +185,45 @@ def find_costs(kb: KnowledgeBase, text: str) -> list[CostItem]:
 def beneficiary_names(kb: KnowledgeBase) -> list[tuple[str, str]]:
     """(name, beneficiary id) for every way a beneficiary is written: feeds the NLU lookup table."""
     return [(name, b.id) for b in kb.beneficiaries for name in dict.fromkeys(_names(b))]
+
+
+# A word is distinctive of a project when at most this many project descriptions use it ("vélo cargo", "bus",
+# "mamans"), not "formation" or "numérique", which most of them use, and no other fact does: "documents",
+# "responsable", "krijgen" are the words of every question.
+_DISTINCTIVE = 2
+# Stems: "visites"/"visite", "bakfiets"/"bakfietsen" count as one word.
+_STEM = 6
+
+
+def _stems(text: str) -> set[str]:
+    return {w[:_STEM] for w in normalise(text) if len(w) >= 3 and w not in function_words() and w not in _GENERIC}
+
+
+_PROJECT_WORDS: dict[int, tuple[list[tuple[Beneficiary, set[str]]], set[str]]] = {}
+
+
+def _project_words(kb: KnowledgeBase) -> tuple[list[tuple[Beneficiary, set[str]]], set[str]]:
+    """Each project's description words, and the words of everything else the knowledge says (not the example
+    questions: "un vélo cargo pour les visites à domicile, c'est finançable ?" asks about costs)."""
+    if id(kb) not in _PROJECT_WORDS:
+        described = [(b, _stems(f"{b.project} {b.description_fr} {b.description_nl}")) for b in kb.beneficiaries]
+        said = [f"{item.fr} {item.nl}" for item in [*kb.facts.values(), *kb.costs]]
+        _PROJECT_WORDS[id(kb)] = (described, _stems(" ".join(said)))
+    return _PROJECT_WORDS[id(kb)]
+
+
+def project_doing(kb: KnowledgeBase, text: str) -> Beneficiary | None:
+    """The 2023 project whose description alone holds what `text` describes ("celui qui fait des visites à domicile
+    avec un vélo cargo" is Halle's Digiplek), when one project stands out by two distinctive words, or one that no
+    other description uses; else None."""
+    described, general = _project_words(kb)
+    asked = _stems(text) - general
+    counts: dict[str, int] = {}
+    for _, stems in described:
+        for stem in stems & asked:
+            counts[stem] = counts.get(stem, 0) + 1
+    # A word only one description uses counts twice: "bakfiets", "welzijnsapp" alone name their project.
+    weight = {stem: _DISTINCTIVE + 1 - n for stem, n in counts.items() if n <= _DISTINCTIVE}
+    scored = sorted(((sum(weight.get(s, 0) for s in stems), b) for b, stems in described), key=lambda pair: -pair[0])
+    best, runner_up = scored[0][0], scored[1][0]
+    return scored[0][1] if best >= 2 and best > runner_up else None

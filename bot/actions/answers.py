@@ -736,7 +736,28 @@ def in_context_of(earlier: str, text: str) -> list[Scored]:
         Scored(i, round((together.get(i, last_together) + own * alone.get(i, last_alone)) / (1 + own), 4))
         for i in {*together, *alone}
     ]
+    if turned := _ordinal_turned(earlier, text):
+        # "Première décla envoyée le 10 mai." then "Et la deuxième, on a jusqu'à quand ?": what only the first one
+        # is about is no answer now.
+        now, before = turned
+        last = min(s.score for s in fused)
+        fused = [
+            Scored(s.id, last) if _names_ordinal(s.id, before) and not _names_ordinal(s.id, now) else s for s in fused
+        ]
     return sorted(fused, key=lambda s: (-s.score, s.id))
+
+
+def _ordinal_turned(earlier: str, text: str) -> tuple[str, str] | None:
+    """The ordinal a follow-up names instead of the one before ("2", "1" for "et la 2e ?" after "la 1ère créance")."""
+    ordinals = SWAPS[0]
+    now = [k for k, p in ordinals.items() if re.search(rf"\b(?:{p})\b", unaccent(text))]
+    before = [k for k, p in ordinals.items() if re.search(rf"\b(?:{p})\b", unaccent(earlier))]
+    return (now[0], before[0]) if len(now) == 1 and len(before) == 1 and now != before else None
+
+
+def _names_ordinal(item_id: str, kind: str) -> bool:
+    item = kb().item(item_id) if kb().has(item_id) else None
+    return item is not None and re.search(rf"\b(?:{SWAPS[0][kind]})\b", unaccent(item.fr)) is not None
 
 
 def contexts_of(parts: Sequence[str], earlier: str) -> list[str]:

@@ -16,6 +16,7 @@ from bot.actions.replies import kb, lang_of, latest_text, previous_texts, say_do
 from bot.actions.values import beneficiaries_in, beneficiary, named_earlier, remembered_beneficiary, unknown_cpas
 from bot.sentences import unaccent
 from knowledge.models import Beneficiary
+from knowledge.search import name_words, normalise, project_doing
 from rules.money import format_eur, format_percent
 from rules.parsing import read_quantities
 
@@ -35,7 +36,8 @@ _WHAT_IT_DOES = re.compile(
     r"\b(doet|doen ze|que fait|que font|fait quoi|font quoi|consiste|inhoud|beschrijving|description|omschrijving"
     r"|waarover|c'est quoi|c quoi|principe|concept|idee|bedoeling|contenu|modules?|referents?|activites|acties|luiken"
     r"|volets|gebruik\w*|utilis\w*|prevoi\w*|voorzien|bestaat|outils?|middelen|combien de cpas|hoeveel ocmw\w*"
-    r"|compose\w*|samengesteld|leden|membres)\b"
+    r"|compose\w*|samengesteld|leden|membres|public|publiek|cible\w*|doelgroep\w*|s'adresse|richt|pour qui|voor wie"
+    r"|ages?|leeftijd\w*|nouveau|nieuw\w*|precedent\w*|vorige|lien|verband|fondateurs?|oprichters?)\b"
 )
 # What the annex row cannot say about a project: the people it reached, its results, its second year.
 BEYOND_ANNEX = re.compile(
@@ -51,15 +53,24 @@ def beneficiary_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> li
     """The project named now or earlier; the largest or smallest grant; else ask which one."""
     lang, text = lang_of(tracker), latest_text(tracker)
     compared = _compared(text, named_earlier(tracker))
+    earlier = previous_texts(tracker, 1)
+    if not compared and earlier and not beneficiaries_in(text) and _COMPARED.search(unaccent(text)):
+        # "staan Eeklo en Maldegem in de bijlage?", then "wie van de twee krijgt het meest?": the two named before.
+        compared = _compared(f"{earlier[0]} {text}")
     if compared:
-        # "Ostende ou Roulers, lequel a reçu le plus ?": which, then each row.
+        # "Ostende ou Roulers, lequel a reçu le plus ?": which, then each row; "et Tournai, plus ou moins que Genk ?":
+        # Tournai first, with the difference.
         first, second = compared[0], compared[1]
+        response = "utter_same_total"
+        if first.total != second.total:
+            response = "utter_larger_total" if first.total > second.total else "utter_smaller_total"
         dispatcher.utter_message(
-            response="utter_same_total" if first.total == second.total else "utter_larger_total",
+            response=response,
             first=first.name(lang),
             second=second.name(lang),
             total=format_eur(first.total, lang),
             other=format_eur(second.total, lang),
+            difference=format_eur(abs(first.total - second.total), lang),
         )
         for named in compared:
             describe(dispatcher, named, lang, money_only=True)
@@ -68,6 +79,11 @@ def beneficiary_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> li
     if ranked:
         describe(dispatcher, ranked, lang, money_only=True)
         return [SlotSet("organisation", ranked.id)]  # "en hoeveel voorschot is da?" is about this one
+    doing = project_described(text)
+    if doing:
+        # "le CPAS qui fait des visites à domicile en vélo cargo, c'est lequel ?": that project, what it does first.
+        describe(dispatcher, doing, lang, money_only=False)
+        return [SlotSet("organisation", doing.id)]
     named = remembered_beneficiary(tracker)
     stranger = None if beneficiary(tracker) else unknown_cpas(text)
     if stranger:
@@ -150,6 +166,29 @@ REGION = re.compile(
 )
 
 
+# Asking which CPAS or project does something: "quel CPAS fait …", "y a un CPAS qui …, c'est lequel ?", "welk OCMW werkt
+# met een bakfiets?", "qui a un projet avec …" (not "quel barème pour le digicoach du projet ?").
+WHICH_PROJECT = re.compile(
+    r"\b(quel(?:le)?s? (?:cpas|projets?)|welke? (?:ocmw|project)\w*|(?:cpas|ocmw) (?:qui|die|dat)"
+    r"|(?:qui|wie) (?:\w+ ){0,2}(?:un|een) (?:projet|project))\b"
+)
+# "c'est lequel ?" after the description.
+_WHICH_ONE = re.compile(
+    r"\b(lequel|laquelle|lesquels|c'est qui|welke? (?:is|zijn) (?:het|dat|da)|wie is (?:het|dat|da))\b"
+)
+_A_PROJECT = re.compile(r"\b(cpas|ocmw\w*|projets?|projecten|project)\b")
+
+
+def project_described(text: str) -> Beneficiary | None:
+    """The 2023 project a question names by what it does, not by its name ("y a un CPAS qui fait des visites à
+    domicile avec un vélo cargo, c'est lequel ?"); not for questions ranking the grants."""
+    plain = unaccent(text)
+    asks_which = WHICH_PROJECT.search(plain) or (_WHICH_ONE.search(plain) and _A_PROJECT.search(plain))
+    if not asks_which or _LARGEST.search(plain) or _SMALLEST.search(plain) or beneficiaries_in(text):
+        return None
+    return project_doing(kb(), text)
+
+
 def is_list_question(text: str) -> bool:
     """'Which CPAS are in the 2023 decree?', 'welke OCMW's staan in de bijlage?' (not another call's winners)."""
     plain = unaccent(text)
@@ -216,7 +255,12 @@ def _compared(text: str, before: Beneficiary | None = None) -> list[Beneficiary]
         return []
     if len(named) < 2:
         return []
-    return sorted(named, key=lambda b: b.total, reverse=not _SMALLEST.search(plain))
+    if _WHICH_ONE.search(plain) or _LARGEST.search(plain) or _SMALLEST.search(plain):
+        # Asking which of the two: the larger (or smaller) one is the answer and comes first.
+        return sorted(named, key=lambda b: b.total, reverse=not _SMALLEST.search(plain))
+    # "et Tournai ? c'est plus ou moins que Genk ?": the one asked about first, as the asker set them.
+    words = normalise(text)
+    return sorted(named, key=lambda b: next((i for i, w in enumerate(words) if w in name_words(b)), len(words)))
 
 
 def _by_amount(text: str) -> Beneficiary | None:

@@ -34,6 +34,7 @@ from bot.actions.beneficiary import (
     is_list_question,
     is_ranking_question,
     list_beneficiaries,
+    project_described,
 )
 from bot.actions.cluster import cluster
 from bot.actions.payments import cofinancing, payments, say_unknown_cpas, transfers
@@ -94,7 +95,10 @@ PAYMENT_HINT = re.compile(
 # Asking how much one may apply for.
 ASK_FOR_WORDS = re.compile(r"\b(demander|aanvragen|vragen|plafond|maximum|max|peut-on|mogen|recevoir|krijgen)\b")
 # The 2008 manual's rule on moving money between cost types.
-TRANSFER_WORDS = re.compile(r"\b(15 ?%|15 pour ?cent|15 procent|transfer\w*|\w*verschuiv\w*|overdracht\w*)")
+TRANSFER_WORDS = re.compile(
+    r"\b(15 ?%|15 pour ?cent|15 procent|transfer\w*|\w*verschuiv\w*|overdracht\w*"
+    r"|(?:deplac|gliss|bascul|verplaats|overhevel|schuiv)\w*[^?.]{0,60}\b(?:types?|categories?|postes?|soorten|posten)\b)"
+)
 # Asking whether a CPAS is among those selected.
 SELECTED_WORDS = re.compile(
     r"\b(retenu\w*|selectionn\w*|fait partie|font partie|soutenu\w*|beneficiaire\w*|laureat\w*"
@@ -221,6 +225,8 @@ def route(tracker: Tracker) -> str:
         # "Et l'autre ? On est aussi dedans via une association." from Fléron: SPOT's project, which it belongs to.
         return "association"
     if is_ranking_question(text, previous_texts(tracker, 1)):
+        return "beneficiary"
+    if not named and project_described(text):
         return "beneficiary"
     if not named and is_list_question(text) and not unknown_cpas(text):
         return "beneficiary_list"

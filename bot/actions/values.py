@@ -307,6 +307,14 @@ _CPAS_NAME = re.compile(
 )
 
 
+# "notre CPAS", "ons OCMW", "le CPAS", "een OCMW": a name after them needs its link ("notre CPAS de Hasselt") or a
+# capital ("ons OCMW Hasselt").
+_OWN_CPAS = re.compile(
+    r"\b(notre|nos|mon|votre|leur|le|un|ce|chaque|ons|onze|mijn|uw|jullie|hun|het|een|dit|elk|ieder)\s*$", re.IGNORECASE
+)
+_NAME_LINK = re.compile(r"(?:cpas|ocmw)\s+(?:de\s+|d['’]\s*|du\s+|van\s+|te\s+)", re.IGNORECASE)
+
+
 @lru_cache(maxsize=1)
 def _common_words() -> frozenset:
     """Words that follow 'CPAS'/'OCMW' without naming one ('CPAS qui', 'OCMW heeft', 'CPAS 2023')."""
@@ -415,6 +423,9 @@ def unknown_cpas(text: str) -> str | None:
     for match in _CPAS_NAME.finditer(text or ""):
         name = match.group(1).strip(" '’-")
         if re.split(r"[\s'’-]", unaccent(name))[0] in _common_words() or find_beneficiaries(kb(), match.group(0)):
+            continue
+        if _OWN_CPAS.search(text[: match.start()]) and not _NAME_LINK.match(match.group(0)) and name.islower():
+            # "Notre CPAS figure parmi les lauréats", "ons OCMW start": a verb after the asker's CPAS, no name.
             continue
         return name[:1].upper() + name[1:]
     return None

@@ -1501,6 +1501,32 @@ def test_two_projects_set_side_by_side_get_which_then_both_rows_the_larger_first
     assert first in replies[1] and second in replies[2] and "Gand" not in " ".join(replies)
 
 
+def test_a_project_set_beside_the_one_named_before_comes_first_with_the_difference(domain, kb):
+    genk, tournai = project(kb, "Genk"), project(kb, "Tournai")
+    replies, _ = ask(
+        domain,
+        "et Tournai ? c'est plus ou moins que Genk ?",
+        intent="ask_beneficiary",
+        earlier=["Genk, le projet Vlotte balie, ils ont eu combien au total ?"],
+    )
+    assert replies[0].startswith("CPAS de Tournai reçoit moins que CPAS de Genk"), replies[0]
+    assert format_eur(genk.total - tournai.total, "fr") in replies[0]
+
+
+def test_which_of_the_two_named_in_the_turn_before_gets_most_in_dutch(domain, kb):
+    eeklo, maldegem = project(kb, "Eeklo"), project(kb, "Maldegem")
+    larger, smaller = sorted([eeklo, maldegem], key=lambda b: b.total, reverse=True)
+    replies, _ = ask(
+        domain,
+        "en wie van de twee krijgt het meest, en hoeveel verschil is da?",
+        intent="ask_beneficiary",
+        lang="nl",
+        earlier=["staan Eeklo en Maldegem allebei in de bijlage van het KB?"],
+    )
+    assert replies[0].startswith(f"{larger.name('nl')} krijgt meer dan {smaller.name('nl')}"), replies[0]
+    assert format_eur(larger.total - smaller.total, "nl") in replies[0]
+
+
 def test_two_projects_with_the_same_total_are_said_to_get_the_same(domain, kb):
     replies, _ = ask(
         domain, "Le CPAS d'Ans ou celui de Puurs-Sint-Amands, lequel a reçu le plus ?", intent="ask_beneficiary"
@@ -1940,3 +1966,41 @@ def test_and_the_vat_after_a_projects_amount_is_that_projects_vat(domain, kb):
         domain, "en de btw?", lang="nl", slots={"organisation": maldegem.id}, earlier=["Maldegem bedrag excl btw?"]
     )
     assert format_eur(maldegem.vat, "nl") in " ".join(replies), replies
+
+
+def test_a_project_asked_by_what_it_does_gets_its_row_and_description_then_its_vat(domain, kb):
+    halle = project(kb, "Halle")
+    events, replies = run(
+        ActionAnswer(),
+        tracker(
+            "y a un CPAS dans l'AR 2023 qui fait des visites a domicile avec un velo cargo, c'est lequel deja ?",
+            intent="ask_beneficiary",
+        ),
+        domain,
+    )
+    assert "Digiplek" in replies[0] and "vélo cargo" in replies[0]
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    replies, _ = ask(domain, "ok top. et le montant de TVA chez eux ?", intent="ask_beneficiary", slots=slots)
+    assert format_eur(halle.vat, "fr") in replies[0]
+
+
+def test_the_2008_transfer_rule_is_computed_when_the_asker_moves_money_between_cost_categories(domain, kb):
+    rate = kb.fact("ict_2008.transfer_rate").decimal
+    replies, _ = ask(
+        domain,
+        "Avec un subside de 24.000 €, on pouvait déplacer combien au maximum entre les catégories de coûts ?",
+        intent="ask_fact",
+        earlier=["Je suis tombée sur un vieux manuel de 2008 du SPP IS sur la fracture numérique."],
+    )
+    assert format_eur(Decimal("24000") * rate, "fr") in replies[0]
+
+
+@needs_index
+def test_the_second_claim_asked_after_the_first_gets_the_second_claims_deadline(domain, kb):
+    replies, _ = ask(
+        domain,
+        "Et la deuxième, on a jusqu'à quand ?",
+        intent="ask_deadlines",
+        earlier=["Première décla de créance envoyée à Digilab le 10 mai, ouf."],
+    )
+    assert "10 novembre 2024" in replies[0] and "12 mai" not in replies[0], replies[0]

@@ -70,6 +70,13 @@ def test_a_verb_after_ocmw_is_no_unknown_cpas():
     assert unknown_cpas("quel CPAS porte ce projet ?") is None
 
 
+def test_a_verb_after_our_cpas_is_no_cpas_name_but_a_name_with_its_link_or_capital_is():
+    assert unknown_cpas("Bonjour, Notre CPAS figure parmi les lauréats de l'appel CPAS 2023.") is None
+    assert unknown_cpas("Notre CPAS démarre un projet e-inclusion for Belgium.") is None
+    assert unknown_cpas("notre CPAS de Namur a reçu combien ?") == "Namur"
+    assert unknown_cpas("ons OCMW Hasselt wil weten hoeveel") == "Hasselt"
+
+
 def test_a_total_vat_included_is_the_grant_never_an_amount_received():
     # The annex row retyped: excl. VAT + VAT = total incl. VAT, then the advance received.
     found = payment_input("Genk: 224.522,50 HTVA + 10.500 TVA = 235.022,50 TVAC, avance 70.506,75. Il reste combien ?")

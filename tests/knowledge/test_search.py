@@ -1,6 +1,8 @@
 """Beneficiaries are found in what people type: accents, case, small typos and longer phrasings."""
 
-from knowledge.search import find_beneficiaries
+import pytest
+
+from knowledge.search import find_beneficiaries, project_doing
 
 
 def _ids(kb, text):
@@ -28,3 +30,28 @@ def test_a_common_word_is_no_typo_of_a_name(kb):
     # Nor inside a name of several words: "numérique pour nos …" is not the project "Numérique pour tous".
     assert _ids(kb, "un projet d'inclusion numérique pour nos bénéficiaires âgés") == []
     assert _ids(kb, "le projet Numerique pour tou") == ["jemeppe_sur_sambre"]
+
+
+@pytest.mark.parametrize(
+    ("text", "project"),
+    [
+        ("y a un CPAS qui fait des visites a domicile avec un velo cargo, c'est lequel ?", "Digiplek OCMW"),
+        ("welk OCMW werkt met een bakfiets?", "Digiplek OCMW"),
+        ("quel projet forme des mamans d'enfants en primaire ?", "Femmes connectées"),
+        ("quel cpas a un projet sur le phishing ?", "Projet POINT.com"),
+    ],
+)
+def test_a_project_is_found_by_what_only_its_description_says(kb, text, project):
+    assert project_doing(kb, text).project == project
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Quels CPAS ont été retenus dans l'appel CPAS 2024 et pour quels montants ?",
+        "quel CPAS fait de la formation au numérique ?",
+        "welke documenten moeten bij de schuldvordering?",
+    ],
+)
+def test_words_many_projects_or_the_rules_use_name_no_project(kb, text):
+    assert project_doing(kb, text) is None
