@@ -89,3 +89,8 @@ def amount_fits(amount: Decimal, cluster: Cluster) -> str:
     if cluster.min_subsidy is not None and amount < cluster.min_subsidy:
         return "below"
     return "within"
+
+
+def cluster_allowing(amount: Decimal, clusters: Sequence[Cluster]) -> Cluster | None:
+    """The smallest cluster whose maximum reaches `amount` (where a CPAS must stand to ask for it), if any."""
+    return next((c for c in sorted(clusters, key=lambda c: c.population_min) if c.max_subsidy >= amount), None)

@@ -14,7 +14,7 @@ from bot.actions.answers import calls_named
 from bot.actions.replies import kb, lang_of, latest_text, say_error, say_facts, say_issues
 from bot.actions.values import numbers
 from bot.sentences import unaccent
-from rules.clusters import amount_fits, cluster_for
+from rules.clusters import amount_fits, cluster_allowing, cluster_for
 from rules.errors import RuleError
 from rules.money import format_eur, format_number
 from rules.parsing import population_said, read_quantities
@@ -106,14 +106,19 @@ def answer_cluster(
     else:
         c = result.cluster
         if asked is not None:
+            fits = amount_fits(asked, c)
+            # "on rentre dans les grandes villes avec un plafond de 400.000 ?": whose ceiling that is.
+            other = cluster_allowing(asked, kb().clusters) if fits == "above" else None
             dispatcher.utter_message(
                 response="utter_plain",
                 answer=kb().message(
-                    f"cluster_amount_{amount_fits(asked, c)}",
+                    "cluster_amount_above_other" if other else f"cluster_amount_{fits}",
                     lang,
                     amount=format_eur(asked, lang),
                     minimum=format_eur(c.min_subsidy, lang) if c.min_subsidy else "",
                     maximum=format_eur(c.max_subsidy, lang),
+                    other=(other.nl if lang == "nl" else other.fr) if other else "",
+                    other_maximum=format_eur(other.max_subsidy, lang) if other else "",
                 ),
             )
         response = "utter_cluster_range" if c.min_subsidy is not None else "utter_cluster_max_only"

@@ -137,7 +137,8 @@ THEIR_PROJECT = re.compile(r"\b(ils|elles|leur|leurs|eux|ze|zij|hun|(?:ce|cet|da
 ABOUT_A_PROJECT = re.compile(
     r"\b(doet|doen ze|que fait|que font|fait quoi|font quoi|consiste|inhoud|beschrijving|description|omschrijving"
     r"|waarover gaat|qu'est-ce que c'est|s'adresse\w*|destine a qui|pour qui|voor wie|richt\w* (?:zich|het)"
-    r"|doelgroep\w*|doelpubliek|public cible|cible\w* qui|vise\w* qui|mikt\w* op wie)\b"
+    r"|doelgroep\w*|doelpubliek|public cible|cible\w* qui|vise\w* qui|mikt\w* op wie"
+    r"|fondateur\w*|membres|leden|oprichter\w*|compose\w*|samengesteld)\b"
     r"|\b(?:(?:wat|wa) is (?:da|dat|dit|het)(?: (?:eigenlijk|juist|precies))?|c'?est quoi(?: ce projet)?)\s*(?:\?|$)"
     # "c'est aussi un bus ?", "is dat ook een bus?": what the project is.
     r"|\b(?:c'est|est-ce) (?:aussi |egalement )?un\b|\bis (?:het|dat|da|dit) (?:ook )?een\b"

@@ -1252,7 +1252,13 @@ def test_a_grant_asked_for_above_the_clusters_maximum_gets_no(domain):
     replies, _ = ask(
         domain, "Mogen we dan 100.000 euro aanvragen?", intent="ask_cluster", lang="nl", slots={"population": "12000"}
     )
-    assert replies[0] == "Nee: € 100.000,00 ligt boven het maximum van € 60.000,00 van deze cluster."
+    assert replies[0].startswith("Nee: € 100.000,00 ligt boven het maximum van € 60.000,00 van deze cluster;")
+    assert "tot € 120.000,00 aanvragen kan enkel in de cluster „Middelgrote OCMW-projecten" in replies[0], replies[0]
+
+
+def test_a_grant_above_every_clusters_maximum_names_no_other_cluster(domain):
+    replies, _ = ask(domain, "on peut demander 500.000 € ?", intent="ask_cluster", slots={"population": "160000"})
+    assert replies[0] == "Non : 500\u202f000,00 € dépasse le maximum de 400\u202f000,00 € de ce cluster."
 
 
 def test_a_2008_cost_type_costing_more_than_planned_gets_its_ceiling_from_the_turn_before(domain):
@@ -2004,3 +2010,8 @@ def test_the_second_claim_asked_after_the_first_gets_the_second_claims_deadline(
         earlier=["Première décla de créance envoyée à Digilab le 10 mai, ouf."],
     )
     assert "10 novembre 2024" in replies[0] and "12 mai" not in replies[0], replies[0]
+
+
+def test_the_members_of_an_association_asked_get_its_description(domain):
+    replies, _ = ask(domain, "et Integra Plus alors, c'est qui les CPAS fondateurs ?", intent="ask_beneficiary")
+    assert "Durbuy" in replies[0] and "Rendeux" in replies[0], replies[0]

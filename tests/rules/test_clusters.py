@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from rules.clusters import amount_fits, cluster_for
+from rules.clusters import amount_fits, cluster_allowing, cluster_for
 from rules.errors import InvalidPopulation
 
 
@@ -78,3 +78,12 @@ def test_a_population_in_exponent_form_is_read_whole(kb):
 )
 def test_a_grant_asked_for_is_set_against_its_clusters_range(kb, population, amount, where):
     assert amount_fits(Decimal(amount), cluster_for(population, clusters=kb.clusters).cluster) == where
+
+
+@pytest.mark.parametrize(("amount", "cluster"), [("400000", "large_city"), ("120000", "medium"), ("60000", "small")])
+def test_the_cluster_allowing_a_grant_is_the_smallest_whose_maximum_reaches_it(kb, amount, cluster):
+    assert cluster_allowing(Decimal(amount), kb.clusters).id == cluster
+
+
+def test_no_cluster_allows_more_than_the_largest_maximum(kb):
+    assert cluster_allowing(Decimal("400000.01"), kb.clusters) is None
