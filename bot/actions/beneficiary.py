@@ -45,8 +45,8 @@ BEYOND_ANNEX = re.compile(
     r"|resultat\w*|resultaten|impact|(?:2e|2eme|deuxieme|seconde) annee(?: de projet)?|annee 2"
     r"|(?:2e|2de|tweede) (?:project)?jaar|jaar 2)\b"
 )
-_LARGEST = re.compile(r"\b(plus gros|plus grand|plus eleve|le plus|hoogste|grootste|meeste)\b")
-_SMALLEST = re.compile(r"\b(plus petit|plus bas|le moins|kleinste|laagste|minste)\b")
+_LARGEST = re.compile(r"\b(plus gros(?:se)?s?|plus grande?s?|plus elevee?s?|le plus|hoogste|grootste|meeste)\b")
+_SMALLEST = re.compile(r"\b(plus petite?s?|plus basse?s?|plus faibles?|le moins|kleinste|laagste|minste)\b")
 
 
 def beneficiary_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
@@ -219,7 +219,10 @@ def is_ranking_question(text: str, earlier: Sequence[str] = ()) -> bool:
         return True
     return bool(
         _RANKED_WHAT.search(plain)
-        and re.search(r"\b(montant|bedrag|subsid\w*|subvention|budget|recu|gekregen|ontvangen|geld|argent)\b", plain)
+        and re.search(
+            r"\b(montant|bedrag|subsid\w*|subvention|budget|recu|gekregen|ontvangen|geld|argent|avance|voorschot)\b",
+            plain,
+        )
     )
 
 

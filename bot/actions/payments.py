@@ -370,6 +370,7 @@ def transfers(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
         grant=format_eur(given.grant, lang),
         planned=format_eur(planned, lang),
         rate=format_percent(fact.decimal, lang),
+        shift=format_eur(category_ceiling(given.grant, Decimal(0), rate=fact.decimal), lang),
         ceiling=format_eur(ceiling, lang),
         rule=fact.text(lang),
         source=kb().cite(fact.source, lang=lang),

@@ -103,7 +103,7 @@ TRANSFER_WORDS = re.compile(
 SELECTED_WORDS = re.compile(
     r"\b(retenu\w*|selectionn\w*|fait partie|font partie|soutenu\w*|beneficiaire\w*|laureat\w*"
     r"|geselecteerd|gekozen|gesteund|begunstigde\w*|erbij|bij de|concerne\w*|betrokken|figur\w*|trouve pas|dedans"
-    r"|erin|staan|staat|vermeld\w*|repris)\b"
+    r"|erin|staan|staat|vermeld\w*|repris|annexe|bijlage|ne trouve|vind\w* (?:ik |we |wij )?(?:niet|geen))\b"
 )
 # Words about the annex row itself (amount excl. VAT, VAT, total): the project's figures, not a computation.
 ANNEX_WORDS = re.compile(r"\b(excl\w*|htva|hors tva|btw|tva|totaal|total|bijlage|annexe|publie\w*)\b")
@@ -138,7 +138,7 @@ ABOUT_A_PROJECT = re.compile(
     r"\b(doet|doen ze|que fait|que font|fait quoi|font quoi|consiste|inhoud|beschrijving|description|omschrijving"
     r"|waarover gaat|qu'est-ce que c'est|s'adresse\w*|destine a qui|pour qui|voor wie|richt\w* (?:zich|het)"
     r"|doelgroep\w*|doelpubliek|public cible|cible\w* qui|vise\w* qui|mikt\w* op wie"
-    r"|fondateur\w*|membres|leden|oprichter\w*|compose\w*|samengesteld)\b"
+    r"|fondateur\w*|membres|leden|oprichter\w*|compose\w*|samengesteld|profil\w*|prevoi\w*|voorzie\w*)\b"
     r"|\b(?:(?:wat|wa) is (?:da|dat|dit|het)(?: (?:eigenlijk|juist|precies))?|c'?est quoi(?: ce projet)?)\s*(?:\?|$)"
     # "c'est aussi un bus ?", "is dat ook een bus?": what the project is.
     r"|\b(?:c'est|est-ce) (?:aussi |egalement )?un\b|\bis (?:het|dat|da|dit) (?:ook )?een\b"

@@ -80,6 +80,12 @@ _ANNUAL_AFTER = re.compile(
     r"^\s*(?:€|eur\w*)?\s*(?:par\s+an|per\s+jaar|/\s*an\b|/\s*jaar|annuel|par\s+annee"
     r"|(?:de\s+|d'|van\s+|als\s+)?(?:budget\s+annuel|jaarbudget|jaarlijks\s+budget))"
 )
+# A budget for the whole project spread over its years (the 2022 call's advance is 30 % of a year's budget).
+_OVER_YEARS = re.compile(
+    r"\b(?:sur|over|pour|voor|en)\s+(?:les\s+|de\s+)?([23]|deux|trois|twee|drie)\s+(?:ans|annees|jaar|jaren)\b"
+)
+_YEARS = {"deux": 2, "twee": 2, "trois": 3, "drie": 3}
+_SPREAD = re.compile(r"\b(global\w*|total\w*|totaal|en tout|au total|reparti\w*|verdeeld|gespreid)\b")
 _ANNUAL_BEFORE = re.compile(r"(?:jaarbudget|budget\s+annuel|annuel\w*|per\s+jaar)\W*(?:de|d'|van|:|=|is)?\W*$")
 _ADVANCE_RECEIVED = re.compile(
     r"\b(?:recue?s?|eu|touchee?s?|percue?s?|ontvangen|gekregen|kregen|gehad)\b[^.?!]{0,25}"
@@ -201,6 +207,10 @@ def payment_input(text: str) -> PaymentInput:
     elif kinds.get("total"):
         found.grant = kinds["total"][0].value
     found.annual = kinds["annual"][0].value if kinds["annual"] else None
+    years = _OVER_YEARS.search(spelled)
+    if found.annual is None and found.grant and years and _SPREAD.search(spelled):
+        # "budget global de 180.000 € réparti de façon égale sur les trois années": 60 000 a year.
+        found.annual = found.grant / (_YEARS.get(years.group(1)) or int(years.group(1)))
     found.spent = kinds["spent"][0].value if kinds["spent"] else None
     found.received = [q.value for q in [*kinds["received"], *kinds.get("first_claim", [])]]
     found.first_claim = bool(kinds.get("first_claim"))

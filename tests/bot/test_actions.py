@@ -345,7 +345,7 @@ def test_the_2008_transfer_rule_computes_with_the_amounts_given_the_turn_before(
         intent="ask_costs",
         earlier=["appel 2008, on a un subside de 20.000 dont 4.000 en investissement"],
     )
-    assert "4\u202f000,00 € + 15 % × 20\u202f000,00 € = 7\u202f000,00 €" in replies[0]
+    assert "4\u202f000,00 € + 3\u202f000,00 € (15 % × 20\u202f000,00 €) = 7\u202f000,00 €" in replies[0]
 
 
 @pytest.mark.parametrize(
@@ -357,14 +357,14 @@ def test_the_2008_transfer_rule_computes_with_the_amounts_given_the_turn_before(
             "d'investissement.",
             "On peut faire monter l'investissement à 8.000 € ?",
             "fr",
-            "3\u202f000,00 € + 15 % × 25\u202f000,00 € = 6\u202f750,00 €",
+            "3\u202f000,00 € + 3\u202f750,00 € (15 % × 25\u202f000,00 €) = 6\u202f750,00 €",
         ),
         # The planned amount written after its cost type.
         (
             "Oproep 2008, subsidie 20.000 euro: personeel 12.000, werking 5.000, investering 3.000.",
             "de werkingskosten vallen hoger uit, tot hoeveel mogen die stijgen?",
             "nl",
-            "€ 5.000,00 + 15 % × € 20.000,00 = € 8.000,00",
+            "€ 5.000,00 + € 3.000,00 (15 % × € 20.000,00) = € 8.000,00",
         ),
     ],
 )
@@ -1272,9 +1272,9 @@ def test_a_2008_cost_type_costing_more_than_planned_gets_its_ceiling_from_the_tu
         slots={"call": "ict_2008"},
     )
     # 3 000 planned + 15 % of the 24 000 grant: no 2023 schedule for a 2008 grant.
-    assert "3\u202f000,00 € + 15 % × 24\u202f000,00 € = 6\u202f600,00 €" in replies[0] and "2023" not in " ".join(
-        replies
-    )
+    assert "3\u202f000,00 € + 3\u202f600,00 € (15 % × 24\u202f000,00 €) = 6\u202f600,00 €" in replies[
+        0
+    ] and "2023" not in " ".join(replies)
 
 
 @pytest.mark.parametrize(
@@ -2015,3 +2015,27 @@ def test_the_second_claim_asked_after_the_first_gets_the_second_claims_deadline(
 def test_the_members_of_an_association_asked_get_its_description(domain):
     replies, _ = ask(domain, "et Integra Plus alors, c'est qui les CPAS fondateurs ?", intent="ask_beneficiary")
     assert "Durbuy" in replies[0] and "Rendeux" in replies[0], replies[0]
+
+
+def test_the_smallest_advance_after_the_largest_gets_the_smallest_row(domain, kb):
+    smallest = min(kb.beneficiaries, key=lambda b: b.total)
+    replies, _ = ask(
+        domain,
+        "Et à l'inverse la plus petite avance de la liste ?",
+        intent="ask_beneficiary",
+        earlier=[
+            "je compare les projets de l'annexe de l'AR du 8/12/2023 : quelle est la plus grosse avance et pour qui ?"
+        ],
+    )
+    assert format_eur(smallest.advance, "fr") in replies[0], replies[0]
+
+
+def test_a_member_of_an_association_not_finding_its_row_in_the_annex_is_told_its_associations(domain, kb):
+    spot = project(kb, "SPOT")
+    replies, _ = ask(
+        domain,
+        "Je suis AS au CPAS de Chaudfontaine. Un collègue dit qu'on est dans l'AR e-inclusion mais je ne trouve aucune "
+        "ligne à notre nom dans l'annexe, c'est normal ?",
+        intent="nlu_fallback",
+    )
+    assert "SPOT" in replies[0] and format_eur(spot.total, "fr") in " ".join(replies), replies

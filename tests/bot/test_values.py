@@ -113,3 +113,14 @@ def test_an_advance_not_yet_received_is_not_received():
 def test_an_amount_with_vat_included_is_the_total_not_the_vat():
     assert payment_input("subside de septante-cinq mille tva comprise, l'avance ?").grant == Decimal("75000")
     assert payment_input("subsidie van 80.000 btw inbegrepen").grant == Decimal("80000")
+
+
+@pytest.mark.parametrize(
+    ("text", "annual"),
+    [
+        ("budget global de 180.000 € réparti de façon égale sur les trois années, quelle avance ?", "60000"),
+        ("totaal budget van 90.000 euro over drie jaar, hoeveel voorschot?", "30000"),
+    ],
+)
+def test_a_whole_projects_budget_spread_over_its_years_gives_the_annual_budget(text, annual):
+    assert payment_input(text).annual == Decimal(annual)
