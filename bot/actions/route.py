@@ -15,6 +15,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.answers import (
+    CARRIES_ON,
     answer,
     asked_part,
     asks,
@@ -131,8 +132,10 @@ REFERS_BACK = re.compile(
     r"\b(ils|elles|leur|leurs|eux|nous|notre|nos|on|we|ons|onze|ze|zij|hun|projet|project|da|dat|die|ca|cela"
     r"|daarvan|ervan|hiervan|dont)\b"
 )
-# "leur projet", "hun project", "ce projet": a project named before, not the asker's own.
-THEIR_PROJECT = re.compile(r"\b(ils|elles|leur|leurs|eux|ze|zij|hun|(?:ce|cet|dat|da|dit|die) (?:projet|project))\b")
+# "leur projet", "hun project", "ce projet", "le projet": a project named before, not the asker's own.
+THEIR_PROJECT = re.compile(
+    r"\b(ils|elles|leur|leurs|eux|ze|zij|hun|(?:ce|cet|le|dat|da|dit|die|het) (?:projet|project))\b"
+)
 # Asking what a project is, does or whom it is for: its description in the decree.
 ABOUT_A_PROJECT = re.compile(
     r"\b(doet|doen ze|que fait|que font|fait quoi|font quoi|consiste|inhoud|beschrijving|description|omschrijving"
@@ -219,7 +222,7 @@ def route(tracker: Tracker) -> str:
     # Named now, else earlier: looked up once (naming is a fuzzy search of every project's names).
     remembered = named or named_earlier(tracker)
     if (BEYOND_ANNEX.search(plain) or COUNTED_IN_A_PROJECT.search(plain)) and (
-        named or (REFERS_BACK.search(plain) and remembered)
+        named or ((REFERS_BACK.search(plain) or CARRIES_ON.match(plain.lower())) and remembered)
     ):
         return "beyond_annex"
     if remembered and VIA_ASSOCIATION.search(plain) and association_of(kb(), remembered.organisation):
