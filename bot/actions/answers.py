@@ -826,7 +826,13 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> Choice:
         # "wat zijn de gevolgen daarvan?" after "we gaan onze tweede schuldvordering te laat indienen": the turn
         # before's question, and what being late costs (below).
         text, earlier = earlier[0], []
-    calls = calls_asked(text) or [c for c in [tracker.get_slot("call")] if c]
+    # The call asked now, else the one the conversation is about, else the one the turn before named ("Ik heb een vraag
+    # over de oude oproep uit 2008.", then "Tot wanneer moesten de bewijsstukken binnen zijn?").
+    calls = (
+        calls_asked(text)
+        or [c for c in [tracker.get_slot("call")] if c]
+        or (calls_named(earlier[0]) if earlier else [])
+    )
     intent = intent_of(tracker)
     if intent == "out_of_scope":
         threshold = STRICT_THRESHOLD

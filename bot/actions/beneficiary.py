@@ -37,7 +37,8 @@ _WHAT_IT_DOES = re.compile(
     r"|waarover|c'est quoi|c quoi|principe|concept|idee|bedoeling|contenu|modules?|referents?|activites|acties|luiken"
     r"|volets|gebruik\w*|utilis\w*|prevoi\w*|voorzien|bestaat|outils?|middelen|combien de cpas|hoeveel ocmw\w*"
     r"|compose\w*|samengesteld|leden|membres|public|publiek|cible\w*|doelgroep\w*|s'adresse|richt|pour qui|voor wie"
-    r"|ages?|leeftijd\w*|nouveau|nieuw\w*|precedent\w*|vorige|lien|verband|fondateurs?|oprichters?)\b"
+    r"|ages?|leeftijd\w*|nouveau|nieuw\w*|precedent\w*|vorige|lien|verband|fondateurs?|oprichters?|houdt|inhoudt"
+    r"|behelst|profil\w*)\b"
 )
 # What the annex row cannot say about a project: the people it reached, its results, its second year.
 BEYOND_ANNEX = re.compile(

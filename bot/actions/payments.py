@@ -11,7 +11,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.answers import answer, call_events, calls_named
+from bot.actions.answers import answer, asked_part, call_events, calls_named
 from bot.actions.replies import (
     kb,
     lang_of,
@@ -339,7 +339,11 @@ def transfers(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
         return [SlotSet("call", "ict_2008")]
     # The cost type's planned amount: the amount of the cost type named now ("les investissements vont coûter plus
     # cher" after "… / 3 000 investissement"), else the other amount of the message ("dont 4.000 en investissement").
-    named = COST_TYPES.search(unaccent(latest_text(tracker)))
+    # ("verdeeld als 8.000 personeel, 2.500 werking en 1.500 investering. Tot hoeveel mag de investering oplopen?":
+    # the cost type of the question, not the plan's first.)
+    named = COST_TYPES.search(unaccent(asked_part(latest_text(tracker)))) or COST_TYPES.search(
+        unaccent(latest_text(tracker))
+    )
     if named and (planned_now := planned_for(text, named.group(1))) is not None and planned_now != given.grant:
         others = [planned_now]
     else:

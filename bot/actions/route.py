@@ -141,7 +141,7 @@ ABOUT_A_PROJECT = re.compile(
     r"\b(doet|doen ze|que fait|que font|fait quoi|font quoi|consiste|inhoud|beschrijving|description|omschrijving"
     r"|waarover gaat|qu'est-ce que c'est|s'adresse\w*|destine a qui|pour qui|voor wie|richt\w* (?:zich|het)"
     r"|doelgroep\w*|doelpubliek|public cible|cible\w* qui|vise\w* qui|mikt\w* op wie"
-    r"|fondateur\w*|membres|leden|oprichter\w*|compose\w*|samengesteld|profil\w*|prevoi\w*|voorzie\w*)\b"
+    r"|fondateur\w*|membres|leden|oprichter\w*|compose\w*|samengesteld|profil\w*|prevoi\w*|voorzie\w*|houdt|inhoudt|behelst)\b"
     r"|\b(?:(?:wat|wa) is (?:da|dat|dit|het)(?: (?:eigenlijk|juist|precies))?|c'?est quoi(?: ce projet)?)\s*(?:\?|$)"
     # "c'est aussi un bus ?", "is dat ook een bus?": what the project is.
     r"|\b(?:c'est|est-ce) (?:aussi |egalement )?un\b|\bis (?:het|dat|da|dit) (?:ook )?een\b"
@@ -315,7 +315,11 @@ def route(tracker: Tracker) -> str:
     if (
         intent == "ask_cluster"
         and not PAYMENT_WORDS.search(plain)
-        and (CLUSTER_WORDS.search(plain) or any(q.role is None for q in quantities))
+        and (
+            CLUSTER_WORDS.search(plain)
+            # ("et les 23.000 qui dépassent, on les perd ?" after euros spent: euros, not inhabitants.)
+            or (any(q.role is None for q in quantities) and not any(payment_input(t).given for t in earlier))
+        )
     ):
         # After the 15 % rule: "subsidie van 25.000 en geplande personeelskosten van 18.000" is no population.
         return "cluster"

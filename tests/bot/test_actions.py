@@ -2039,3 +2039,47 @@ def test_a_member_of_an_association_not_finding_its_row_in_the_annex_is_told_its
         intent="nlu_fallback",
     )
     assert "SPOT" in replies[0] and format_eur(spot.total, "fr") in " ".join(replies), replies
+
+
+def test_the_2008_transfer_takes_the_cost_type_the_question_asks_about_not_the_plans_first(domain):
+    replies, _ = ask(
+        domain,
+        "oproep 2008: subsidie van 12.000 euro, verdeeld als 8.000 personeel, 2.500 werking en 1.500 investering. "
+        "Tot hoeveel mag de investering max oplopen via een verschuiving tussen kostensoorten?",
+        intent="ask_fact",
+        lang="nl",
+    )
+    assert "€ 1.500,00 + € 1.800,00 (15 % × € 12.000,00) = € 3.300,00" in replies[0], replies[0]
+
+
+def test_what_a_named_project_holds_in_dutch_gets_its_description(domain, kb):
+    ostend = project(kb, "Ostende")
+    replies, _ = ask(
+        domain,
+        "Wat houdt het project E-trust van OCMW Oostende in en hoeveel subsidie krijgt het in totaal?",
+        intent="ask_beneficiary",
+        lang="nl",
+    )
+    assert ostend.description("nl") in replies[0] and format_eur(ostend.total, "nl") in replies[0]
+
+
+def test_a_bare_number_after_euros_spent_starts_no_cluster_answer(domain):
+    replies, _ = ask(
+        domain,
+        "et les 23.000 qui dépassent, on les perd ?",
+        intent="ask_cluster",
+        earlier=["Au 30 avril 2024 on a dépensé 95.000 € en tout. Dans la 1re décla on peut demander combien ?"],
+    )
+    assert "habitants" not in " ".join(replies), replies
+
+
+@needs_index
+def test_the_call_named_in_the_turn_before_is_the_one_a_follow_up_asks_about(domain):
+    replies, _ = ask(
+        domain,
+        "Tot wanneer moesten de bewijsstukken binnen zijn?",
+        intent="ask_deadlines",
+        lang="nl",
+        earlier=["Ik heb een vraag over de oude oproep uit 2008 rond initiatie en opleiding in ICT."],
+    )
+    assert "15 oktober 2009" in replies[0] and "2024" not in replies[0], replies[0]
