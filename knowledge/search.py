@@ -125,10 +125,15 @@ def _too_short_alone(name_words: list[str], every: list[str]) -> bool:
 
 @lru_cache(maxsize=1)
 def function_words() -> frozenset[str]:
-    """French and Dutch function words, lowercase ASCII: 'alle' is no typo of 'Halle', nor 'tous' of 'Tours'.
+    """French and Dutch function words and greetings, lowercase ASCII: 'alle' is no typo of 'Halle', nor 'tous' of
+    'Tours'.
     spaCy's lists, read from their files: importing `spacy.lang.fr` builds its tokenizer exceptions, which kept an
     action server from listening for 5 s (of 11) when it starts or restarts."""
-    return frozenset(normalise(" ".join([*_spacy_stop_words("fr"), *_spacy_stop_words("nl")])))
+    return frozenset(normalise(" ".join([*_spacy_stop_words("fr"), *_spacy_stop_words("nl")]))) | _GREETINGS
+
+
+# Greetings open many messages and are no typo of a name either: "Hallo, ik werk bij OCMW Antwerpen" is not Halle.
+_GREETINGS = frozenset({"hallo", "hello", "hey", "salut", "bonjour", "bonsoir", "goeiedag", "goedemorgen", "dag"})
 
 
 def _spacy_stop_words(lang: str) -> set[str]:

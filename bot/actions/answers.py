@@ -705,8 +705,12 @@ VAGUE_WORDS = 8
 VAGUE_OWN_WORDS = 0.2
 
 
-# "et en Wallonie seulement ?", "en in Vlaanderen?": a short message opening with "and" carries on the one before.
-CARRIES_ON = re.compile(r"^\W*(?:et|en|mais|maar|puis|ensuite|alors|dan|and)\b")
+# "et en Wallonie seulement ?", "en in Vlaanderen?", "ah ok, et c'est quel montant ?": a short message opening with
+# "and" carries on the one before.
+CARRIES_ON = re.compile(
+    r"^\W*(?:(?:ah|ok|oke|okay|bon|d'accord|merci|top|super|parfait|ja|nee|non|oui|goed|dank\w*)\b\W*)*"
+    r"(?:et|en|mais|maar|puis|ensuite|alors|dan|and)\b"
+)
 CARRY_ON_WORDS = 6
 
 
@@ -719,7 +723,10 @@ def carries_on(text: str) -> bool:
     """A short message opening with "and", pointing back or not ("et en Wallonie seulement ?", "et son assurance
     groupe ?"): read with the one before; its own words still count (unlike "et ça ?")."""
     plain = unaccent(text).lower()
-    return points_back(text) or (len(plain.split()) <= CARRY_ON_WORDS and CARRIES_ON.match(plain) is not None)
+    opening = CARRIES_ON.match(plain)
+    # Counted after "and", punctuation left out: "ah ok, et c'est quel montant ?" is three words.
+    rest = [w for w in plain[opening.end() :].split() if re.search(r"\w", w)] if opening else []
+    return points_back(text) or (opening is not None and len(rest) <= CARRY_ON_WORDS - 2)
 
 
 def in_context_of(earlier: str, text: str) -> list[Scored]:

@@ -237,7 +237,7 @@ def route(tracker: Tracker) -> str:
     if not named and HOW_MANY_PROJECTS.search(plain):
         # "et combien de CPAS ont été retenus ?" after a project: the decree's count, not that project again.
         return "facts"
-    about_it = THEIR_PROJECT.search(plain) or points_back(text)
+    about_it = THEIR_PROJECT.search(plain) or points_back(text) or (remembered and carries_on(text))
     # "hoeveel btw zat er in hun subsidiebedrag?" after a project was named: its annex row, however far the words.
     its_row = remembered and about_it and ANNEX_WORDS.search(plain)
     if (
@@ -423,6 +423,7 @@ class ActionAnswer(Action):
 # Small talk answered by its response, unless the message asks something the documents answer: "wat zijn de gevolgen
 # daarvan?" after a question on a late claim was read as "what can you do?" (0.41).
 SMALL_TALK = {
+    "greet": "utter_greet",
     "ask_capabilities": "utter_capabilities",
     "thank": "utter_thank",
     "affirm": "utter_affirm",
@@ -440,7 +441,8 @@ class ActionSmallTalk(Action):
         if confidence < SURE_SMALL_TALK and asks(latest_text(tracker)) and best_items(tracker).items:
             return ActionAnswer().run(dispatcher, tracker, domain)
         dispatcher.utter_message(response=SMALL_TALK.get(intent_of(tracker) or "", "utter_capabilities"))
-        return []
+        # "Bonjour, notre projet de l'appel 2022 a un budget annuel de 75.000 €.": kept for the questions that follow.
+        return [*remember(tracker), *call_events(tracker)]
 
 
 class ActionInform(Action):

@@ -13,7 +13,7 @@ from rasa_sdk.events import SlotSet
 from bot.actions.replies import entity_values, kb, latest_text, previous_texts
 from bot.sentences import unaccent
 from knowledge.models import Beneficiary
-from knowledge.search import find_beneficiaries, function_words
+from knowledge.search import find_beneficiaries, function_words, name_words, normalise
 from rules.parsing import (
     Quantity,
     numbers_for,
@@ -251,11 +251,28 @@ def _first_named(texts: list[str]) -> Beneficiary | None:
     return next((b for b in map(_named_in, texts) if b), None)
 
 
+# A name taken back: "we zijn het OCMW van Ans.. nee sorry, ik bedoel Oostende".
+# (Not "non ?" alone: "Fléron fait partie de SPOT mais il a aussi son propre projet non ?" takes nothing back.)
+_NAME_CORRECTED = re.compile(r"\b(pardon|sorry|sorri|excuse[sz]?|ik bedoel|je veux dire|je voulais dire|plutot|euh)\b")
+
+
+def _corrected_name(text: str) -> Beneficiary | None:
+    """The project named last in a message that takes a name back, if it names two."""
+    if not _NAME_CORRECTED.search(unaccent(text).lower()):
+        return None
+    named = beneficiaries_in(text)
+    if len(named) < 2:
+        return None
+    words = normalise(text)
+    return max(named, key=lambda b: max((i for i, w in enumerate(words) if w in name_words(b)), default=-1))
+
+
 def beneficiary(tracker: Tracker) -> Beneficiary | None:
     """The 2023 beneficiary the message names (tagged entity first, then the whole text), else the one whose advance
     it quotes to the cent, else the asker's own when the message says "et nous ?"."""
     text = latest_text(tracker)
-    named = _first_named([*entity_values(tracker, "organisation"), text]) or with_advance(text)
+    corrected = _corrected_name(text)
+    named = corrected or _first_named([*entity_values(tracker, "organisation"), text]) or with_advance(text)
     if named is None and US.search(unaccent(text).lower()):
         return own_beneficiary(tracker)
     return named

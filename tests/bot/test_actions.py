@@ -2083,3 +2083,29 @@ def test_the_call_named_in_the_turn_before_is_the_one_a_follow_up_asks_about(dom
         earlier=["Ik heb een vraag over de oude oproep uit 2008 rond initiatie en opleiding in ICT."],
     )
     assert "15 oktober 2009" in replies[0] and "2024" not in replies[0], replies[0]
+
+
+def test_a_greeting_that_names_the_call_and_a_budget_is_remembered(domain):
+    events, replies = run(
+        ActionSmallTalk(),
+        tracker(
+            "Bonjour, notre CPAS a un projet de l'appel 2022 sur 3 ans, avec un budget annuel de septante-cinq mille "
+            "euros.",
+            intent="greet",
+        ),
+        domain,
+    )
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert replies[0].startswith("Bonjour") and slots["call"] == "cpas_2022" and slots["grant"] == "75000"
+
+
+def test_a_short_money_question_opening_with_ok_and_is_about_the_project_found_before(domain, kb):
+    spot = project(kb, "SPOT")
+    replies, _ = ask(
+        domain,
+        "ah ok, et c'est quel montant ?",
+        intent="ask_cluster",
+        slots={"organisation": spot.id, "call": "cpas_2023"},
+        earlier=["Est-ce qu'on est concernés par un projet de l'AR de décembre 2023 ?"],
+    )
+    assert format_eur(spot.total, "fr") in replies[0], replies[0]

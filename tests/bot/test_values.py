@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from bot.actions.values import _named_in, payment_input, unknown_cpas
+from bot.actions.values import _corrected_name, _named_in, payment_input, unknown_cpas
 
 
 @pytest.mark.parametrize(
@@ -124,3 +124,10 @@ def test_an_amount_with_vat_included_is_the_total_not_the_vat():
 )
 def test_a_whole_projects_budget_spread_over_its_years_gives_the_annual_budget(text, annual):
     assert payment_input(text).annual == Decimal(annual)
+
+
+def test_a_project_name_taken_back_gives_way_to_the_one_named_last():
+    assert _corrected_name("we zijn het OCMW van Ans.. nee sorry, ik bedoel Oostende").id == "oostende"
+    assert _corrected_name("CPAS de Genk, non pardon, de Tournai").id == "tournai"
+    assert _corrected_name("Ostende ou Roulers, lequel a reçu le plus ?") is None
+    assert _corrected_name("Le CPAS de Fléron fait partie de SPOT mais il a aussi son propre projet non ?") is None

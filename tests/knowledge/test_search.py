@@ -55,3 +55,7 @@ def test_a_project_is_found_by_what_only_its_description_says(kb, text, project)
 )
 def test_words_many_projects_or_the_rules_use_name_no_project(kb, text):
     assert project_doing(kb, text) is None
+
+
+def test_a_greeting_is_no_typo_of_a_name(kb):
+    assert _ids(kb, "Hallo, ik werk bij OCMW Antwerpen.") == []
