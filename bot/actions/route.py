@@ -352,9 +352,11 @@ def route(tracker: Tracker) -> str:
     if ADVANCE_WORDS.search(plain) and tracker.get_slot("grant") and len(plain.split()) <= SHORT_ADVANCE_QUESTION:
         # The grant given the turn before, then "en het voorschot? wanneer wordt da gestort?": computed on it.
         return "payments"
-    if intent in ("ask_advance", "ask_remaining") or (
+    money_words = [HOW_MUCH, PAYMENT_WORDS, ADVANCE_WORDS, RECEIVED_OR_SPENT, MONEY_WORDS]
+    if (intent in ("ask_advance", "ask_remaining") and any(p.search(plain) for p in money_words)) or (
         PAYMENT_WORDS.search(plain) and HOW_MUCH.search(plain) and (tracker.get_slot("grant") or remembered)
     ):
+        # (Not "c'est encore bon ou pas ?" after a claim sent on 15 May, whatever the classifier said: no money asked.)
         return "payments"
     if tracker.get_slot("population") and ASK_FOR_WORDS.search(plain) and not about_payments:
         # "on a … habitants" then "donc on peut demander … € ?": the cluster says how much.

@@ -2109,3 +2109,16 @@ def test_a_short_money_question_opening_with_ok_and_is_about_the_project_found_b
         earlier=["Est-ce qu'on est concernés par un projet de l'AR de décembre 2023 ?"],
     )
     assert format_eur(spot.total, "fr") in replies[0], replies[0]
+
+
+@needs_index
+def test_whether_a_claim_sent_late_is_still_fine_gets_the_refusal_rule_whatever_the_intent(domain, kb):
+    replies, _ = ask(
+        domain,
+        "c'est encore bon ou pas ?",
+        intent="ask_remaining",
+        slots={"organisation": project(kb, "Plombières").id},
+        earlier=["Bonjour, CPAS de Plombières. Notre première déclaration de créance est partie le 15 mai 2024."],
+    )
+    said = " ".join(replies)
+    assert "12 mai 2024" in said and "Subvention" not in said, said
