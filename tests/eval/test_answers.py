@@ -14,10 +14,10 @@ from tests.eval.checks import HALVES, LANGS, load_cases
 from tests.eval.run import accuracy, run_cases
 
 ROOT = Path(__file__).resolve().parents[2]
-# A ratchet, not the goal: the share of test-half cases answered right, per language (measured FR 0.91 = 105/115,
-# NL 0.95 = 109/115 on 2026-12-01, tenth session), may not fall more than three cases below the last measured
+# A ratchet, not the goal: the share of test-half cases answered right, per language (measured FR 0.93 = 107/115,
+# NL 0.96 = 110/115 on 2026-12-01, eleventh session), may not fall more than three cases below the last measured
 # figure (README, "Answers"). The goal of issue 8 is 0.95; raise these as the answers improve.
-FLOOR = {"fr": 0.88, "nl": 0.93}
+FLOOR = {"fr": 0.90, "nl": 0.93}
 
 
 @pytest.mark.e2e
