@@ -709,7 +709,7 @@ VAGUE_OWN_WORDS = 0.2
 # "and" carries on the one before.
 CARRIES_ON = re.compile(
     r"^\W*(?:(?:ah|ok|oke|okay|bon|d'accord|merci|top|super|parfait|ja|nee|non|oui|goed|dank\w*)\b\W*)*"
-    r"(?:et|en|mais|maar|puis|ensuite|alors|dan|and)\b"
+    r"(et|en|mais|maar|puis|ensuite|alors|dan|and)\b"
 )
 CARRY_ON_WORDS = 6
 
@@ -724,9 +724,8 @@ def carries_on(text: str) -> bool:
     groupe ?"): read with the one before; its own words still count (unlike "et ça ?")."""
     plain = unaccent(text).lower()
     opening = CARRIES_ON.match(plain)
-    # Counted after "and", punctuation left out: "ah ok, et c'est quel montant ?" is three words.
-    rest = [w for w in plain[opening.end() :].split() if re.search(r"\w", w)] if opening else []
-    return points_back(text) or (opening is not None and len(rest) <= CARRY_ON_WORDS - 2)
+    # Counted from "and" on: "ah ok, et c'est quel montant ?" is as short as "et c'est quel montant ?".
+    return points_back(text) or (opening is not None and len(plain[opening.start(1) :].split()) <= CARRY_ON_WORDS)
 
 
 def in_context_of(earlier: str, text: str) -> list[Scored]:
