@@ -204,17 +204,13 @@ def _stems(text: str) -> set[str]:
     return {w[:_STEM] for w in normalise(text) if len(w) >= 3 and w not in function_words() and w not in _GENERIC}
 
 
-_PROJECT_WORDS: dict[int, tuple[list[tuple[Beneficiary, set[str]]], set[str]]] = {}
-
-
 def _project_words(kb: KnowledgeBase) -> tuple[list[tuple[Beneficiary, set[str]]], set[str]]:
     """Each project's description words, and the words of everything else the knowledge says (not the example
-    questions: "un vélo cargo pour les visites à domicile, c'est finançable ?" asks about costs)."""
-    if id(kb) not in _PROJECT_WORDS:
-        described = [(b, _stems(f"{b.project} {b.description_fr} {b.description_nl}")) for b in kb.beneficiaries]
-        said = [f"{item.fr} {item.nl}" for item in [*kb.facts.values(), *kb.costs]]
-        _PROJECT_WORDS[id(kb)] = (described, _stems(" ".join(said)))
-    return _PROJECT_WORDS[id(kb)]
+    questions: "un vélo cargo pour les visites à domicile, c'est finançable ?" asks about costs). Read at each call
+    (a few milliseconds): only a question asking which project does something gets here."""
+    described = [(b, _stems(f"{b.project} {b.description_fr} {b.description_nl}")) for b in kb.beneficiaries]
+    said = [f"{item.fr} {item.nl}" for item in [*kb.facts.values(), *kb.costs]]
+    return described, _stems(" ".join(said))
 
 
 def project_doing(kb: KnowledgeBase, text: str) -> Beneficiary | None:
