@@ -67,6 +67,12 @@ def name_words(b: Beneficiary) -> set[str]:
     return {w for name in _names(b) for w in normalise(name) if w not in _GENERIC}
 
 
+def name_positions(b: Beneficiary, text: str) -> list[int]:
+    """Where `text` names a beneficiary: the indexes of its words (normalised) that are words of its names."""
+    names = name_words(b)
+    return [i for i, w in enumerate(normalise(text)) if w in names]
+
+
 # Every name of every beneficiary, normalised once per knowledge base (this runs on every message).
 _INDEXES: dict[int, tuple[KnowledgeBase, list[tuple[Beneficiary, str, list[str]]]]] = {}
 

@@ -16,7 +16,7 @@ from bot.actions.replies import kb, lang_of, latest_text, previous_texts, say_do
 from bot.actions.values import beneficiaries_in, beneficiary, named_earlier, remembered_beneficiary, unknown_cpas
 from bot.sentences import unaccent
 from knowledge.models import Beneficiary
-from knowledge.search import name_words, normalise, project_doing
+from knowledge.search import name_positions, project_doing
 from rules.money import format_eur, format_percent
 from rules.parsing import read_quantities
 
@@ -76,7 +76,7 @@ def beneficiary_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> li
         for named in compared:
             describe(dispatcher, named, lang, money_only=True)
         return [SlotSet("organisation", compared[0].id)]
-    ranked = _by_amount(text) if is_ranking_question(text, previous_texts(tracker, 1)) else None
+    ranked = _by_amount(text) if is_ranking_question(text, earlier) else None
     if ranked:
         describe(dispatcher, ranked, lang, money_only=True)
         return [SlotSet("organisation", ranked.id)]  # "en hoeveel voorschot is da?" is about this one
@@ -263,8 +263,7 @@ def _compared(text: str, before: Beneficiary | None = None) -> list[Beneficiary]
         # Asking which of the two: the larger (or smaller) one is the answer and comes first.
         return sorted(named, key=lambda b: b.total, reverse=not _SMALLEST.search(plain))
     # "et Tournai ? c'est plus ou moins que Genk ?": the one asked about first, as the asker set them.
-    words = normalise(text)
-    return sorted(named, key=lambda b: next((i for i, w in enumerate(words) if w in name_words(b)), len(words)))
+    return sorted(named, key=lambda b: min(name_positions(b, text), default=len(text)))
 
 
 def _by_amount(text: str) -> Beneficiary | None:

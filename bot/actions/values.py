@@ -13,7 +13,7 @@ from rasa_sdk.events import SlotSet
 from bot.actions.replies import entity_values, kb, latest_text, previous_texts
 from bot.sentences import unaccent
 from knowledge.models import Beneficiary
-from knowledge.search import find_beneficiaries, function_words, name_words, normalise
+from knowledge.search import find_beneficiaries, function_words, name_positions
 from rules.parsing import (
     Quantity,
     numbers_for,
@@ -263,8 +263,7 @@ def _corrected_name(text: str) -> Beneficiary | None:
     named = beneficiaries_in(text)
     if len(named) < 2:
         return None
-    words = normalise(text)
-    return max(named, key=lambda b: max((i for i, w in enumerate(words) if w in name_words(b)), default=-1))
+    return max(named, key=lambda b: max(name_positions(b, text), default=-1))
 
 
 def beneficiary(tracker: Tracker) -> Beneficiary | None:
@@ -328,7 +327,7 @@ def named_earlier(tracker: Tracker) -> Beneficiary | None:
 
 
 _CPAS_NAME = re.compile(
-    r"\b(?:cpas|ocmw)\s+(?:de\s+|d['’]\s*|du\s+|van\s+|te\s+)?([^\W\d_][\w'’-]{2,}"
+    r"\b(?:cpas|ocmw)\s+(?P<link>de\s+|d['’]\s*|du\s+|van\s+|te\s+)?(?P<name>[^\W\d_][\w'’-]{2,}"
     r"(?:[\s-](?:sur|lez|en|le|la|de|aan|op)[\s-][^\W\d_][\w'’-]+)?)",
     re.IGNORECASE,
 )
@@ -339,7 +338,6 @@ _CPAS_NAME = re.compile(
 _OWN_CPAS = re.compile(
     r"\b(notre|nos|mon|votre|leur|le|un|ce|chaque|ons|onze|mijn|uw|jullie|hun|het|een|dit|elk|ieder)\s*$", re.IGNORECASE
 )
-_NAME_LINK = re.compile(r"(?:cpas|ocmw)\s+(?:de\s+|d['’]\s*|du\s+|van\s+|te\s+)", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -448,10 +446,10 @@ def _common_words() -> frozenset:
 def unknown_cpas(text: str) -> str | None:
     """A CPAS/OCMW the message names that is not a 2023 beneficiary ('OCMW Hasselt'), as written."""
     for match in _CPAS_NAME.finditer(text or ""):
-        name = match.group(1).strip(" '’-")
+        name = match.group("name").strip(" '’-")
         if re.split(r"[\s'’-]", unaccent(name))[0] in _common_words() or find_beneficiaries(kb(), match.group(0)):
             continue
-        if _OWN_CPAS.search(text[: match.start()]) and not _NAME_LINK.match(match.group(0)) and name.islower():
+        if _OWN_CPAS.search(text[: match.start()]) and not match.group("link") and name.islower():
             # "Notre CPAS figure parmi les lauréats", "ons OCMW start": a verb after the asker's CPAS, no name.
             continue
         return name[:1].upper() + name[1:]
