@@ -170,7 +170,8 @@ _NL_BELOW_100 = (
     + "|".join(sorted([*_NL_TENS, *_NL_TEENS, *_NL_UNITS], key=len, reverse=True))
     + ")"
 )
-_NL_BELOW_1000 = f"(?:(?:{_NL_BELOW_100})?honderd(?:{_NL_BELOW_100})?|{_NL_BELOW_100})"
+# ("zeshonderd drieënzeventig": the tens and units may be written apart.)
+_NL_BELOW_1000 = f"(?:(?:{_NL_BELOW_100})?honderd(?:\\s*{_NL_BELOW_100})?|{_NL_BELOW_100})"
 _NL_WORD = re.compile(
     rf"(?<!\d\s)(?<!\d)\b(?:{_NL_BELOW_1000})?duizend(?:\s*(?:en\s*)?{_NL_BELOW_1000})?\b|\b(?:{_NL_BELOW_1000})"
     rf"(?=\s*(?:euro|€|inwoners|inw))",

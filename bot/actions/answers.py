@@ -159,7 +159,9 @@ BUTTON_ITEMS: dict[str, Sequence[str]] = {
 CALL_WORDS = {
     "ict_2008": r"\b200[89]\b|\bmanuel\b|\bhandleiding\b|\btic\b|\bict\b|fracture numerique 2008",
     "cpas_2022": r"\b2022\b",
-    "cpas_2023": r"\b2023\b|\bar\b|\bkb\b|arrete|besluit|\b8 dec|\b8/12",
+    # (The calls after 2022, "les appels suivants", are those of 2023 and 2024.)
+    "cpas_2023": r"\b2023\b|\bar\b|\bkb\b|arrete|besluit|\b8 dec|\b8/12|appels (?:suivants|ulterieurs)"
+    r"|(?:latere|volgende) oproepen",
     "social_actors": r"acteurs? sociaux|sociale actoren|sociale organisaties",
 }
 # Items of these calls always fit: the programme as a whole, and the later calls beside 2023.
@@ -311,6 +313,10 @@ _SECOND_QUESTION = re.compile(
 )
 
 
+# A figure offered as an answer to the question before ("combien d'années ? 5 ans ? 10 ans ?"): no question of its own.
+_OPTION = re.compile(r"\W*(?:ou|of|or)?\s*\d[\d.,]*\s*[^\W\d]{0,8}\s*\W*")
+
+
 def question_parts(text: str) -> list[str]:
     """The questions of a message that asks two things, each alone; a part of two words or less stays with its
     neighbour ("quand et combien ?" is one question about one item)."""
@@ -320,7 +326,7 @@ def question_parts(text: str) -> list[str]:
     pieces = [text[a:b].strip() for a, b in zip(cuts, [*cuts[1:], len(text)], strict=True)]
     parts: list[str] = []
     for piece in filter(None, pieces):
-        if parts and (len(piece.split()) <= 2 or len(parts[-1].split()) <= 2):
+        if parts and (len(piece.split()) <= 2 or len(parts[-1].split()) <= 2 or _OPTION.fullmatch(unaccent(piece))):
             parts[-1] = f"{parts[-1]} {piece}"
         else:
             parts.append(piece)
@@ -357,13 +363,16 @@ REACH = re.compile(
 )
 
 
-def for_staff(chosen: list[Scored], plain: str) -> list[Scored]:
-    """Contact answers for CPAS staff: the press contact only when the press is asked about; Digilab's own contact
-    whenever a way to reach it is asked, beside an address or opening hours."""
+def for_staff(chosen: list[Scored], plain: str, before: str = "") -> list[Scored]:
+    """Contact answers for CPAS staff: the press contact only when the press is asked about (now or in the turn
+    `before`: "un journaliste nous demande des infos" then "je le renvoie vers quelle adresse ?"); Digilab's own
+    contact whenever a way to reach it is asked, beside an address or opening hours."""
     if not chosen or _topic_of(chosen[0].id) != "contacts":
         return chosen
     score = chosen[0].score
     if not PRESS.search(plain):
+        if PRESS.search(before):
+            return [Scored(PRESS_CONTACT, score)]
         chosen = [s for s in chosen if s.id != PRESS_CONTACT] or [Scored(DIGILAB_CONTACT, score)]
     if REACH.search(plain) and not any(_topic_of(s.id) == "contacts" and s.id.endswith("contact") for s in chosen):
         chosen = [*chosen[:1], Scored(DIGILAB_CONTACT, score), *chosen[1:]][:2]
@@ -666,6 +675,32 @@ def swapped(earlier: str, text: str) -> str | None:
     return None
 
 
+# "et pour l'appel 2022 c'est calculé pareil ?", "en bij de oproep van 2022, hoe zat da?": the question before, asked of
+# another call; longer than a swapped word, it opens with "and" or asks whether it is the same.
+SAME = re.compile(
+    r"\b(pareil\w*|idem|la meme chose|de meme|meme regle|hetzelfde|zelfde|ook zo|hoe zat (?:da|dat|het)"
+    r"|c'etait comment|comment c'etait|hoe was (?:da|dat|het))\b"
+)
+CALL_SWITCH_WORDS = 10
+
+
+def call_switched(earlier: str, text: str) -> str | None:
+    """The question before, asked of the call a follow-up names instead: its year swapped in, or the follow-up's
+    naming of the call added when the question before named none ("avance 30%?" then "et pour l'appel 2022 ?")."""
+    plain = unaccent(text).lower()
+    now, before = calls_named(text), calls_named(earlier)
+    if not now or set(now) <= set(before) or len(plain.split()) > CALL_SWITCH_WORDS:
+        return None
+    if not (CARRIES_ON.match(plain) or SAME.search(plain)):
+        return None
+    years = SWAPS[2]
+    old = next((m for p in years.values() if (m := re.search(rf"\b(?:{p})\b", unaccent(earlier)))), None)
+    new = next((m for p in years.values() if (m := re.search(rf"\b(?:{p})\b", plain))), None)
+    if old and new:
+        return f"{earlier[: old.start()]}{new.group(0)}{earlier[old.end() :]}"
+    return f"{earlier} {text}" if not before else None
+
+
 # The ordinal swapped in, spelled out in the language of the question before: "2de" reads as little else.
 _SPELLED = {("1", "nl"): "eerste", ("2", "nl"): "tweede", ("1", "fr"): "premiere", ("2", "fr"): "deuxieme"}
 _DUTCH_ORDINAL = re.compile(r"eerste|1ste|tweede|2de")
@@ -731,7 +766,7 @@ def carries_on(text: str) -> bool:
 def in_context_of(earlier: str, text: str) -> list[Scored]:
     """A follow-up's ranking read with the turn before it, its own reading weighing OWN_WORDS beside it (less when
     it points back)."""
-    question = swapped(earlier, text)
+    question = swapped(earlier, text) or call_switched(earlier, text)
     together = {s.id: s.score for s in ranked(question or f"{earlier} {text}")}
     alone = {s.id: s.score for s in ranked(text)}
     # ("en de 2de?" swapped into the question before is that whole question: its own few words weigh little.)
@@ -888,7 +923,7 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> Choice:
     if earlier and not years:
         # "il doit contenir quoi ?" after "je remplis le rapport financier": the earlier turn says what "il" is.
         # "et la deuxième ?" after the first claim's deadline: the question before, with its word swapped in.
-        vague = carries_on(text) or swapped(earlier[0], text) is not None
+        vague = carries_on(text) or swapped(earlier[0], text) is not None or call_switched(earlier[0], text) is not None
         in_context = choose(
             with_intent(around, intent),
             calls=calls,
@@ -966,7 +1001,7 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> Choice:
             f.id for f in kb().facts.values() if f.call == call and f.id not in said and REPAYS.search(unaccent(f.fr))
         ]
         chosen = [*chosen[:1], *(Scored(i, chosen[0].score) for i in others)]
-    chosen = for_staff(chosen, plain)
+    chosen = for_staff(chosen, plain, said_before)
     if len(chosen) == 1:
         # "L'octroi de la deuxième année dépend de l'évaluation (article 10)": the fact it refers to comes after it.
         chosen += [Scored(i, chosen[0].score) for i in getattr(kb().item(chosen[0].id), "see", [])[:1]]

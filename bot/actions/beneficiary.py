@@ -42,7 +42,7 @@ _WHAT_IT_DOES = re.compile(
 )
 # What the annex row cannot say about a project: the people it reached, its results, its second year.
 BEYOND_ANNEX = re.compile(
-    r"\b(personnes|gens|mensen|deelnemers|participants|gebruikers|usagers|bereikt|geholpen|atteint\w*"
+    r"\b(personnes|gens|mensen|burgers|citoyens|deelnemers|participants|gebruikers|usagers|bereikt|geholpen|atteint\w*"
     r"|resultat\w*|resultaten|impact|(?:2e|2eme|deuxieme|seconde) annee(?: de projet)?|annee 2"
     r"|(?:2e|2de|tweede) (?:project)?jaar|jaar 2)\b"
 )

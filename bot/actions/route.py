@@ -130,7 +130,7 @@ SHORT_FOLLOW_UP = 6
 # "leur", "notre", "hun project": the message is about the project named earlier.
 REFERS_BACK = re.compile(
     r"\b(ils|elles|leur|leurs|eux|nous|notre|nos|on|we|ons|onze|ze|zij|hun|projet|project|da|dat|die|ca|cela"
-    r"|daarvan|ervan|hiervan|dont)\b"
+    r"|daar\w*|ervan|hiervan|dont)\b"
 )
 # "leur projet", "hun project", "ce projet", "le projet": a project named before, not the asker's own.
 THEIR_PROJECT = re.compile(
@@ -161,6 +161,12 @@ OUTSIDE_PERIOD = ("cpas_2023.outside_period", "cpas_2022.outside_period")
 POPULATION_ASKED = re.compile(
     r"\b(combien d'habitants (?:compte|y a|avait|comptait|a|ont)|quelle est la population (?:de|du|d')"
     r"|hoeveel inwoners (?:heeft|telt|had|telde)|hoe groot is de bevolking)\b"
+)
+# Asking whether an amount may be asked for: "on visait 300.000 €, c'était jouable ?", "mogen we 100.000 euro vragen?".
+FITS_ASKED = re.compile(
+    r"\b(jouable|possible|faisable|autorise\w*|permis|admis|acceptable|recevable|trop|peut|peux|pouvait|pourrait"
+    r"|pouvions|pourrions|demander|viser|visait|mogen|mocht|mag|kunnen|konden|kon|haalbaar|toegelaten|aanvragen"
+    r"|vragen|te veel|te hoog|ok|oke)\b"
 )
 MIN_MAX = re.compile(
     r"\b(min\w*|max\w*|plafond|plancher|bovengrens|ondergrens|fourchette|bandbreedte|vork|marge|montants?|bedrag\w*)\b"
@@ -216,6 +222,15 @@ def route(tracker: Tracker) -> str:
         or (tracker.get_slot("population") and short and not counted and MIN_MAX.search(plain))
     ):
         # "et si on était 140 000 ?", "en het minimum?" right after a question with a population: still the cluster.
+        return "cluster"
+    if (
+        _after_a_population(tracker)
+        and not PAYMENT_WORDS.search(plain)
+        and len(counted) == 1
+        and counted[0].role == "eur"
+        and FITS_ASKED.search(plain)
+    ):
+        # "75 000 habitants." then "on visait 300.000 €, c'était jouable ?": that amount against the cluster's range.
         return "cluster"
     money_given = payment_input(text).given
     named = beneficiary(tracker)
@@ -369,11 +384,41 @@ def route(tracker: Tracker) -> str:
     return "facts"
 
 
+# "klopt da?", "c'est vrai ?" after a claim the user made ("notre responsable dit que la 1re décla devait partir fin
+# mai"): the message before is the question.
+CONFIRM = re.compile(
+    r"^\W*(?:(?:et|en|ok|bon|dus|donc|alors|mais|maar)\W+)?(?:klopt (?:da|dat|het|dit)(?: wel| echt| nu)?"
+    r"|is (?:da|dat|het|dit) (?:zo|juist|correct|waar)|(?:c'est|cest|c) (?:vrai|correct|juste|exact|bien ca|ca)"
+    r"|est-ce (?:vrai|correct|exact|juste)|correct|exact|juist|vrai|echt waar|waar|right)\W*$"
+)
+
+
+def asked_again(tracker: Tracker) -> Tracker | None:
+    """The conversation as it was at the message before, when the latest only asks whether that one is right."""
+    users = [i for i, e in enumerate(tracker.events) if e.get("event") == "user"]
+    if len(users) < 2 or not CONFIRM.match(unaccent(latest_text(tracker)).lower()):
+        return None
+    before = tracker.events[users[-2]]
+    if not (before.get("text") or "").strip() or before["text"].startswith("/"):
+        return None
+    return Tracker(
+        tracker.sender_id,
+        tracker.current_slot_values(),
+        {**(before.get("parse_data") or {}), "text": before["text"]},
+        tracker.events[: users[-1]],
+        tracker.is_paused(),
+        tracker.followup_action,
+        tracker.active_loop,
+        tracker.latest_action_name,
+    )
+
+
 class ActionAnswer(Action):
     def name(self) -> str:
         return "action_answer"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
+        tracker = asked_again(tracker) or tracker
         return [*remember(tracker), *call_events(tracker), *self.answer(dispatcher, tracker)]
 
     @staticmethod
@@ -440,7 +485,9 @@ class ActionSmallTalk(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
         confidence = ((tracker.latest_message or {}).get("intent") or {}).get("confidence") or 0.0
-        if confidence < SURE_SMALL_TALK and asks(latest_text(tracker)) and best_items(tracker).items:
+        if asked_again(tracker) or (
+            confidence < SURE_SMALL_TALK and asks(latest_text(tracker)) and best_items(tracker).items
+        ):
             return ActionAnswer().run(dispatcher, tracker, domain)
         dispatcher.utter_message(response=SMALL_TALK.get(intent_of(tracker) or "", "utter_capabilities"))
         # "Bonjour, notre projet de l'appel 2022 a un budget annuel de 75.000 €.": kept for the questions that follow.

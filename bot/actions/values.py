@@ -271,8 +271,11 @@ def beneficiary(tracker: Tracker) -> Beneficiary | None:
     it quotes to the cent, else the asker's own when the message says "et nous ?"."""
     text = latest_text(tracker)
     corrected = _corrected_name(text)
-    named = corrected or _first_named([*entity_values(tracker, "organisation"), text]) or with_advance(text)
-    if named is None and US.search(unaccent(text).lower()):
+    # "notre projet à nous (pas celui de SPOT)": the project set aside is not the one asked about.
+    kept = NOT_THAT.sub(" ", text)
+    entities = [] if kept != text else entity_values(tracker, "organisation")
+    named = corrected or _first_named([*entities, kept]) or with_advance(kept)
+    if named is None and (US.search(unaccent(kept).lower()) or OWN_PROJECT.search(unaccent(kept).lower())):
         return own_beneficiary(tracker)
     return named
 
@@ -287,6 +290,17 @@ US = re.compile(
     r"^\W*(?:et|en|mais|maar)?\s*(?:pour |chez |bij |voor )?(?:nous|wij|ons|le notre|het onze|de onze|notre projet"
     r"|ons project)(?:\s+(?:alors|dan|eigenlijk|donc))?\W*$"
 )
+
+
+# A project set aside: "(pas celui de SPOT)", "niet dat van de vereniging".
+NOT_THAT = re.compile(
+    r"\((?:pas|niet|not|sauf|behalve|hors)\b[^)]*\)"
+    r"|\b(?:pas|niet|non|sauf|behalve)\s+(?:celui|celle|dat|die|het project|le projet)\s+(?:de|du|d'|van|des)\s*"
+    r"(?:l'|la|le|het|de)?\s*[\w'&@-]+",
+    re.IGNORECASE,
+)
+# The asker's own project, said as such: "notre projet à nous", "ons eigen project".
+OWN_PROJECT = re.compile(r"\b(notre projet a nous|notre propre projet|notre projet propre|ons eigen project|onze eigen)\b")
 
 
 def own_beneficiary(tracker: Tracker) -> Beneficiary | None:
