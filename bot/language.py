@@ -24,6 +24,13 @@ from knowledge.search import find_beneficiaries, function_words, name_words, nor
 MIN_CONFIDENCE = 0.6
 SHORT_WORDS = 3
 SWITCH_CONFIDENCE_SHORT = 0.9
+# Words staff write in both languages, English or trade words: they say nothing of the language ("laptops ok ?" in a
+# French conversation sounded Dutch at 1.0 on its letters alone, "deadline 2e decla?" too).
+SHARED_WORDS = frozenset(
+    "ok oke okay laptop laptops pc pcs smartphone smartphones tablet tablets gsm wifi software hardware deadline"
+    " deadlines email e-mail mail mails online internet digilab cluster clusters budget info infos top super sorry"
+    " please thanks hello hi".split()
+)
 _ANNOTATION = re.compile(r"\[([^\]]*)\](\([^)]*\)|\{[^}]*\})")
 
 
@@ -75,13 +82,17 @@ def words_to_judge(text: str) -> str:
     """The message without numbers, punctuation and CPAS names."""
     # "23k", "1,5M": the letter is part of the number, no word of either language.
     kept = re.sub(r"\d[\d.,]*\s?[kKmM]\b", " ", text or "")
+    # "2e", "2de", "1ère": an ordinal's ending is no word either ("deadline 2e decla?" left "e" behind, read as Dutch).
+    kept = re.sub(r"\b\d+\s?(?:e|er|ere|ère|re|eme|ème|de|ste|st|nd|th)\b", " ", kept, flags=re.IGNORECASE)
     kept = re.sub(r"[\d€.,:;!?()\"'%/+-]+", " ", kept)
     found = find_beneficiaries(default_knowledge(), kept)
     for match in found:
         kept = re.sub(re.escape(match.matched), " ", kept, flags=re.IGNORECASE)
     # And every word of every name of the projects named ("digit help waterloo" names Waterloo's project twice).
     names = {word for match in found for word in name_words(match.beneficiary)} - function_words()
-    return " ".join(word for word in kept.split() if "".join(normalise(word)) not in names)
+    return " ".join(
+        word for word in kept.split() if "".join(normalise(word)) not in names and word.lower() not in SHARED_WORDS
+    )
 
 
 def message_language(text: str, model: LanguageModel) -> str | None:

@@ -123,7 +123,7 @@ class Retriever:
 
     def rank(self, text: str, *, length: int = 8) -> list[Scored]:
         """The best `length` items for a message, each with the SVM's margin as its score."""
-        text = spelled_out(text)
+        text = spelled_out(letter_body(text))
         embedding = np.atleast_2d(sentence_encoder().encode([text.lower()]))
         margins = self.svm.decision_function(self._features([unaccent(text)], embedding))[0]
         return [Scored(self.items[i], round(float(margins[i]), 4)) for i in np.argsort(-margins)[:length]]
@@ -138,6 +138,26 @@ ABBREVIATIONS = [
     (re.compile(r"\bdc\b", re.IGNORECASE), "déclaration de créance"),
     (re.compile(r"\bpj\b", re.IGNORECASE), "pièces justificatives"),
 ]
+
+
+# A message written as a letter: its salutation and its closing and signature say nothing of the question ("Bonjour,"
+# ... "Cordialement, Anne Collard, CPAS de Dour" drew facts about CPAS names and greetings).
+SALUTATION = re.compile(
+    r"^\s*(?:bonjour|bonsoir|madame|monsieur|mesdames|messieurs|chere?s?|beste|geachte|dag|hallo|goeiedag|goedemorgen"
+    r"|goedemiddag|hello|hey|salut)\b[^\n.?!]{0,40}[,!]?\s*\n",
+    re.IGNORECASE,
+)
+CLOSING = re.compile(
+    r"\n\s*(?:cordialement|bien (?:a|à) vous|bien cordialement|salutations|meilleures salutations|merci d'avance"
+    r"|d'avance merci|met vriendelijke groet(?:en)?|vriendelijke groet(?:en)?|groeten|mvg|alvast bedankt|bedankt alvast"
+    r"|hartelijk dank|kind regards|regards)\b.*\Z",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def letter_body(text: str) -> str:
+    """The message without a letter's salutation line and its closing formula and signature."""
+    return CLOSING.sub("", SALUTATION.sub("", text)).strip() or text
 
 
 def spelled_out(text: str) -> str:

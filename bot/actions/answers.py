@@ -18,7 +18,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.replies import intent_of, kb, lang_of, latest_text, previous_texts, say_dont_know, say_items
-from bot.retrieval import Scored, answerable, ranked
+from bot.retrieval import Scored, answerable, letter_body, ranked
 from bot.sentences import unaccent
 from knowledge.loader import DIGILAB_CONTACT, DataIssue
 from knowledge.models import CostItem
@@ -269,7 +269,11 @@ def years_asked(text: str) -> list[str]:
     """The years the documents do not cover that the question is about: in its sentences asking something, when it
     has any ("le montant de la 2e année est acquis ? on voudrait engager le coach pour 2025." is not about 2025). Two
     years joined name a period ("projet 2023-2024"), not a call."""
-    asked = _YEAR_SPAN.sub(" ", without_dates(asked_part(text) or text))
+    part = asked_part(text)
+    if part and POINTS_BACK.search(unaccent(part)) and not _YEAR.search(part):
+        # "… un appel e-inclusion en 2025. Savez-vous quand il sera lancé ?": the year of what "il" points back to.
+        part = text
+    asked = _YEAR_SPAN.sub(" ", without_dates(part or text))
     return [y for y in _YEAR.findall(asked) if y not in KNOWN_YEARS]
 
 
@@ -361,6 +365,16 @@ PRESS = re.compile(r"\b(press?e?|pers\w*|journalist\w*|media)\b")
 REACH = re.compile(
     r"\b(e-?mail\w*|mail\w*|courriel|tel\w*|bell\w*|appel(?:er|le)|joindre|joint|contact\w*|bereik\w*)\b"
 )
+
+
+# Asking for a phone number or an e-mail address: "je téléphone à quel numéro ?", "welk e-mailadres gebruik ik?".
+CONTACT_ASKED = re.compile(
+    r"\b(quel numero|numero de (?:telephone|tel)|je telephone|on telephone|telephoner|welk (?:telefoon)?nummer"
+    r"|telefoonnummer|bel ik|bellen we|quelle adresse (?:e-?)?mail|adresse (?:e-?)?mail|quel (?:e-?)?mail"
+    r"|welk (?:e-?)?mailadres|e-?mailadres|a qui (?:ecrire|telephoner)|naar wie (?:mail|bel|schrijf)\w*)\b"
+)
+# An item giving a way to reach someone: an e-mail address or a phone number.
+REACH_STATED = re.compile(r"@|\+32|\b0\d{1,3}[ .]\d{2,3}")
 
 
 def for_staff(chosen: list[Scored], plain: str, before: str = "") -> list[Scored]:
@@ -519,6 +533,7 @@ def fits(item_id: str, calls: Sequence[str]) -> bool:
 # documents do not say it ("welk kilometertarief?" is not answered by the rule on eligible costs).
 _KM = re.compile(r"\b(km|kilometr\w*|kilometer\w*)\b")
 _INTEREST = re.compile(r"\b(interets?|intrest\w*|interest\w*)\b")
+_REGION = r"(?:flandre|wallonie|bruxelles|vlaanderen|brussel|flamand\w*|wallon\w*|bruxellois\w*|vlaams\w*|waals\w*|brussels\w*)\b"
 ASKED_DETAILS = (
     (
         re.compile(
@@ -536,9 +551,19 @@ ASKED_DETAILS = (
         re.compile(r"\b(compte|iban|rekening\w*|bce|kbo|ondernemingsnummer|entreprise)\b"),
     ),
     (_INTEREST, _INTEREST),
+    # "c quoi l'adresse du site et comment on reçoit un login ?": the documents name the system, give no access.
+    (
+        re.compile(r"\b(login|identifiants?|mot de passe|wachtwoord|inloggegevens|account|compte utilisateur)\b"),
+        re.compile(r"\b(login|identifiants?|mot de passe|wachtwoord|inloggegevens|account)\b"),
+    ),
+    # "parmi les asbl retenues, combien en Flandre ?": only an item giving figures by region answers.
+    (
+        re.compile(rf"\b(combien|hoeveel)\b[^?]{{0,60}}\b{_REGION}|\b{_REGION}[^?]{{0,30}}\b(combien|hoeveel)\b"),
+        re.compile(rf"\b{_REGION}"),
+    ),
     # "wat is de link?", "le lien du système ?": only an address on the web answers.
     (
-        re.compile(r"\b(link|lien|url|webadres|adresse (?:web|internet)|site (?:web|internet)|website)\b"),
+        re.compile(r"\b(link|lien|url|webadres|adresse (?:web|internet|du site)|site (?:web|internet)|website)\b"),
         re.compile(r"https?://|www\.|\.be\b"),
     ),
     (
@@ -857,7 +882,8 @@ def _drawn_by_the_whole(chosen: Sequence[Scored], apart: Sequence[Scored], thres
 
 def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> Choice:
     """The items answering the latest message, read in the context of the previous one when it is vague."""
-    text = latest_text(tracker)
+    # (A letter's salutation and signature left out: "Cordialement, …, CPAS de Dour" asks nothing.)
+    text = letter_body(latest_text(tracker))
     if not text.strip():
         # A button carries an intent and no words: the facts that intent is about, for the call being managed.
         return Choice([Scored(i, 1.0) for i in BUTTON_ITEMS.get(intent_of(tracker) or "", ())])
@@ -1001,6 +1027,11 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> Choice:
             f.id for f in kb().facts.values() if f.call == call and f.id not in said and REPAYS.search(unaccent(f.fr))
         ]
         chosen = [*chosen[:1], *(Scored(i, chosen[0].score) for i in others)]
+    if CONTACT_ASKED.search(plain) and not any(states(REACH_STATED, s.id) for s in chosen):
+        # "et pour une question sur notre dossier, je téléphone à quel numéro ?": a number, not the claim documents
+        # "dossier" drew; the best item giving one (Digilab's, unless another call or the press is asked).
+        reach = [s for s in with_intent([*ranking, *around], intent) if states(REACH_STATED, s.id) and fits(s.id, calls)]
+        chosen = reach[:1] or chosen
     chosen = for_staff(chosen, plain, said_before)
     if len(chosen) == 1:
         # "L'octroi de la deuxième année dépend de l'évaluation (article 10)": the fact it refers to comes after it.

@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.answers import (
     CARRIES_ON,
+    SWAPS,
     answer,
     asked_part,
     asks,
@@ -168,6 +169,7 @@ FITS_ASKED = re.compile(
     r"|pouvions|pourrions|demander|viser|visait|mogen|mocht|mag|kunnen|konden|kon|haalbaar|toegelaten|aanvragen"
     r"|vragen|te veel|te hoog|ok|oke)\b"
 )
+ORDINAL = re.compile(rf"\b(?:{'|'.join(SWAPS[0].values())}|derniere?|laatste)\b")
 MIN_MAX = re.compile(
     r"\b(min\w*|max\w*|plafond|plancher|bovengrens|ondergrens|fourchette|bandbreedte|vork|marge|montants?|bedrag\w*)\b"
 )
@@ -222,6 +224,9 @@ def route(tracker: Tracker) -> str:
         or (tracker.get_slot("population") and short and not counted and MIN_MAX.search(plain))
     ):
         # "et si on était 140 000 ?", "en het minimum?" right after a question with a population: still the cluster.
+        return "cluster"
+    if tracker.get_slot("pending") == "cluster" and short and not counted and ORDINAL.search(plain):
+        # The clusters just listed, then "en de tweede?": that cluster is in the table, said again.
         return "cluster"
     if (
         _after_a_population(tracker)

@@ -32,6 +32,12 @@ def model():
         ("et en Wallonie ?", "fr", "fr"),
         ("en in Wallonië?", "nl", "nl"),
         ("en hoeveel voorschot?", "fr", "nl"),
+        # Letters alone do not decide a short message: a word only one language uses does.
+        ("laptops ok ?", "fr", "fr"),
+        ("laptops ok ?", "nl", "nl"),
+        # An ordinal's ending is no word: "2e" left "e", which read as Dutch.
+        ("deadline 2e decla?", None, "fr"),
+        ("deadline 2de sv?", "nl", "nl"),
         # Every word of a project's names is left out: "digit help waterloo" sounds Dutch, "montant htva" is French.
         ("montant htva digit-help waterloo ?", "nl", "fr"),
     ],
