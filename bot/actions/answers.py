@@ -837,7 +837,10 @@ def part_ranking(part: str, before: str) -> list[Scored]:
     """One question of a message, read with what comes before it when it is short or points back ("en hoeveel max?"
     after "wanneer wordt de 2de schuldvordering gestort?" asks the second claim's maximum)."""
     alone = ranked(part)
-    if not before or not (points_back(part) or len(unaccent(part).split()) <= SHORT_FOLLOW_UP_WORDS):
+    # ("… de eerste schuldvordering. Tot welke maand …, en tegen welke datum moet alles binnen zijn?": a question
+    # opening with "and" goes on with what came before it, however long.)
+    goes_on = CARRIES_ON.match(unaccent(part).lower()) is not None
+    if not before or not (points_back(part) or goes_on or len(unaccent(part).split()) <= SHORT_FOLLOW_UP_WORDS):
         return answerable(alone)
     if POINTS_BACK.search(unaccent(part)) and len(unaccent(part).split()) <= SHORT_FOLLOW_UP_WORDS:
         # "wat betekent da" after "in het KB staat iets over DNSH": what "da" is, not what "betekent" draws alone.

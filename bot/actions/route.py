@@ -108,7 +108,7 @@ SELECTED_WORDS = re.compile(
     r"|erin|staan|staat|vermeld\w*|repris|annexe|bijlage|ne trouve|vind\w* (?:ik |we |wij )?(?:niet|geen))\b"
 )
 # Words about the annex row itself (amount excl. VAT, VAT, total): the project's figures, not a computation.
-ANNEX_WORDS = re.compile(r"\b(excl\w*|htva|hors tva|btw|tva|totaal|total|bijlage|annexe|publie\w*)\b")
+ANNEX_WORDS = re.compile(r"\b(excl\w*|htva|hors tva|btw|tva|totaal\w*|total|totale|bijlage|annexe|publie\w*)\b")
 RECEIVED_OR_SPENT = re.compile(
     r"\b(recu|percu\w*|encaisse\w*|ontvangen|ontving\w*|gekregen|kregen|binnen|touche|depense\w*|uitgegeven|uitgaven"
     r"|reste\w*|over)\b"
