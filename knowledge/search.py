@@ -118,7 +118,8 @@ def association_of(kb: KnowledgeBase, name: str) -> Beneficiary | None:
 
 
 # The words before a short name that make it one ("CPAS d'Ans", "plus qu'Ans").
-_BEFORE_A_NAME = ("cpas", "ocmw", "d", "de", "du", "van", "te", "a", "pour", "voor", "qu")
+# ("Entre Ans et Flémalle", "Flémalle ou Ans": side by side with another name, "ans" is no count of years.)
+_BEFORE_A_NAME = ("cpas", "ocmw", "d", "de", "du", "van", "te", "a", "pour", "voor", "qu", "entre", "tussen", "et", "ou")
 
 
 def _too_short_alone(name_words: list[str], every: list[str]) -> bool:
@@ -135,11 +136,15 @@ def function_words() -> frozenset[str]:
     'Tours'.
     spaCy's lists, read from their files: importing `spacy.lang.fr` builds its tokenizer exceptions, which kept an
     action server from listening for 5 s (of 11) when it starts or restarts."""
-    return frozenset(normalise(" ".join([*_spacy_stop_words("fr"), *_spacy_stop_words("nl")]))) | _GREETINGS
+    return frozenset(normalise(" ".join([*_spacy_stop_words("fr"), *_spacy_stop_words("nl")]))) | _GREETINGS | _COMMON
 
 
 # Greetings open many messages and are no typo of a name either: "Hallo, ik werk bij OCMW Antwerpen" is not Halle.
 _GREETINGS = frozenset({"hallo", "hello", "hey", "salut", "bonjour", "bonsoir", "goeiedag", "goedemorgen", "dag"})
+
+
+# Common words one typo from a name: "au grand maximum" is not the CPAS de Gand.
+_COMMON = frozenset({"grand", "grande", "grands", "grandes"})
 
 
 def _spacy_stop_words(lang: str) -> set[str]:

@@ -18,6 +18,8 @@ def test_a_short_commune_name_needs_its_cpas_around_it(kb):
     assert _ids(kb, "un projet sur 3 ans") == []
     assert _ids(kb, "le CPAS d'Ans") == ["ans"]
     assert set(_ids(kb, "Lessines a reçu plus qu'Ans ?")) == {"lessines", "ans"}
+    assert set(_ids(kb, "Entre Ans et Flémalle, qui a le plus gros subside ?")) == {"ans", "flemalle"}
+    assert _ids(kb, "entre 1 et 3 ans") == []
 
 
 def test_a_commune_that_is_no_beneficiary_is_not_matched_to_another(kb):
@@ -26,6 +28,7 @@ def test_a_commune_that_is_no_beneficiary_is_not_matched_to_another(kb):
 
 def test_a_common_word_is_no_typo_of_a_name(kb):
     assert find_beneficiaries(kb, "als ik alle bedragen in de bijlage optel") == []
+    assert find_beneficiaries(kb, "on peut avoir touché au grand maximum combien ?") == []
     assert [m.beneficiary.id for m in find_beneficiaries(kb, "OCMW Hale")] == ["halle"]
     # Nor inside a name of several words: "numérique pour nos …" is not the project "Numérique pour tous".
     assert _ids(kb, "un projet d'inclusion numérique pour nos bénéficiaires âgés") == []
