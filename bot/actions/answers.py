@@ -271,8 +271,9 @@ def years_asked(text: str) -> list[str]:
     years joined name a period ("projet 2023-2024"), not a call."""
     part = asked_part(text)
     if part and POINTS_BACK.search(unaccent(part)) and not _YEAR.search(part):
-        # "… un appel e-inclusion en 2025. Savez-vous quand il sera lancé ?": the year of what "il" points back to.
-        part = text
+        # "… un appel e-inclusion en 2025. Savez-vous quand il sera lancé ?": the year of what "il" points back to,
+        # said before the question (not after it: "… est-elle acquise ? On aimerait garder le coach en 2025.").
+        part = text[: text.find(_ASKED_SENTENCE.search(text).group(0))] + part
     asked = _YEAR_SPAN.sub(" ", without_dates(part or text))
     return [y for y in _YEAR.findall(asked) if y not in KNOWN_YEARS]
 
