@@ -2124,23 +2124,30 @@ def test_whether_a_claim_sent_late_is_still_fine_gets_the_refusal_rule_whatever_
     assert "12 mai 2024" in said and "Subvention" not in said, said
 
 
+@needs_index
 def test_the_question_before_asked_of_another_call_gets_that_calls_rule(domain):
-    replies, _ = ask(domain, "et pour l'appel 2022 c'est calculé pareil ?", intent="nlu_fallback", earlier=["avance 30%?"])
+    replies, _ = ask(
+        domain, "et pour l'appel 2022 c'est calculé pareil ?", intent="nlu_fallback", earlier=["avance 30%?"]
+    )
     said = " ".join(replies)
     assert "budget annuel" in said and "Appel 2022" in said, said
 
 
+@needs_index
 def test_is_that_right_answers_the_claim_made_just_before(domain):
     replies, _ = ask(
         domain,
         "klopt da?",
         intent="affirm",
         lang="nl",
-        earlier=["Onze financieel verantwoordelijke zegt dat de eerste schuldvordering tegen eind mei 2024 binnen moest."],
+        earlier=[
+            "Onze financieel verantwoordelijke zegt dat de eerste schuldvordering tegen eind mei 2024 binnen moest."
+        ],
     )
     assert "12 mei 2024" in " ".join(replies), replies
 
 
+@needs_index
 def test_a_letters_salutation_and_signature_do_not_draw_the_answer(domain):
     letter = (
         "Bonjour,\n\nJ'ai une question sur l'exécution de notre protocole. Nous ne savons pas à qui écrire. "
@@ -2150,6 +2157,7 @@ def test_a_letters_salutation_and_signature_do_not_draw_the_answer(domain):
     assert "digilab@mi-is.be" in replies[0], replies
 
 
+@needs_index
 def test_a_phone_number_asked_after_a_project_question_gets_digilabs_number(domain):
     replies, _ = ask(
         domain,
@@ -2160,12 +2168,14 @@ def test_a_phone_number_asked_after_a_project_question_gets_digilabs_number(doma
     assert "508 85 86" in replies[0] and "pièces justificatives" not in " ".join(replies), replies
 
 
+@needs_index
 def test_figures_offered_as_options_are_no_questions_of_their_own(domain):
     replies, _ = ask(domain, "On doit garder les pièces justificatives combien d'années exactement ? 5 ans ? 10 ans ?")
     said = " ".join(replies)
     assert "Je ne trouve pas" in said and "Durée du projet" not in said, said
 
 
+@needs_index
 def test_a_count_by_region_no_document_gives_is_said_unknown(domain):
     replies, _ = ask(domain, "parmi les asbl retenues dans l'appel acteurs sociaux, combien sont en Flandre?")
     assert "Je ne trouve pas" in replies[0], replies
