@@ -119,7 +119,23 @@ def association_of(kb: KnowledgeBase, name: str) -> Beneficiary | None:
 
 # The words before a short name that make it one ("CPAS d'Ans", "plus qu'Ans").
 # ("Entre Ans et Flémalle", "Flémalle ou Ans": side by side with another name, "ans" is no count of years.)
-_BEFORE_A_NAME = ("cpas", "ocmw", "d", "de", "du", "van", "te", "a", "pour", "voor", "qu", "entre", "tussen", "et", "ou")
+_BEFORE_A_NAME = (
+    "cpas",
+    "ocmw",
+    "d",
+    "de",
+    "du",
+    "van",
+    "te",
+    "a",
+    "pour",
+    "voor",
+    "qu",
+    "entre",
+    "tussen",
+    "et",
+    "ou",
+)
 
 
 def _too_short_alone(name_words: list[str], every: list[str]) -> bool:

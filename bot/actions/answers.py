@@ -534,7 +534,10 @@ def fits(item_id: str, calls: Sequence[str]) -> bool:
 # documents do not say it ("welk kilometertarief?" is not answered by the rule on eligible costs).
 _KM = re.compile(r"\b(km|kilometr\w*|kilometer\w*)\b")
 _INTEREST = re.compile(r"\b(interets?|intrest\w*|interest\w*)\b")
-_REGION = r"(?:flandre|wallonie|bruxelles|vlaanderen|brussel|flamand\w*|wallon\w*|bruxellois\w*|vlaams\w*|waals\w*|brussels\w*)\b"
+_REGION = (
+    r"(?:flandre|wallonie|bruxelles|vlaanderen|brussel|flamand\w*|wallon\w*|bruxellois\w*|vlaams\w*|waals\w*"
+    r"|brussels\w*)\b"
+)
 ASKED_DETAILS = (
     (
         re.compile(
@@ -682,23 +685,27 @@ SHORT_FOLLOW_UP_WORDS = 5
 def swapped(earlier: str, text: str) -> str | None:
     """The question before with a short follow-up's word swapped in: "over welke periode gaat de eerste
     schuldvordering?" + "en de tweede?" -> "over welke periode gaat de tweede schuldvordering?"."""
-    plain, before = unaccent(text), unaccent(earlier)
-    if len(plain.split()) > SHORT_FOLLOW_UP_WORDS:
+    if len(unaccent(text).split()) > SHORT_FOLLOW_UP_WORDS:
         return None
-    for kinds in SWAPS:
-        new = next((m for k, p in kinds.items() if (m := re.search(rf"\b(?:{p})\b", plain))), None)
-        old = next(
-            (
-                m
-                for k, p in kinds.items()
-                if (m := re.search(rf"\b(?:{p})\b", before)) and not re.search(rf"\b(?:{p})\b", plain)
-            ),
-            None,
-        )
-        if new and old:
-            word = _SPELLED.get((next(k for k, p in kinds.items() if re.fullmatch(p, new.group(0))), _lang_of(old)))
-            return f"{earlier[: old.start()]}{word or text[new.start() : new.end()]}{earlier[old.end() :]}"
-    return None
+    return next((question for kinds in SWAPS if (question := _swap_in(earlier, text, kinds))), None)
+
+
+def _swap_in(earlier: str, text: str, kinds: dict[str, str]) -> str | None:
+    """The question before with the word of one kind the follow-up names put in place of the one it named."""
+    plain, before = unaccent(text), unaccent(earlier)
+    new = next((m for k, p in kinds.items() if (m := re.search(rf"\b(?:{p})\b", plain))), None)
+    old = next(
+        (
+            m
+            for k, p in kinds.items()
+            if (m := re.search(rf"\b(?:{p})\b", before)) and not re.search(rf"\b(?:{p})\b", plain)
+        ),
+        None,
+    )
+    if not (new and old):
+        return None
+    word = _SPELLED.get((next(k for k, p in kinds.items() if re.fullmatch(p, new.group(0))), _lang_of(old)))
+    return f"{earlier[: old.start()]}{word or text[new.start() : new.end()]}{earlier[old.end() :]}"
 
 
 # "et pour l'appel 2022 c'est calculé pareil ?", "en bij de oproep van 2022, hoe zat da?": the question before, asked of
@@ -719,12 +726,7 @@ def call_switched(earlier: str, text: str) -> str | None:
         return None
     if not (CARRIES_ON.match(plain) or SAME.search(plain)):
         return None
-    years = SWAPS[2]
-    old = next((m for p in years.values() if (m := re.search(rf"\b(?:{p})\b", unaccent(earlier)))), None)
-    new = next((m for p in years.values() if (m := re.search(rf"\b(?:{p})\b", plain))), None)
-    if old and new:
-        return f"{earlier[: old.start()]}{new.group(0)}{earlier[old.end() :]}"
-    return f"{earlier} {text}" if not before else None
+    return _swap_in(earlier, text, SWAPS[2]) or (f"{earlier} {text}" if not before else None)
 
 
 # The ordinal swapped in, spelled out in the language of the question before: "2de" reads as little else.
@@ -1034,7 +1036,9 @@ def best_items(tracker: Tracker, *, threshold: float = THRESHOLD) -> Choice:
     if CONTACT_ASKED.search(plain) and not any(states(REACH_STATED, s.id) for s in chosen):
         # "et pour une question sur notre dossier, je téléphone à quel numéro ?": a number, not the claim documents
         # "dossier" drew; the best item giving one (Digilab's, unless another call or the press is asked).
-        reach = [s for s in with_intent([*ranking, *around], intent) if states(REACH_STATED, s.id) and fits(s.id, calls)]
+        reach = [
+            s for s in with_intent([*ranking, *around], intent) if states(REACH_STATED, s.id) and fits(s.id, calls)
+        ]
         chosen = reach[:1] or chosen
     chosen = for_staff(chosen, plain, said_before)
     if len(chosen) == 1:

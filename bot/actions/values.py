@@ -300,7 +300,9 @@ NOT_THAT = re.compile(
     re.IGNORECASE,
 )
 # The asker's own project, said as such: "notre projet à nous", "ons eigen project".
-OWN_PROJECT = re.compile(r"\b(notre projet a nous|notre propre projet|notre projet propre|ons eigen project|onze eigen)\b")
+OWN_PROJECT = re.compile(
+    r"\b(notre projet a nous|notre propre projet|notre projet propre|ons eigen project|onze eigen)\b"
+)
 
 
 def own_beneficiary(tracker: Tracker) -> Beneficiary | None:
